@@ -1,0 +1,57 @@
+"""Speed of the static half against the floor: parsing the same files with libcst alone.
+
+The corpus is the `.py` files of the installed `torch` package (read from disk, never
+imported). Both sides run in this one process, one after the other, over the same bytes;
+the figures that matter are the ratios. Usage: python benchmarks/static_bench.py [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import time
+from pathlib import Path
+
+import libcst as cst
+
+from shapelint import Config, lint_paths
+
+
+def corpus() -> list[Path]:
+    spec = importlib.util.find_spec("torch")
+    if spec is None or spec.origin is None:
+        raise SystemExit("install torch (pip install torch==2.13.0) to get the benchmark corpus")
+    return sorted(Path(spec.origin).parent.rglob("*.py"))
+
+
+def parse_only(files: list[Path]) -> float:
+    start = time.perf_counter()
+    for file in files:
+        with contextlib.suppress(cst.ParserSyntaxError):
+            cst.parse_module(file.read_bytes())
+    return time.perf_counter() - start
+
+
+def lint(files: list[Path], jobs: int) -> tuple[float, int]:
+    start = time.perf_counter()
+    run = lint_paths(files, Config(), jobs=jobs)
+    return time.perf_counter() - start, len(run.findings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N files (0: all)")
+    limit = parser.parse_args().limit
+    files = corpus()[: limit or None]
+    lines = sum(file.read_bytes().count(b"\n") for file in files)
+    print(f"corpus: {len(files)} files, {lines} lines of the installed torch package")
+    floor = parse_only(files)
+    print(f"libcst parse only, 1 process: {floor:7.2f} s   1.00x")
+    for jobs in (1, 2):
+        seconds, findings = lint(files, jobs)
+        print(f"shapelint --jobs {jobs}:          {seconds:7.2f} s   {seconds / floor:.2f}x   ({findings} findings)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""The `shapelint` command: lint paths, list rules, explain a rule. Formatting only; no analysis here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from shapelint.catalog import all_rules, rule_by_code
+from shapelint.config import Config, ConfigError, find_pyproject, load_config
+from shapelint.report import FORMATS, render
+from shapelint.static.engine import default_jobs, lint_paths
+
+COMMANDS = ("check", "rules", "rule")
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status (0 clean, 1 findings, 2 error)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or arguments[0] not in (*COMMANDS, "-h", "--help", "--version"):
+        arguments.insert(0, "check")  # `shapelint src/` means `shapelint check src/`
+    options = _parser().parse_args(arguments)
+    try:
+        if options.command == "rules":
+            return _list_rules()
+        if options.command == "rule":
+            return _explain(options.code)
+        return _check(options)
+    except ConfigError as error:
+        _error(str(error))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shapelint",
+        description="Find views and RNN uses that swap or mix the batch and time axes of PyTorch sequence models.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="lint files and folders (the default command)")
+    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders (default: .)")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument("--select", type=_codes, default=None, help="only these codes or prefixes (e.g. SHP1,SHP002)")
+    check.add_argument("--ignore", type=_codes, default=(), help="skip these codes or prefixes")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument(
+        "--jobs", "-j", type=_jobs, default=1, help=f"processes to use; 0 means one per core ({default_jobs()} here)"
+    )
+    check.add_argument("--config", type=Path, default=None, help="pyproject.toml to read instead of searching upward")
+    commands.add_parser("rules", help="list the rules")
+    explain = commands.add_parser("rule", help="print one rule's documentation")
+    explain.add_argument("code", help="a rule code, e.g. SHP101")
+    return parser
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for code in text.split(",") if code.strip())
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError("must be 0 (one per core) or more")
+    return jobs or default_jobs()
+
+
+def _check(options: argparse.Namespace) -> int:
+    config = _config(options.config).with_overrides(options.select, options.ignore)
+    run = lint_paths(options.paths, config, jobs=options.jobs)
+    for path in run.missing:
+        _error(f"{path}: no such file or folder")
+    rules = [rule for rule in all_rules() if config.enabled(rule.code)]
+    sys.stdout.write(render(run.findings, options.format, rules, run.files_checked))
+    if run.missing:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if run.findings and not options.exit_zero else EXIT_CLEAN
+
+
+def _config(explicit: Path | None) -> Config:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: no such file")
+        return load_config(explicit)
+    return load_config(find_pyproject(Path.cwd()))
+
+
+def _list_rules() -> int:
+    for rule in all_rules():
+        print(f"{rule.code}  {rule.name:<20}  {rule.summary()}")
+    return EXIT_CLEAN
+
+
+def _explain(code: str) -> int:
+    rule = rule_by_code(code)
+    if rule is None:
+        known = ", ".join(rule.code for rule in all_rules())
+        _error(f"no rule {code!r}; known codes: {known}")
+        return EXIT_ERROR
+    print(f"{rule.code} {rule.name}\n\n{rule.docs()}\n\nFix: {rule.fix_title}")
+    return EXIT_CLEAN
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("shapelint")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _error(message: str) -> None:
+    print(f"shapelint: error: {message}", file=sys.stderr)

@@ -1,0 +1,90 @@
+"""`[tool.shapelint]` in pyproject.toml -> a frozen Config."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from shapelint.static.inference import SizeNames
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Which rules run, which files are skipped, and which names mean a size."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    size_names: SizeNames = field(default_factory=SizeNames)
+    root: Path | None = None
+
+    def enabled(self, code: str) -> bool:
+        """Codes match by prefix, as in ruff: `SHP1` selects every SHP1xx rule."""
+        selected = not self.select or any(code.startswith(prefix) for prefix in self.select)
+        return selected and not any(code.startswith(prefix) for prefix in self.ignore)
+
+    def with_overrides(self, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> Config:
+        """Command-line `--select` replaces the configured selection; `--ignore` adds to it."""
+        return replace(self, select=self.select if select is None else select, ignore=self.ignore + ignore)
+
+
+_LIST_KEYS = {"select", "ignore", "exclude", "batch-names", "time-names", "sequence-names"}
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a `[tool.shapelint]` table, from ``start`` upward."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise ConfigError(f"{candidate}: cannot read: {error}") from error
+            if "[tool.shapelint" in text:
+                return candidate
+    return None
+
+
+def load_config(pyproject: Path | None) -> Config:
+    """Read ``[tool.shapelint]``; no file means the defaults."""
+    if pyproject is None:
+        return Config()
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{pyproject}: cannot read: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{pyproject}: not valid TOML: {error}") from error
+    table = data.get("tool", {}).get("shapelint", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: [tool.shapelint] must be a table")
+    return _from_table(table, pyproject)
+
+
+def _from_table(table: dict[str, Any], pyproject: Path) -> Config:
+    unknown = sorted(set(table) - _LIST_KEYS)
+    if unknown:
+        allowed = ", ".join(sorted(_LIST_KEYS))
+        raise ConfigError(f"{pyproject}: unknown key(s) in [tool.shapelint]: {', '.join(unknown)} (allowed: {allowed})")
+    for key, value in table.items():
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{pyproject}: [tool.shapelint] {key} must be a list of strings, got {value!r}")
+    defaults = SizeNames()
+    names = SizeNames(
+        batch=defaults.batch | frozenset(table.get("batch-names", ())),
+        time=defaults.time | frozenset(table.get("time-names", ())),
+        sequences=defaults.sequences | frozenset(table.get("sequence-names", ())),
+    )
+    return Config(
+        select=tuple(code.upper() for code in table.get("select", ())),
+        ignore=tuple(code.upper() for code in table.get("ignore", ())),
+        exclude=tuple(table.get("exclude", ())),
+        size_names=names,
+        root=pyproject.parent,
+    )

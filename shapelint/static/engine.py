@@ -1,0 +1,192 @@
+"""Parse once, infer layouts once, run every enabled rule, and turn reports into findings.
+
+A file that cannot be read, decoded or parsed becomes a finding of its own; nothing
+raised while checking one file stops the run.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import os
+import re
+import tokenize
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from shapelint.catalog import all_rules
+from shapelint.config import Config
+from shapelint.findings import Finding
+from shapelint.rule import Rule
+from shapelint.static.discovery import discover
+from shapelint.static.inference import module_events
+from shapelint.static.knowledge import RELEVANT_WORDS
+from shapelint.static.rules import Report, StaticRule
+from shapelint.static.rules.analysis_error import AnalysisError
+from shapelint.static.rules.syntax_error import InvalidSyntax
+from shapelint.static.rules.undecodable_file import UndecodableFile
+from shapelint.static.rules.unreadable_file import UnreadableFile
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LintRun:
+    """The outcome of linting some paths."""
+
+    findings: tuple[Finding, ...]
+    files_checked: int
+    missing: tuple[str, ...]
+
+
+class _Source:
+    """A parsed file as rules see it: code of a node, and its position on demand."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._positions: Iterable[tuple[cst.CSTNode, CodeRange]] | None = None
+        self._lookup: dict[cst.CSTNode, CodeRange] = {}
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def position(self, node: cst.CSTNode) -> CodeRange:
+        if self._positions is None:
+            # Computed once, and only for files that have something to report.
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._lookup = dict(wrapper.resolve(PositionProvider))
+            self._positions = self._lookup.items()
+        return self._lookup[node]
+
+    def line(self, node: cst.CSTNode | None) -> int:
+        return self.position(node).start.line if node is not None else 0
+
+
+def static_rules(config: Config) -> tuple[type[StaticRule[Any]], ...]:
+    return tuple(rule for rule in all_rules() if issubclass(rule, StaticRule) and config.enabled(rule.code))
+
+
+def lint_source(data: bytes, path: str, config: Config) -> list[Finding]:
+    """Findings for one file's bytes; never raises for bad input."""
+    try:
+        return _lint(data, path, config)
+    except Exception as error:  # a bug of ours must not cost the user the other files
+        return _file_finding(
+            AnalysisError, path, 1, 1, f"shapelint failed on this file: {type(error).__name__}: {error}"
+        )
+
+
+def lint_file(path: Path, config: Config) -> list[Finding]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _file_finding(UnreadableFile, str(path), 1, 1, f"cannot read the file: {error.strerror or error}")
+    return lint_source(data, str(path), config)
+
+
+def lint_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> LintRun:
+    """Lint files and folders; ``jobs`` > 1 spreads files over processes."""
+    files, missing = discover(paths, config)
+    check = partial(lint_file, config=config)
+    if jobs > 1 and len(files) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            per_file = list(pool.map(check, files, chunksize=max(1, len(files) // (jobs * 8))))
+    else:
+        per_file = [check(file) for file in files]
+    findings = sorted(finding for found in per_file for finding in found)
+    return LintRun(tuple(findings), len(files), tuple(missing))
+
+
+def _lint(data: bytes, path: str, config: Config) -> list[Finding]:
+    text_or_finding = _decode(data, path, config)
+    if isinstance(text_or_finding, list):
+        return text_or_finding
+    text = text_or_finding
+    rules = [rule() for rule in static_rules(config)]
+    if not rules or not any(word in text for word in RELEVANT_WORDS):
+        return []
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        if not config.enabled(InvalidSyntax.code):
+            return []
+        return _syntax_finding(text, path, error)
+    source = _Source(module)
+    reports: dict[tuple[cst.CSTNode, str], tuple[type[Rule], Report]] = {}
+    for event in module_events(module, config.size_names):
+        for rule in rules:
+            if isinstance(event, rule.event):
+                for report in rule.check(event, source):
+                    reports.setdefault((report.node, rule.code), (type(rule), report))
+    return list(_findings(reports.values(), source, path, text))
+
+
+def _decode(data: bytes, path: str, config: Config) -> str | list[Finding]:
+    def undecodable(line: int, column: int, why: str) -> list[Finding]:
+        if not config.enabled(UndecodableFile.code):
+            return []
+        return _file_finding(UndecodableFile, path, line, column, why)
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        return undecodable(error.lineno or 1, 1, f"cannot decode the file: {error.msg}")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return undecodable(line, column, f"byte 0x{data[error.start]:02x} is not valid {encoding}: {error.reason}")
+
+
+def _syntax_finding(text: str, path: str, error: cst.ParserSyntaxError) -> list[Finding]:
+    # CPython's own parser words and places most errors better; libcst's is the fallback.
+    try:
+        ast.parse(text)
+    except SyntaxError as python_error:
+        line, column = python_error.lineno or 1, python_error.offset or 1
+        return _file_finding(InvalidSyntax, path, line, column, f"cannot parse the file: {python_error.msg}")
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    reason = error.message.split(": ", 2)[-1]
+    return _file_finding(
+        InvalidSyntax, path, error.editor_line, error.editor_column, f"cannot parse the file: {reason}"
+    )
+
+
+def _file_finding(rule: type[Rule], path: str, line: int, column: int, message: str) -> list[Finding]:
+    return [Finding(path, line, column, rule.code, rule.name, message, line, column + 1)]
+
+
+def _findings(reports: Iterable[tuple[type[Rule], Report]], source: _Source, path: str, text: str) -> Iterator[Finding]:
+    lines = text.splitlines()
+    for rule, report in reports:
+        where = source.position(report.node)
+        start, end = where.start, where.end
+        if _suppressed(rule.code, lines, (start.line, end.line)):
+            continue
+        yield Finding(
+            path, start.line, start.column + 1, rule.code, rule.name, report.message, end.line, end.column + 1
+        )
+
+
+def _suppressed(code: str, lines: list[str], line_numbers: tuple[int, ...]) -> bool:
+    """`# noqa` or `# noqa: CODE[, CODE]` on the finding's first or last line."""
+    for number in set(line_numbers):
+        if not 0 < number <= len(lines) or "noqa" not in lines[number - 1].lower():
+            continue
+        match = _NOQA.search(lines[number - 1])
+        if match and (match.group("codes") is None or code in re.split(r"\s*,\s*", match.group("codes").upper())):
+            return True
+    return False
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))

@@ -1,0 +1,1019 @@
+"""Follow axis layouts through each function body and report interesting calls as events.
+
+The analysis is a single forward pass over each function: straight-line code updates
+an environment of names to abstract values; branches are analysed from the same
+environment and joined (a name keeps its value only if every branch agrees); names
+assigned in a loop are unknown at the loop's head. Every expression is evaluated
+exactly once, so each call yields at most one event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Union
+
+import libcst as cst
+
+from shapelint.static import knowledge as kb
+from shapelint.static.events import Event, PackEvent, ReshapeEvent
+from shapelint.static.imports import dotted_name, import_aliases, resolve
+from shapelint.static.layout import (
+    OPAQUE,
+    UNKNOWN_MEMORY,
+    WILDCARD,
+    Aligned,
+    Axis,
+    Entry,
+    Memory,
+    NonContiguity,
+    Role,
+    RoleSize,
+    SizeAtom,
+    Tensor,
+    align,
+    merged,
+    movedim_order,
+    normalise_dim,
+    permute,
+    transpose_order,
+)
+
+# ---------------------------------------------------------------- abstract values
+
+
+class Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True)
+class Size:
+    """A size as a product of known factors (``batch_size``, ``x.size(1)``, ``B * T``)."""
+
+    atoms: tuple[SizeAtom, ...]
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: int | bool | None
+
+
+@dataclass(frozen=True)
+class Shape:
+    """``x.shape`` or ``x.size()``: indexable and unpackable into the axes of ``tensor``."""
+
+    tensor: Tensor
+
+
+@dataclass(frozen=True)
+class Items:
+    values: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class Path:
+    """A name that an import bound to a torch path (``nn.LSTM`` -> ``torch.nn.LSTM``)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class SelfRef:
+    pass
+
+
+@dataclass(frozen=True)
+class RnnModule:
+    batch_first: bool | None
+    layers_dirs: int | None
+    returns_cell_state: bool
+    where: cst.CSTNode
+
+
+@dataclass(frozen=True)
+class LayerModule:
+    """A module that maps layouts simply: ``embedding``, ``linear`` or ``elementwise``."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A PackedSequence; ``tensor`` is the padded layout it was built from (time-major order)."""
+
+    tensor: Tensor | None
+
+
+Value = Union[Unknown, Size, Literal, Shape, Items, Path, SelfRef, RnnModule, LayerModule, Packed, Tensor]
+
+
+@dataclass(frozen=True)
+class SizeNames:
+    """Names that mean a size; the defaults from knowledge, extended by config."""
+
+    batch: frozenset[str] = kb.BATCH_SIZE_NAMES
+    time: frozenset[str] = kb.TIME_SIZE_NAMES
+    sequences: frozenset[str] = kb.SEQUENCE_NAMES
+
+    def role_of(self, name: str) -> Role | None:
+        if name in self.batch:
+            return Role.BATCH
+        if name in self.time:
+            return Role.TIME
+        return None
+
+
+# ---------------------------------------------------------------- module walk
+
+
+def module_events(module: cst.Module, names: SizeNames) -> Iterator[Event]:
+    """Events from every function and method of a module."""
+    aliases = import_aliases(module)
+    yield from _block_events(module.body, aliases, names, attributes=None)
+
+
+def _block_events(
+    body: Sequence[cst.BaseStatement],
+    aliases: dict[str, str],
+    names: SizeNames,
+    attributes: dict[str, Value] | None,
+) -> Iterator[Event]:
+    for statement in body:
+        if isinstance(statement, cst.ClassDef):
+            class_attributes = _class_attributes(statement, aliases, names)
+            yield from _block_events(_body(statement.body), aliases, names, class_attributes)
+        elif isinstance(statement, cst.FunctionDef):
+            flow = FunctionFlow(aliases, names, attributes or {})
+            flow.run(statement)
+            yield from flow.events
+            yield from _block_events(_nested_definitions(statement), aliases, names, None)
+        elif isinstance(statement, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
+            yield from _block_events(_nested_definitions(statement), aliases, names, attributes)
+
+
+def _body(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    return suite.body if isinstance(suite, cst.IndentedBlock) else ()
+
+
+# Nodes that hold statements (a simple statement line holds only expressions).
+_BLOCKS = (cst.BaseSuite, cst.BaseCompoundStatement, cst.ExceptHandler, cst.Else, cst.Finally)
+
+
+def _nested_definitions(node: cst.CSTNode) -> list[cst.BaseStatement]:
+    """Functions and classes defined anywhere inside ``node``'s blocks (not in expressions)."""
+    found: list[cst.BaseStatement] = []
+    for child in node.children:
+        if isinstance(child, (cst.FunctionDef, cst.ClassDef)):
+            found.append(child)
+        elif isinstance(child, _BLOCKS):
+            found.extend(_nested_definitions(child))
+    return found
+
+
+def _class_attributes(cls: cst.ClassDef, aliases: dict[str, str], names: SizeNames) -> dict[str, Value]:
+    """``self.X = ...`` in any method; an attribute assigned two different ways is unknown."""
+    found: dict[str, Value] = {}
+    evaluator = FunctionFlow(aliases, names, {})
+    for method in _body(cls.body):
+        if not isinstance(method, cst.FunctionDef):
+            continue
+        for assign in _self_assignments(method):
+            target = assign.targets[0].target
+            assert isinstance(target, cst.Attribute)
+            value = evaluator.expression(assign.value, record=False)
+            name = target.attr.value
+            found[name] = value if found.get(name, value) == value else UNKNOWN
+    return found
+
+
+def _self_assignments(method: cst.FunctionDef) -> Iterator[cst.Assign]:
+    stack: list[cst.CSTNode] = [method.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Assign) and len(node.targets) == 1:
+            target = node.targets[0].target
+            if (
+                isinstance(target, cst.Attribute)
+                and isinstance(target.value, cst.Name)
+                and target.value.value == "self"
+            ):
+                yield node
+        elif isinstance(node, (*_BLOCKS, cst.SimpleStatementLine)) and not isinstance(
+            node, (cst.FunctionDef, cst.ClassDef)
+        ):
+            stack.extend(node.children)
+
+
+# ---------------------------------------------------------------- the flow analysis
+
+Env = dict[str, Value]
+
+
+@dataclass
+class FunctionFlow:
+    """The forward pass over one function."""
+
+    aliases: dict[str, str]
+    names: SizeNames
+    attributes: dict[str, Value]
+    env: Env = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    _recording: bool = True
+
+    def run(self, function: cst.FunctionDef) -> None:
+        for param in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params):
+            declared = self._declared(param)
+            self.env[param.name.value] = declared
+        self._block(_body(function.body))
+
+    # ------------------------------------------------------------ statements
+
+    def _block(self, statements: Sequence[cst.BaseStatement]) -> None:
+        for statement in statements:
+            self._statement(statement)
+
+    def _statement(self, statement: cst.BaseStatement) -> None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self._small(small)
+        elif isinstance(statement, cst.If):
+            self.expression(statement.test)
+            before = dict(self.env)
+            self._block(_body(statement.body))
+            after_body, self.env = self.env, before
+            if isinstance(statement.orelse, cst.If):
+                self._statement(statement.orelse)
+            elif isinstance(statement.orelse, cst.Else):
+                self._block(_body(statement.orelse.body))
+            self.env = _join(after_body, self.env)
+        elif isinstance(statement, (cst.For, cst.While)):
+            self._loop(statement)
+        elif isinstance(statement, cst.With):
+            for item in statement.items:
+                self.expression(item.item)
+                if item.asname is not None:
+                    self._bind(item.asname.name, UNKNOWN)
+            self._block(_body(statement.body))
+        elif isinstance(statement, cst.Try):
+            before = dict(self.env)
+            self._forget(_assigned_names(statement))
+            self._block(_body(statement.body))
+            self.env = _join(before, self.env)
+            self._forget(_assigned_names(statement))
+            for handler in statement.handlers:
+                self._block(_body(handler.body))
+            if statement.orelse is not None:
+                self._block(_body(statement.orelse.body))
+            if statement.finalbody is not None:
+                self._block(_body(statement.finalbody.body))
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            self.env[statement.name.value] = UNKNOWN
+        else:  # match statements and anything newer: give up on what they assign
+            self._forget(_assigned_names(statement))
+
+    def _loop(self, loop: cst.For | cst.While) -> None:
+        before = dict(self.env)
+        self._forget(_assigned_names(loop))
+        if isinstance(loop, cst.For):
+            self.expression(loop.iter)
+            self._bind(loop.target, UNKNOWN)
+        else:
+            self.expression(loop.test)
+        self._block(_body(loop.body))
+        self.env = _join(before, self.env)
+        if loop.orelse is not None:
+            self._block(_body(loop.orelse.body))
+
+    def _forget(self, names: set[str]) -> None:
+        for name in names:
+            self.env[name] = UNKNOWN
+
+    def _small(self, small: cst.BaseSmallStatement) -> None:
+        if isinstance(small, cst.Assign):
+            unpacked_from = _shape_owner(small.value)
+            for target in small.targets:
+                known = isinstance(self.env.get(unpacked_from or ""), Tensor)
+                if unpacked_from and not known and isinstance(target.target, (cst.Tuple, cst.List)):
+                    self._declare_from_unpacking(target.target, unpacked_from)
+            value = self.expression(small.value)
+            for target in small.targets:
+                self._bind(target.target, value)
+        elif isinstance(small, cst.AnnAssign):
+            value = self.expression(small.value) if small.value is not None else UNKNOWN
+            declared = self._annotation_layout(small.annotation.annotation, small, dotted_name(small.target) or "")
+            self._bind(small.target, declared if isinstance(declared, Tensor) else value)
+        elif isinstance(small, cst.AugAssign):
+            self.expression(small.value)
+            self._bind(small.target, UNKNOWN)
+        elif isinstance(small, (cst.Expr, cst.Return)):
+            if small.value is not None:
+                self.expression(small.value)
+        elif isinstance(small, cst.Assert):
+            self.expression(small.test)
+        elif isinstance(small, cst.Del):
+            self._bind(small.target, UNKNOWN)
+
+    def _bind(self, target: cst.BaseExpression, value: Value) -> None:
+        if isinstance(target, cst.Name):
+            self.env[target.value] = value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            self._unpack(target, value)
+        elif isinstance(target, cst.Attribute):
+            key = dotted_name(target)
+            if key is not None:
+                self.env[key] = value
+        elif isinstance(target, cst.StarredElement):
+            self._bind(target.value, UNKNOWN)
+
+    def _unpack(self, target: cst.Tuple | cst.List, value: Value) -> None:
+        elements = [element.value for element in target.elements]
+        if any(isinstance(element, cst.StarredElement) for element in target.elements):
+            for element in elements:
+                self._bind(element, UNKNOWN)
+            return
+        values: list[Value] = [UNKNOWN] * len(elements)
+        if isinstance(value, Items) and len(value.values) == len(elements):
+            values = list(value.values)
+        elif isinstance(value, Shape) and value.tensor.rank == len(elements):
+            values = [Size((axis,)) for axis in value.tensor.axes]
+        elif isinstance(value, Shape):
+            pass
+        for element, item in zip(elements, values):
+            self._bind(element, item)
+
+    def _declare_from_unpacking(self, target: cst.Tuple | cst.List, tensor_name: str) -> None:
+        """``batch_size, seq_len = tokens.shape`` declares the layout of an unknown ``tokens``."""
+        roles = [
+            self.names.role_of(element.value.value) if isinstance(element.value, cst.Name) else None
+            for element in target.elements
+        ]
+        if not any(roles):
+            return
+        axes = tuple(Axis(role or Role.UNKNOWN, target) for role in roles)
+        self.env[tensor_name] = Tensor(axes, f"`{tensor_name}`, whose sizes are unpacked", target)
+
+    # ------------------------------------------------------------ expressions
+
+    def expression(self, node: cst.BaseExpression, record: bool = True) -> Value:
+        """Evaluate ``node``; ``record=False`` evaluates without emitting events."""
+        previous, self._recording = self._recording, record
+        try:
+            return self._expression(node)
+        finally:
+            self._recording = previous
+
+    def _expression(self, node: cst.BaseExpression) -> Value:
+        if isinstance(node, cst.Name):
+            return self._name(node.value)
+        if isinstance(node, cst.Attribute):
+            return self._attribute(node)
+        if isinstance(node, cst.Call):
+            return self._call(node)
+        if isinstance(node, cst.Subscript):
+            return self._subscript(node)
+        if isinstance(node, cst.Integer):
+            return Literal(int(node.value, 0))
+        if isinstance(node, cst.UnaryOperation):
+            operand = self._expression(node.expression)
+            if isinstance(node.operator, cst.Minus) and isinstance(operand, Literal) and isinstance(operand.value, int):
+                return Literal(-operand.value)
+            return UNKNOWN
+        if isinstance(node, cst.BinaryOperation):
+            return self._binary(node)
+        if isinstance(node, (cst.Tuple, cst.List)):
+            return Items(tuple(self._expression(element.value) for element in node.elements))
+        if isinstance(node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            return UNKNOWN  # a scope of its own; its names are not ours
+        for child in _child_expressions(node):
+            self._expression(child)
+        return UNKNOWN
+
+    def _name(self, name: str) -> Value:
+        if name == "self":
+            return SelfRef()
+        value = self.env.get(name)
+        if value is None or isinstance(value, Unknown):
+            role = self.names.role_of(name)
+            if role is not None:
+                return Size((RoleSize(role),))
+            if value is None and name in self.aliases:
+                return Path(resolve(cst.Name(name), self.aliases) or name)
+            if name in ("True", "False", "None"):
+                return Literal({"True": True, "False": False, "None": None}[name])
+            return UNKNOWN
+        return value
+
+    def _attribute(self, node: cst.Attribute) -> Value:
+        key = dotted_name(node)
+        if key is not None and key in self.env and not isinstance(self.env[key], Unknown):
+            return self.env[key]
+        base = self._expression(node.value)
+        attr = node.attr.value
+        if isinstance(base, SelfRef) and attr in self.attributes and not isinstance(self.attributes[attr], Unknown):
+            return self.attributes[attr]
+        if isinstance(base, Tensor) and attr == "shape":
+            return Shape(base)
+        if isinstance(base, Tensor) and attr == "data":
+            return base
+        if isinstance(base, Path):
+            return Path(resolve(node, self.aliases) or f"{base.path}.{attr}")
+        role = self.names.role_of(attr)
+        return Size((RoleSize(role),)) if role is not None else UNKNOWN
+
+    def _binary(self, node: cst.BinaryOperation) -> Value:
+        left, right = self._expression(node.left), self._expression(node.right)
+        if isinstance(node.operator, cst.Multiply) and isinstance(left, Size) and isinstance(right, Size):
+            return Size(left.atoms + right.atoms)
+        if isinstance(left, Literal) and isinstance(right, Literal):
+            return UNKNOWN  # arithmetic on literals: not worth folding
+        if isinstance(left, (Size, Literal)) or isinstance(right, (Size, Literal)):
+            tensor = left if isinstance(left, Tensor) else right if isinstance(right, Tensor) else None
+            return tensor if tensor is not None else Size((OPAQUE_ATOM,))
+        if isinstance(left, Tensor) and isinstance(right, Tensor) and left.axes == right.axes:
+            return left
+        return UNKNOWN
+
+    # ------------------------------------------------------------ calls
+
+    def _call(self, call: cst.Call) -> Value:
+        func = call.func
+        if isinstance(func, cst.Attribute):
+            receiver = self._expression(func.value)
+            args = [self._expression(arg.value) for arg in call.args]
+            if isinstance(receiver, Tensor):
+                return self._tensor_method(receiver, func.attr.value, call, args)
+            if func.attr.value in kb.RESHAPING_METHODS and not isinstance(receiver, (Path, SelfRef)):
+                return self._shape_from_sizes(call, args)
+            if isinstance(receiver, Path):
+                return self._function(resolve(func, self.aliases) or f"{receiver.path}.{func.attr.value}", call, args)
+            callee = self._attribute_of(receiver, func)
+        else:
+            callee = self._expression(func)
+            args = [self._expression(arg.value) for arg in call.args]
+            if isinstance(func, cst.Name) and func.value == "len" and func.value not in self.env:
+                return self._len(call, args)
+        if isinstance(callee, RnnModule):
+            return self._rnn_call(callee, call, args)
+        if isinstance(callee, LayerModule):
+            return self._layer_call(callee, call, args)
+        if isinstance(callee, Path):
+            return self._function(callee.path, call, args)
+        return UNKNOWN
+
+    def _attribute_of(self, receiver: Value, func: cst.Attribute) -> Value:
+        if isinstance(receiver, SelfRef):
+            return self._attribute(func)
+        return UNKNOWN
+
+    def _function(self, path: str, call: cst.Call, args: list[Value]) -> Value:
+        if path in kb.RNN_CLASSES:
+            return self._rnn_module(path, call, args)
+        if path in kb.EMBEDDING_CLASSES:
+            return LayerModule("embedding")
+        if path in kb.LINEAR_CLASSES:
+            return LayerModule("linear")
+        if path in kb.ELEMENTWISE_MODULES:
+            return LayerModule("elementwise")
+        if path == kb.PACK_PADDED:
+            return self._pack(call, args)
+        if path == kb.PAD_PACKED:
+            return self._pad_packed(call, args)
+        if path in kb.ELEMENTWISE_FUNCTIONS:
+            return args[0] if args and isinstance(args[0], Tensor) else UNKNOWN
+        method = path.rpartition(".")[2]
+        is_torch_function = path.startswith("torch.") and path.count(".") == 1
+        if is_torch_function and method in kb.TENSOR_FUNCTIONS and args and isinstance(args[0], Tensor):
+            # torch.reshape(x, shape), torch.transpose(x, 0, 1), ...: the method on x.
+            return self._tensor_method(args[0], method, call, args[1:], receiver=call.args[0].value, offset=1)
+        return UNKNOWN
+
+    def _len(self, call: cst.Call, args: list[Value]) -> Value:
+        if len(call.args) != 1:
+            return UNKNOWN
+        argument = call.args[0].value
+        if isinstance(argument, cst.Name) and argument.value in self.names.sequences:
+            return Size((RoleSize(Role.TIME),))
+        if args and isinstance(args[0], Tensor) and args[0].rank:
+            return Size((args[0].axes[0],))
+        return UNKNOWN
+
+    # ------------------------------------------------------------ modules
+
+    def _rnn_module(self, path: str, call: cst.Call, args: list[Value]) -> Value:
+        signature = kb.RNN_CLASSES[path]
+        settings: dict[str, Value] = dict(zip(signature.positional, args))
+        for arg, value in zip(call.args, args):
+            if arg.keyword is not None:
+                settings[arg.keyword.value] = value
+            elif arg.star:
+                return RnnModule(None, None, signature.returns_cell_state, call)
+
+        def setting(name: str) -> int | bool | None:
+            value = settings.get(name, Literal(kb.RNN_DEFAULTS[name]))
+            return value.value if isinstance(value, Literal) else None
+
+        layers, bidirectional = setting("num_layers"), setting("bidirectional")
+        layers_dirs = None if layers is None or bidirectional is None else int(layers) * (2 if bidirectional else 1)
+        batch_first = setting("batch_first")
+        return RnnModule(
+            None if batch_first is None else bool(batch_first), layers_dirs, signature.returns_cell_state, call
+        )
+
+    def _rnn_call(self, rnn: RnnModule, call: cst.Call, args: list[Value]) -> Value:
+        if not args or rnn.batch_first is None:
+            return UNKNOWN
+        given = args[0]
+        batch, time = Axis(Role.BATCH, call, assumed=True), Axis(Role.TIME, call, assumed=True)
+        if isinstance(given, Tensor) and given.rank == 3:
+            if given.is_time_major() if rnn.batch_first else given.is_batch_first():
+                return UNKNOWN  # the RNN reads the axes swapped: nothing after it is known
+            batch_slot = 0 if rnn.batch_first else 1
+            batch = _as_role(given.axes[batch_slot], Role.BATCH, call)
+            time = _as_role(given.axes[1 - batch_slot], Role.TIME, call)
+        elif isinstance(given, Packed):
+            if given.tensor is not None:
+                batch, time = given.tensor.axes[1], given.tensor.axes[0]
+        elif not isinstance(given, Unknown):
+            return UNKNOWN
+        hidden = Axis(Role.FEAT, call)
+        layers = Axis(Role.UNKNOWN, call)
+        if rnn.layers_dirs == 1:
+            layers = Axis(Role.LAYERS, call, singleton=True)
+        elif rnn.layers_dirs is not None:
+            layers = Axis(Role.LAYERS, call)
+        state = Tensor((layers, batch, Axis(Role.FEAT, call)), "final state of the RNN", call)
+        hidden_state: Value = Items((state, replace(state))) if rnn.returns_cell_state else state
+        time_major = Tensor((time, batch, hidden), "output of the RNN (batch_first=False)", call)
+        if isinstance(given, Packed):
+            return Items((Packed(time_major), hidden_state))
+        if rnn.batch_first:
+            cause = NonContiguity(call, batch_first_rnn=True)
+            out = Tensor((batch, time, hidden), "output of the RNN (batch_first=True)", call, (1.0, 0.0, 2.0), cause)
+            return Items((out, hidden_state))
+        return Items((time_major, hidden_state))
+
+    def _layer_call(self, layer: LayerModule, call: cst.Call, args: list[Value]) -> Value:
+        given = args[0] if args else UNKNOWN
+        if not isinstance(given, Tensor):
+            return UNKNOWN
+        if layer.kind == "elementwise":
+            return given
+        if layer.kind == "embedding":
+            axes = (*given.axes, Axis(Role.FEAT, call))
+            return Tensor(axes, f"embedding of {given.origin}", given.where)
+        return replace(given.with_axes((*given.axes[:-1], Axis(Role.FEAT, call)), None), origin=given.origin)
+
+    def _pack(self, call: cst.Call, args: list[Value]) -> Value:
+        batch_first = self._argument(call, args, "batch_first", kb.BATCH_FIRST_POSITION[kb.PACK_PADDED])
+        given = args[0] if args else UNKNOWN
+        if not isinstance(batch_first, Literal) or not isinstance(given, Tensor) or given.rank < 2:
+            return Packed(None)
+        self._emit(PackEvent(call, call.args[0].value, given, bool(batch_first.value)))
+        if given.is_time_major() if batch_first.value else given.is_batch_first():
+            return Packed(None)  # packed the wrong way round: what comes out is not known
+        if batch_first.value:
+            given = permute(given, (1, 0, *range(2, given.rank)), NonContiguity(call))
+        return Packed(given)
+
+    def _pad_packed(self, call: cst.Call, args: list[Value]) -> Value:
+        batch_first = self._argument(call, args, "batch_first", kb.BATCH_FIRST_POSITION[kb.PAD_PACKED])
+        packed = args[0] if args else UNKNOWN
+        if not isinstance(batch_first, Literal) or not isinstance(packed, Packed) or packed.tensor is None:
+            return UNKNOWN
+        time_major = replace(packed.tensor, origin="padded output of `pad_packed_sequence`", where=call, memory=None)
+        time_major = replace(time_major, noncontiguous=None)
+        if batch_first.value:
+            cause = NonContiguity(call)
+            order = (1, 0, *range(2, time_major.rank))
+            axes = tuple(time_major.axes[i] for i in order)
+            ranks = tuple(float(i) for i in order)
+            return Items((Tensor(axes, time_major.origin, call, ranks, cause), UNKNOWN))
+        return Items((time_major, UNKNOWN))
+
+    def _argument(self, call: cst.Call, args: list[Value], keyword: str, position: int) -> Value:
+        for arg, value in zip(call.args, args):
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                return value
+        positional = [value for arg, value in zip(call.args, args) if arg.keyword is None and not arg.star]
+        if position < len(positional):
+            return positional[position]
+        if any(arg.star for arg in call.args):
+            return UNKNOWN
+        return Literal(False)
+
+    # ------------------------------------------------------------ tensor methods
+
+    def _tensor_method(
+        self,
+        tensor: Tensor,
+        method: str,
+        call: cst.Call,
+        args: list[Value],
+        receiver: cst.BaseExpression | None = None,
+        offset: int = 0,
+    ) -> Value:
+        if receiver is None:
+            assert isinstance(call.func, cst.Attribute)
+            receiver = call.func.value
+        call_args = call.args[offset:]
+        keywords = any(arg.keyword is not None for arg in call_args)
+        # flatten reads its keywords by name; transpose is symmetric in its two dims.
+        if any(arg.star for arg in call_args) or (keywords and method not in ("flatten", "transpose")):
+            return UNKNOWN
+        ints = [value.value if isinstance(value, Literal) and isinstance(value.value, int) else None for value in args]
+        if method in kb.RESHAPING_METHODS:
+            return self._reshape(tensor, method, call, receiver, args)
+        if method == "flatten":
+            return self._flatten(tensor, call, receiver, call_args, args)
+        if method in ("transpose", "swapaxes", "swapdims") and len(ints) == 2 and None not in ints:
+            order = transpose_order(tensor.rank, ints[0], ints[1])  # type: ignore[arg-type]
+            return permute(tensor, order, NonContiguity(call)) if order else UNKNOWN
+        if method == "t" and tensor.rank == 2:
+            return permute(tensor, (1, 0), NonContiguity(call))
+        if method == "permute":
+            dims = ints
+            if len(args) == 1 and isinstance(args[0], Items):
+                dims = [
+                    v.value if isinstance(v, Literal) and isinstance(v.value, int) else None for v in args[0].values
+                ]
+            normalised = [normalise_dim(d, tensor.rank) if d is not None else None for d in dims]
+            if len(normalised) != tensor.rank or None in normalised or len(set(normalised)) != tensor.rank:
+                return UNKNOWN
+            return permute(tensor, tuple(normalised), NonContiguity(call))  # type: ignore[arg-type]
+        if method in ("movedim", "moveaxis") and len(ints) == 2 and None not in ints:
+            order = movedim_order(tensor.rank, ints[0], ints[1])  # type: ignore[arg-type]
+            return permute(tensor, order, NonContiguity(call)) if order else UNKNOWN
+        if method == "contiguous":
+            return tensor.with_axes(tensor.axes, None)
+        if method == "unsqueeze" and len(ints) == 1 and ints[0] is not None:
+            position = normalise_dim(ints[0], tensor.rank + 1)
+            if position is None:
+                return UNKNOWN
+            return self._insert_singleton(tensor, position, call)
+        if method == "squeeze" and len(ints) == 1 and ints[0] is not None:
+            position = normalise_dim(ints[0], tensor.rank)
+            if position is None or not tensor.axes[position].singleton:
+                return UNKNOWN
+            return self._drop_axes(tensor, {position}, call)
+        if method == "size" and not args:
+            return Shape(tensor)
+        if method == "size" and len(ints) == 1 and ints[0] is not None:
+            position = normalise_dim(ints[0], tensor.rank)
+            return Size((tensor.axes[position],)) if position is not None else UNKNOWN
+        if method == "unfold" and len(ints) == 3 and ints[0] is not None:
+            return self._unfold(tensor, ints[0], call)
+        if method == "narrow" and ints and ints[0] is not None:
+            position = normalise_dim(ints[0], tensor.rank)
+            if position is None:
+                return UNKNOWN
+            return self._shrink(tensor, position, call)
+        if method == "expand":
+            return self._expand(tensor, call, args)
+        if method in kb.ELEMENTWISE_METHODS:
+            return tensor
+        return UNKNOWN
+
+    def _reshape(
+        self, tensor: Tensor, method: str, call: cst.Call, receiver: cst.BaseExpression, args: list[Value]
+    ) -> Value:
+        values: Sequence[Value] = args
+        if len(args) == 1 and isinstance(args[0], Items):
+            values = args[0].values
+        elif len(args) == 1 and isinstance(args[0], Shape):
+            values = [Size((axis,)) for axis in args[0].tensor.axes]
+        entries = tuple(_entry(value) for value in values)
+        alignment = align(tensor, entries)
+        self._emit(ReshapeEvent(call, method, receiver, tensor, entries, alignment))
+        return self._reshaped(tensor, entries, alignment, call, copies=method == "reshape")
+
+    def _shape_from_sizes(self, call: cst.Call, args: list[Value]) -> Value:
+        """``x.view(len(sentence), 1, -1)`` of an unknown ``x``: the sizes named are the layout."""
+        values: Sequence[Value] = args[0].values if len(args) == 1 and isinstance(args[0], Items) else args
+        entries = [_entry(value) for value in values]
+        if not any(isinstance(entry, tuple) and entry for entry in entries):
+            return UNKNOWN
+        axes = []
+        for entry in entries:
+            if entry == ():
+                axes.append(Axis(Role.UNKNOWN, call, singleton=True))
+            elif isinstance(entry, tuple) and len(entry) == 1:
+                axes.append(Axis(entry[0].role, call))
+            else:
+                axes.append(Axis(Role.UNKNOWN, call))
+        return Tensor(tuple(axes), "result of a view with named sizes", call)
+
+    def _reshaped(
+        self, tensor: Tensor, entries: tuple[Entry, ...], alignment: object, call: cst.Call, copies: bool
+    ) -> Tensor:
+        axes: list[Axis] = []
+        for index, entry in enumerate(entries):
+            group = alignment.groups[index] if isinstance(alignment, Aligned) else None
+            if entry == ():
+                axes.append(Axis(Role.UNKNOWN, call, singleton=True))
+            elif group is not None and isinstance(alignment, Aligned):
+                axes.append(merged(tuple(alignment.atoms[i][1] for i in group), call))
+            elif isinstance(entry, tuple) and len(entry) == 1:
+                axes.append(Axis(entry[0].role, call))
+            else:
+                axes.append(Axis(Role.UNKNOWN, call))
+        memory: Memory = None if tensor.memory is None else UNKNOWN_MEMORY
+        if copies and tensor.memory is not None:
+            memory = UNKNOWN_MEMORY  # reshape copies only when it must
+        return tensor.with_axes(tuple(axes), memory)
+
+    def _flatten(
+        self,
+        tensor: Tensor,
+        call: cst.Call,
+        receiver: cst.BaseExpression,
+        call_args: Sequence[cst.Arg],
+        args: list[Value],
+    ) -> Value:
+        bounds = {"start_dim": 0, "end_dim": -1}
+        for position, (arg, value) in enumerate(zip(call_args, args)):
+            name = arg.keyword.value if arg.keyword is not None else ("start_dim", "end_dim")[min(position, 1)]
+            if not isinstance(value, Literal) or not isinstance(value.value, int) or name not in bounds:
+                return UNKNOWN
+            bounds[name] = value.value
+        start, end = normalise_dim(bounds["start_dim"], tensor.rank), normalise_dim(bounds["end_dim"], tensor.rank)
+        if start is None or end is None or start > end:
+            return UNKNOWN
+        entries: list[Entry] = []
+        groups: list[tuple[int, ...]] = []
+        atoms = tuple((position, atom) for position, axis in enumerate(tensor.axes) for atom in axis.atoms())
+        for position in [*range(start), None, *range(end + 1, tensor.rank)]:
+            if position is None:
+                entries.append(WILDCARD)
+                groups.append(tuple(i for i, (p, _) in enumerate(atoms) if start <= p <= end))
+            else:
+                entries.append(tensor.axes[position].atoms())
+                groups.append(tuple(i for i, (p, _) in enumerate(atoms) if p == position))
+        alignment = Aligned(atoms, tuple(groups))
+        self._emit(ReshapeEvent(call, "flatten", receiver, tensor, tuple(entries), alignment))
+        return self._reshaped(tensor, tuple(entries), alignment, call, copies=True)
+
+    def _insert_singleton(self, tensor: Tensor, position: int, call: cst.Call) -> Tensor:
+        axes = list(tensor.axes)
+        axes.insert(position, Axis(Role.UNKNOWN, call, singleton=True))
+        ranks = tensor.ranks()
+        memory: Memory = UNKNOWN_MEMORY
+        if tensor.memory is None:
+            memory = None
+        elif ranks is not None:
+            memory = (*ranks[:position], -1.0, *ranks[position:])
+        return tensor.with_axes(tuple(axes), memory)
+
+    def _drop_axes(self, tensor: Tensor, positions: set[int], where: cst.CSTNode) -> Tensor:
+        axes = tuple(axis for i, axis in enumerate(tensor.axes) if i not in positions)
+        ranks = tensor.ranks()
+        memory: Memory = (
+            UNKNOWN_MEMORY if ranks is None else tuple(r for i, r in enumerate(ranks) if i not in positions)
+        )
+        return tensor.with_axes(axes, memory, NonContiguity(where))
+
+    def _shrink(self, tensor: Tensor, position: int, call: cst.Call) -> Tensor:
+        """``narrow`` or a partial slice: the axis shrinks, so it no longer merges with the one before."""
+        ranks = tensor.ranks()
+        axes = list(tensor.axes)
+        axes[position] = Axis(axes[position].role, call)
+        memory: Memory = UNKNOWN_MEMORY
+        if ranks is not None and ranks[position] is not None:
+            pivot = ranks[position]
+            memory = tuple(r + 0.5 if r is not None and r >= pivot else r for r in ranks)  # type: ignore[operator]
+        return tensor.with_axes(tuple(axes), memory, NonContiguity(call))
+
+    def _unfold(self, tensor: Tensor, dim: int, call: cst.Call) -> Value:
+        position = normalise_dim(dim, tensor.rank)
+        if position is None:
+            return UNKNOWN
+        shrunk = self._shrink(tensor, position, call)
+        ranks = shrunk.ranks()
+        memory: Memory = UNKNOWN_MEMORY if ranks is None else (*ranks, None)
+        # The window axis overlaps the axis it slides over: it merges with nothing.
+        return shrunk.with_axes((*shrunk.axes, Axis(Role.WINDOW, call)), memory, NonContiguity(call))
+
+    def _expand(self, tensor: Tensor, call: cst.Call, args: list[Value]) -> Value:
+        ranks = tensor.ranks()
+        if len(args) != tensor.rank or ranks is None:
+            return UNKNOWN
+        axes, memory = list(tensor.axes), list(ranks)
+        for position, value in enumerate(args):
+            if tensor.axes[position].singleton and not (isinstance(value, Literal) and value.value in (1, -1)):
+                axes[position] = Axis(_entry_role(value), call)
+                memory[position] = None
+        return tensor.with_axes(tuple(axes), tuple(memory), NonContiguity(call))
+
+    # ------------------------------------------------------------ indexing
+
+    def _subscript(self, node: cst.Subscript) -> Value:
+        base = self._expression(node.value)
+        indices: list[Value | str] = []
+        for element in node.slice:
+            piece = element.slice
+            if isinstance(piece, cst.Slice):
+                for part in (piece.lower, piece.upper, piece.step):
+                    if part is not None:
+                        self._expression(part)
+                full = piece.lower is None and piece.upper is None and piece.step is None
+                indices.append(":" if full else "slice")
+            elif isinstance(piece, cst.Index):
+                value = piece.value
+                if isinstance(value, cst.Ellipsis):
+                    indices.append("...")
+                elif isinstance(value, cst.Name) and value.value == "None":
+                    indices.append("None")
+                else:
+                    indices.append(self._expression(value))
+        if isinstance(base, Shape) and len(indices) == 1:
+            index = indices[0]
+            if isinstance(index, Literal) and isinstance(index.value, int):
+                position = normalise_dim(index.value, base.tensor.rank)
+                return Size((base.tensor.axes[position],)) if position is not None else UNKNOWN
+            return UNKNOWN
+        if isinstance(base, Items) and len(indices) == 1:
+            index = indices[0]
+            if isinstance(index, Literal) and isinstance(index.value, int):
+                position = normalise_dim(index.value, len(base.values))
+                return base.values[position] if position is not None else UNKNOWN
+            return UNKNOWN
+        if isinstance(base, Tensor):
+            return self._index(base, indices, node)
+        return UNKNOWN
+
+    def _index(self, tensor: Tensor, indices: list[Value | str], node: cst.Subscript) -> Value:
+        if indices.count("...") > 1:
+            return UNKNOWN
+        if "..." in indices:
+            fill = tensor.rank - sum(1 for index in indices if index not in ("...", "None"))
+            at = indices.index("...")
+            indices = indices[:at] + [":"] * fill + indices[at + 1 :]
+        result = tensor
+        position = 0
+        dropped: set[int] = set()
+        for index in indices:
+            if index == "None":
+                continue
+            if position >= tensor.rank:
+                return UNKNOWN
+            if isinstance(index, Literal) and isinstance(index.value, int):
+                dropped.add(position)
+            elif index == "slice":
+                result = self._shrink(result, position, node)  # type: ignore[arg-type]
+            elif index != ":":
+                return UNKNOWN  # a tensor or an unknown index: advanced indexing
+            position += 1
+        result = self._drop_axes(result, dropped, node) if dropped else result
+        # None inserts a singleton axis where it stands among the kept axes.
+        kept_position = 0
+        for index in indices:
+            if index == "None":
+                result = self._insert_singleton(result, kept_position, node)  # type: ignore[arg-type]
+                kept_position += 1
+            elif not (isinstance(index, Literal) and isinstance(index.value, int)):
+                kept_position += 1
+        return result
+
+    # ------------------------------------------------------------ declarations
+
+    def _declared(self, param: cst.Param) -> Value:
+        if param.annotation is None:
+            return UNKNOWN
+        return self._annotation_layout(param.annotation.annotation, param, param.name.value)
+
+    def _annotation_layout(self, annotation: cst.BaseExpression, where: cst.CSTNode, name: str) -> Value:
+        """``Int[Tensor, "batch seq"]`` -> a tensor with those roles."""
+        if not isinstance(annotation, cst.Subscript) or len(annotation.slice) != 2:
+            return UNKNOWN
+        head = dotted_name(annotation.value)
+        if head is None or head.rpartition(".")[2] not in kb.JAXTYPING_ARRAY_TYPES:
+            return UNKNOWN
+        spec = annotation.slice[1].slice
+        if not isinstance(spec, cst.Index) or not isinstance(spec.value, cst.SimpleString):
+            return UNKNOWN
+        text = spec.value.evaluated_value
+        if not isinstance(text, str):
+            return UNKNOWN
+        axes: list[Axis] = []
+        for dim in text.split():
+            if dim.startswith("*") or dim == "..." or dim.startswith("#"):
+                return UNKNOWN  # variadic or broadcastable: the rank is not fixed
+            name = dim.lstrip("_?")
+            if name.isdigit():
+                axes.append(Axis(Role.UNKNOWN, where, singleton=name == "1"))
+            else:
+                axes.append(Axis(kb.DIMENSION_ROLES.get(name.lower(), Role.UNKNOWN), where))
+        return Tensor(tuple(axes), f'`{name}` declared "{text}"', where)
+
+    def _emit(self, event: Event) -> None:
+        if self._recording:
+            self.events.append(event)
+
+
+OPAQUE_ATOM = RoleSize(Role.UNKNOWN)
+
+
+def _entry(value: Value) -> Entry:
+    if isinstance(value, Literal) and isinstance(value.value, int) and not isinstance(value.value, bool):
+        if value.value == 1:
+            return ()
+        if value.value == -1:
+            return WILDCARD
+        return OPAQUE
+    if isinstance(value, Size) and all(atom is not OPAQUE_ATOM for atom in value.atoms):
+        return value.atoms
+    return OPAQUE
+
+
+def _as_role(axis: Axis, role: Role, where: cst.CSTNode) -> Axis:
+    """The axis an RNN reads as ``role``: the same axis if it already is one, a size-1 axis stays size 1."""
+    if axis.role is role:
+        return axis
+    return Axis(role, where, singleton=axis.singleton)
+
+
+def _shape_owner(node: cst.BaseExpression) -> str | None:
+    """``x`` in ``x.shape`` or ``x.size()``."""
+    if isinstance(node, cst.Call) and not node.args:
+        node = node.func
+        if not (isinstance(node, cst.Attribute) and node.attr.value == "size"):
+            return None
+    elif not (isinstance(node, cst.Attribute) and node.attr.value == "shape"):
+        return None
+    return node.value.value if isinstance(node.value, cst.Name) else None
+
+
+def _entry_role(value: Value) -> Role:
+    if isinstance(value, Size) and len(value.atoms) == 1:
+        return value.atoms[0].role
+    return Role.UNKNOWN
+
+
+def _join(first: Env, second: Env) -> Env:
+    return {
+        name: first[name] if _agree(first.get(name), second.get(name)) else UNKNOWN
+        for name in first.keys() | second.keys()
+    }
+
+
+def _agree(first: Value | None, second: Value | None) -> bool:
+    """Same value, or tensors of the same layout made on two paths (their axes are other objects)."""
+    if first == second:
+        return True
+    if isinstance(first, Tensor) and isinstance(second, Tensor):
+        return first.memory == second.memory and _axis_shape(first.axes) == _axis_shape(second.axes)
+    if isinstance(first, Items) and isinstance(second, Items) and len(first.values) == len(second.values):
+        return all(_agree(a, b) for a, b in zip(first.values, second.values))
+    return False
+
+
+def _axis_shape(axes: tuple[Axis, ...]) -> tuple[object, ...]:
+    return tuple((axis.role, axis.singleton, axis.assumed, _axis_shape(axis.parts)) for axis in axes)
+
+
+def _child_expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
+    for child in node.children:
+        if isinstance(child, cst.BaseExpression):
+            yield child
+        elif not isinstance(child, (cst.BaseSuite, cst.BaseStatement)):
+            yield from _child_expressions(child)
+
+
+def _assigned_names(node: cst.CSTNode) -> set[str]:
+    """Every name (and ``self.x``) a statement may bind, at any depth of its blocks."""
+    names: set[str] = set()
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        targets: list[cst.BaseExpression] = []
+        if isinstance(current, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For)):
+            targets.append(current.target)
+        elif isinstance(current, cst.AsName):
+            targets.append(current.name)
+        elif isinstance(current, cst.NamedExpr):
+            targets.append(current.target)
+        for target in targets:
+            names.update(_target_names(target))
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef)) and current is not node:
+            names.add(current.name.value)
+            continue
+        stack.extend(current.children)
+    return names
+
+
+def _target_names(target: cst.BaseExpression) -> Iterator[str]:
+    if isinstance(target, (cst.Name, cst.Attribute)):
+        name = dotted_name(target)
+        if name is not None:
+            yield name
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _target_names(target.value)
+
+
+Emit = Callable[[Event], None]

@@ -1,0 +1,180 @@
+"""Facts about torch APIs and naming habits, as data. Rules and inference read these tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shapelint.static.layout import Role
+
+
+@dataclass(frozen=True)
+class RnnSignature:
+    """How an RNN class takes its constructor arguments and what its call returns."""
+
+    positional: tuple[str, ...]
+    returns_cell_state: bool
+
+
+_RNN_POSITIONAL = ("input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout", "bidirectional")
+RNN_CLASSES: dict[str, RnnSignature] = {
+    "torch.nn.LSTM": RnnSignature((*_RNN_POSITIONAL, "proj_size"), returns_cell_state=True),
+    "torch.nn.GRU": RnnSignature(_RNN_POSITIONAL, returns_cell_state=False),
+    # nn.RNN has `nonlinearity` third: RNN(input_size, hidden_size, num_layers, nonlinearity, bias, batch_first, ...)
+    "torch.nn.RNN": RnnSignature(
+        ("input_size", "hidden_size", "num_layers", "nonlinearity", "bias", "batch_first", "dropout", "bidirectional"),
+        returns_cell_state=False,
+    ),
+}
+RNN_DEFAULTS = {"num_layers": 1, "batch_first": False, "bidirectional": False}
+
+EMBEDDING_CLASSES = frozenset({"torch.nn.Embedding"})
+LINEAR_CLASSES = frozenset({"torch.nn.Linear", "torch.nn.LazyLinear"})
+# Modules whose output has the input's layout and strides.
+ELEMENTWISE_MODULES = frozenset(
+    f"torch.nn.{name}"
+    for name in (
+        "Dropout",
+        "ReLU",
+        "Tanh",
+        "Sigmoid",
+        "GELU",
+        "LeakyReLU",
+        "ELU",
+        "SELU",
+        "SiLU",
+        "Identity",
+        "Softplus",
+        "Hardtanh",
+        "PReLU",
+    )
+)
+
+# Functions whose result has the layout and strides of their first argument.
+ELEMENTWISE_FUNCTIONS = frozenset(
+    [f"torch.{name}" for name in ("tanh", "relu", "sigmoid", "exp", "abs", "neg", "sin", "cos", "sqrt", "clone")]
+    + [
+        f"torch.nn.functional.{name}"
+        for name in ("relu", "tanh", "sigmoid", "gelu", "elu", "selu", "silu", "leaky_relu", "dropout", "softplus")
+    ]
+)
+# Tensor methods that keep layout and strides.
+ELEMENTWISE_METHODS = frozenset(
+    {
+        "tanh",
+        "relu",
+        "sigmoid",
+        "exp",
+        "abs",
+        "neg",
+        "float",
+        "double",
+        "half",
+        "bfloat16",
+        "long",
+        "int",
+        "bool",
+        "to",
+        "cpu",
+        "cuda",
+        "detach",
+        "clone",
+        "requires_grad_",
+        "type_as",
+        "masked_fill",
+        "tanh_",
+        "relu_",
+        "sigmoid_",
+        "mul",
+        "div",
+        "add",
+        "sub",
+    }
+)
+PERMUTING_METHODS = frozenset({"transpose", "swapaxes", "swapdims", "permute", "t", "movedim", "moveaxis"})
+RESHAPING_METHODS = frozenset({"view", "reshape"})
+# `torch.<name>(x, ...)` that behave as `x.<name>(...)`.
+TENSOR_FUNCTIONS = RESHAPING_METHODS | PERMUTING_METHODS | {"flatten", "squeeze", "unsqueeze"}
+
+PACK_PADDED = "torch.nn.utils.rnn.pack_padded_sequence"
+PAD_PACKED = "torch.nn.utils.rnn.pad_packed_sequence"
+PAD_SEQUENCE = "torch.nn.utils.rnn.pad_sequence"
+# Positions of `batch_first` in those signatures.
+BATCH_FIRST_POSITION = {PACK_PADDED: 2, PAD_PACKED: 1, PAD_SEQUENCE: 1}
+
+# Where torch keeps a public name under a longer path; imports are read back to the short one.
+MODULE_ALIASES = {
+    "torch.nn.modules.rnn": "torch.nn",
+    "torch.nn.modules.sparse": "torch.nn",
+    "torch.nn.modules.linear": "torch.nn",
+    "torch.nn.modules.dropout": "torch.nn",
+    "torch.nn.modules.activation": "torch.nn",
+    "torch.nn.modules": "torch.nn",
+}
+
+# Names users give sizes. Extended by `batch-names` / `time-names` in [tool.shapelint].
+BATCH_SIZE_NAMES = frozenset(
+    {"batch_size", "bsz", "bs", "B", "batch", "n_batch", "batch_sz", "nbatch", "num_batch", "batchsize"}
+)
+TIME_SIZE_NAMES = frozenset(
+    {
+        "seq_len",
+        "seq_length",
+        "sequence_length",
+        "max_len",
+        "max_length",
+        "max_seq_len",
+        "T",
+        "src_len",
+        "tgt_len",
+        "trg_len",
+        "sent_len",
+        "sentence_length",
+        "num_steps",
+        "timesteps",
+        "n_steps",
+    }
+)
+# `len(x)` for these names is a sequence length (`len(sentence)`).
+SEQUENCE_NAMES = frozenset({"sentence", "sent", "seq", "sequence", "words", "tokens", "text"})
+
+# jaxtyping dimension names -> roles. Anything else is a named axis of unknown role.
+DIMENSION_ROLES: dict[str, Role] = {
+    **{name: Role.BATCH for name in ("batch", "b", "bsz", "bs", "batch_size", "n_batch")},
+    **{name: Role.TIME for name in ("seq", "time", "t", "len", "seq_len", "length", "steps", "src_len", "tgt_len")},
+    **{
+        name: Role.FEAT
+        for name in ("emb", "embed", "embedding", "feat", "feature", "features", "hidden", "h", "e", "d")
+    },
+    **{
+        name: Role.FEAT for name in ("dim", "d_model", "channels", "c", "vocab", "classes", "input_size", "hidden_size")
+    },
+    **{name: Role.LAYERS for name in ("layers", "layers_dirs", "num_layers")},
+}
+JAXTYPING_ARRAY_TYPES = frozenset(
+    {
+        "Float",
+        "Int",
+        "Shaped",
+        "Bool",
+        "Real",
+        "Num",
+        "Integer",
+        "Inexact",
+        "Complex",
+        "UInt",
+        "Key",
+        "Float16",
+        "Float32",
+        "Float64",
+        "BFloat16",
+        "Int8",
+        "Int16",
+        "Int32",
+        "Int64",
+        "UInt8",
+    }
+)
+
+# Cheap test of whether a file can hold anything a static rule reports: files without
+# any of these words are not parsed at all.
+RELEVANT_WORDS = ("view", "reshape", "flatten", "LSTM", "GRU", "RNN", "pack_padded", "pad_packed")

@@ -1,0 +1,37 @@
+"""Phrases that several rules use to describe layouts in their messages."""
+
+from __future__ import annotations
+
+from shapelint.static.layout import WILDCARD, Entry, Role, Tensor
+from shapelint.static.rules import SourceView
+
+
+def layout_words(tensor: Tensor) -> str:
+    """``(batch, time, feat)``."""
+    return f"({tensor.roles()})"
+
+
+def origin_words(tensor: Tensor, source: SourceView) -> str:
+    """Where the layout was learnt: ``output of the RNN (batch_first=True) at line 12``."""
+    return f"{tensor.origin} at line {source.line(tensor.where)}"
+
+
+def entry_words(entries: tuple[Entry, ...]) -> str:
+    """The target shape in roles: ``(time, batch, -1)``."""
+    words = []
+    for entry in entries:
+        if entry == ():
+            words.append("1")
+        elif entry is WILDCARD:
+            words.append("-1")
+        elif isinstance(entry, tuple):
+            words.append("*".join(atom.role.value if atom.role is not Role.UNKNOWN else "?" for atom in entry))
+        else:
+            words.append("?")
+    return f"({', '.join(words)})"
+
+
+def short(code: str, limit: int = 70) -> str:
+    """One line of code for a message, cut at ``limit`` characters."""
+    flat = " ".join(code.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

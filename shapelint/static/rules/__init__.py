@@ -1,0 +1,44 @@
+"""Static rules: one module per pattern. Each rule reads inference events, never files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+import libcst as cst
+
+from shapelint.rule import Rule
+from shapelint.static.events import PackEvent, ReshapeEvent
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a rule says: the node to point at and the message."""
+
+    node: cst.CSTNode
+    message: str
+
+
+class SourceView(Protocol):
+    """What a rule may ask of the file it checks; positions are computed only on demand."""
+
+    def code(self, node: cst.CSTNode) -> str: ...
+
+    def line(self, node: cst.CSTNode | None) -> int: ...
+
+
+EventT = TypeVar("EventT", ReshapeEvent, PackEvent)
+
+
+class StaticRule(Rule, Generic[EventT]):
+    """A rule over one kind of event of the layout inference."""
+
+    event: ClassVar[type[Any]]
+
+    def check(self, event: EventT, source: SourceView) -> Iterator[Report]:
+        raise NotImplementedError
+
+
+class FileRule(Rule):
+    """A rule the engine applies to the file itself (it cannot be read, decoded or parsed)."""

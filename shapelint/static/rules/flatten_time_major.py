@@ -1,0 +1,119 @@
+"""Flattening a time-major tensor per sample."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from shapelint.static.events import ReshapeEvent
+from shapelint.static.layout import Aligned, Role
+from shapelint.static.messages import layout_words, origin_words, short
+from shapelint.static.rules import Report, SourceView, StaticRule
+from shapelint.static.rules.view_as_transpose import flattens_time_major
+
+_HEADER = (
+    "import torch\nfrom torch import Tensor, nn\nfrom jaxtyping import Float\n\n"
+    "class Classifier(nn.Module):\n"
+    "    def __init__(self):\n"
+    "        super().__init__()\n"
+    "        self.lstm = nn.LSTM(8, 16{lstm})\n"
+    "        self.fc = nn.Linear(16 * 5, 3)\n\n"
+    '    def forward(self, x: Float[Tensor, "seq batch emb"], batch_size):\n'
+    "        out, (h_n, c_n) = self.lstm(x)\n"
+)
+
+
+def _model(body: str, lstm: str = "") -> str:
+    return _HEADER.format(lstm=lstm) + body
+
+
+class FlattenTimeMajor(StaticRule[ReshapeEvent]):
+    """A time-major tensor is flattened per sample without moving batch to the front.
+
+    ## What it does
+    Flags `out.view(batch, -1)`, `out.reshape(batch, -1)` and `out.flatten(1)` where
+    `out` is time-major `(time, batch, feat)`: the output of an RNN built without
+    `batch_first=True`, or `pad_packed_sequence(...)` without `batch_first=True`.
+
+    ## Why is this bad?
+    In a time-major tensor, memory runs time step by time step, each holding every
+    sample. `out.view(batch, -1)` cuts that memory into `batch` rows, so row 0 holds the
+    first time steps of all samples, not sample 0's sequence; `flatten(1)` keeps time
+    first and glues all samples into one feature vector. A Linear on top then mixes
+    samples; nothing crashes.
+
+    ## Example
+    ```python
+    out, (h_n, c_n) = self.lstm(x)          # out: (time, batch, hidden)
+    logits = self.fc(out.view(batch_size, -1))
+    ```
+
+    ## Use instead
+    ```python
+    logits = self.fc(out.transpose(0, 1).reshape(batch_size, -1))
+    ```
+    or summarise the sequence with `h_n[-1]` or a (masked) pooling over time.
+    """
+
+    code = "SHP102"
+    name = "flatten-time-major"
+    fix_title = "Move the batch axis to the front before flattening"
+    event = ReshapeEvent
+    VALID = (
+        _model("        return self.fc(out.transpose(0, 1).reshape(batch_size, -1))\n"),
+        _model("        return self.fc(out.reshape(batch_size, -1))\n", lstm=", batch_first=True"),
+        # Time and batch flattened together for a per-step Linear, then cut back.
+        _model(
+            "        t, b, h = out.shape\n        y = self.fc(out.view(t * b, h))\n        return y.view(t, b, -1)\n"
+        ),
+        _model("        return self.fc(h_n.view(batch_size, -1))\n"),
+        _model("        return out.flatten(1)\n", lstm=", batch_first=True"),
+        # The tutorial: a batch of one sentence, so "flattening" only drops the size-1 batch.
+        _HEADER.format(lstm="").replace('"seq batch emb"', '"seq 1 emb"')
+        + "        return self.fc(out.view(x.size(0), -1))\n",
+    )
+    INVALID = (
+        _model("        return self.fc(out.view(batch_size, -1))\n"),
+        _model("        return self.fc(out.reshape(out.size(1), -1))\n"),
+        _model("        return self.fc(out.flatten(1))\n"),
+        _model("        return self.fc(torch.reshape(out, (batch_size, -1)))\n"),
+    )
+
+    def check(self, event: ReshapeEvent, source: SourceView) -> Iterator[Report]:
+        tensor = event.tensor
+        if not tensor.is_time_major():
+            return
+        if not (flattens_time_major(event) or _glues_batch_into_features(event)):
+            return
+        receiver = short(source.code(event.receiver), 30)
+        time, batch = tensor.role_position(Role.TIME), tensor.role_position(Role.BATCH)
+        moved = f"{receiver}.transpose({time}, {batch})"
+        if event.op == "flatten":
+            fix = f"`{moved}.flatten(1)`"
+        else:
+            arguments = ", ".join(short(source.code(arg.value), 30) for arg in event.call.args[-len(event.entries) :])
+            fix = f"`{moved}.reshape({arguments})`"
+            if event.call.func is not None and source.code(event.call.func).startswith("torch."):
+                fix = f"`{moved}.reshape(...)`"
+        yield Report(
+            event.call,
+            f"`{short(source.code(event.call))}` flattens time-major `{receiver}` {layout_words(tensor)}, the "
+            f"{origin_words(tensor, source)}: each row mixes time steps of several samples; use {fix}, "
+            "or summarise over time (`h_n[-1]`, pooling)",
+        )
+
+
+def _glues_batch_into_features(event: ReshapeEvent) -> bool:
+    """`flatten(1)` / `view(time, -1)`: time stays apart, batch is merged with features."""
+    alignment = event.alignment
+    if not isinstance(alignment, Aligned):
+        return False
+    for group in alignment.groups:
+        if not group:
+            continue
+        atoms = [alignment.atoms[i][1] for i in group]
+        roles = [atom.role for atom in atoms]
+        # A batch known only from the RNN's convention may be 1 (the tutorial's `view(len(sentence), -1)`).
+        real_batch = any(atom.role is Role.BATCH and not atom.assumed for atom in atoms)
+        if real_batch and Role.TIME not in roles and len(roles) > 1:
+            return True
+    return False

@@ -1,0 +1,160 @@
+"""`view`/`reshape` used where a transpose was meant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from shapelint.static.events import ReshapeEvent
+from shapelint.static.layout import WILDCARD, Axis, Entry, Misaligned, Role, Tensor
+from shapelint.static.messages import entry_words, layout_words, origin_words, short
+from shapelint.static.rules import Report, SourceView, StaticRule
+
+_IMPORTS = "import torch\nfrom torch import Tensor, nn\nfrom jaxtyping import Int\n\n"
+_MODEL = (
+    _IMPORTS
+    + "class Tagger(nn.Module):\n"
+    + "    def __init__(self):\n"
+    + "        super().__init__()\n"
+    + "        self.embedding = nn.Embedding(100, 8)\n"
+    + "        self.lstm = nn.LSTM(8, 16{lstm})\n\n"
+    + "    def forward(self, sentence: Int[Tensor, {tokens}]):\n"
+    + "        embeds = self.embedding(sentence)\n"
+    + "{body}"
+)
+
+
+def _model(body: str, tokens: str = '"batch seq"', lstm: str = "") -> str:
+    return _MODEL.format(body=body, tokens=tokens, lstm=lstm)
+
+
+class ViewAsTranspose(StaticRule[ReshapeEvent]):
+    """`view`/`reshape` reorders axes: it re-cuts memory instead of transposing.
+
+    ## What it does
+    Flags a `view` or `reshape` whose target shape puts the input's axes in a
+    different order, such as `embeds.view(len(sentence), self.batch_size, -1)` on a
+    batch-first embedding `(batch, time, feat)`, or `x.view(x.size(1), x.size(0), -1)`.
+
+    ## Why is this bad?
+    `view` and `reshape` keep the order of the elements in memory; they only cut it
+    into a new shape. On a `(batch, time, feat)` tensor, `view(time, batch, -1)` does
+    not swap the axes: each "time step" of the result holds tokens of several samples.
+    Nothing crashes, and when batch size equals sequence length every shape even looks
+    right, but the model sees scrambled sequences and cannot learn. The rule knows the
+    layout from the code (RNN `batch_first`, declared jaxtyping shapes, size names), so it
+    fires on the same code whatever the runtime sizes.
+
+    ## Example
+    ```python
+    embeds = self.embedding(sentence)            # (batch, time, emb)
+    x = embeds.view(len(sentence), self.batch_size, -1)
+    out, _ = self.lstm(x)                        # time-major LSTM
+    ```
+
+    ## Use instead
+    ```python
+    x = embeds.transpose(0, 1)                   # (time, batch, emb)
+    out, _ = self.lstm(x)
+    ```
+    or build the LSTM with `batch_first=True` and pass `embeds` as it is.
+    """
+
+    code = "SHP101"
+    name = "view-as-transpose"
+    fix_title = "Use `transpose`/`permute` (or `batch_first=True`) instead of `view`"
+    event = ReshapeEvent
+    VALID = (
+        _model("        return self.lstm(embeds.transpose(0, 1))\n"),
+        # A time-major tensor viewed in the order it already has.
+        _model("        return self.lstm(embeds.view(len(sentence), self.batch_size, -1))\n", tokens='"seq batch"'),
+        # The PyTorch tutorial: one sentence, batch of 1.
+        _model("        return self.lstm(embeds.view(len(sentence), 1, -1))\n", tokens='"seq"'),
+        # Flattening batch and time together for a Linear, then cutting them back apart.
+        _model(
+            "        b, t = sentence.shape\n        flat = embeds.reshape(b * t, -1)\n"
+            "        return flat.view(b, t, -1)\n"
+        ),
+        _model("        return self.lstm(embeds.view(embeds.size(0), embeds.size(1), 2, 4).flatten(2))\n"),
+    )
+    INVALID = (
+        _model("        return self.lstm(embeds.view(len(sentence), self.batch_size, -1))\n"),
+        _model("        return self.lstm(embeds.view(embeds.size(1), embeds.size(0), -1))\n"),
+        _model("        x = embeds.reshape(len(sentence), -1)\n        return x\n"),
+        # The output of a batch-first LSTM cut as if it were time-major.
+        _model(
+            "        out, _ = self.lstm(embeds)\n        seq_len, batch_size = out.size(1), out.size(0)\n"
+            "        return out.reshape(seq_len, batch_size, -1)\n",
+            lstm=", batch_first=True",
+        ),
+    )
+
+    def check(self, event: ReshapeEvent, source: SourceView) -> Iterator[Report]:
+        if event.op not in ("view", "reshape") or not isinstance(event.alignment, Misaligned):
+            return
+        wanted, found = event.alignment.wanted, event.alignment.found
+        tensor = event.tensor
+        swapped_roles = {wanted.role, found.role} == {Role.BATCH, Role.TIME}
+        other_axis = isinstance(wanted, Axis) and any(wanted in axis.atoms() for axis in tensor.axes)
+        if not (swapped_roles or other_axis) or flattens_time_major(event):
+            return
+        receiver = short(source.code(event.receiver), 30)
+        yield Report(
+            event.call,
+            f"`{short(source.code(event.call))}` re-cuts `{receiver}` {layout_words(tensor)} into "
+            f"{entry_words(event.entries)}: a {event.op} keeps memory order, so it mixes samples instead of "
+            f"moving axes (`{receiver}` is the {origin_words(tensor, source)}); "
+            f"{_fix(tensor, event.entries, event.alignment, receiver)}",
+        )
+
+
+def flattens_time_major(event: ReshapeEvent) -> bool:
+    """`view(batch, -1)` on a time-major tensor: flatten-time-major's case, not this rule's."""
+    if not isinstance(event.alignment, Misaligned) or not event.tensor.is_time_major():
+        return False
+    names_time = any(isinstance(entry, tuple) and any(a.role is Role.TIME for a in entry) for entry in event.entries)
+    return event.alignment.wanted.role is Role.BATCH and event.alignment.found.role is Role.TIME and not names_time
+
+
+def _fix(tensor: Tensor, entries: tuple[Entry, ...], misaligned: Misaligned, receiver: str) -> str:
+    order = _permutation(tensor, entries)
+    if order is not None:
+        swaps = [i for i, j in enumerate(order) if i != j]
+        move = f"transpose({swaps[0]}, {swaps[1]})" if len(swaps) == 2 else f"permute{tuple(order)}"
+    else:
+        first = next(i for i, axis in enumerate(tensor.axes) if misaligned.found in axis.atoms())
+        second = _position(tensor, misaligned.wanted)
+        pair = sorted((first, second if second is not None else first + 1))
+        move = f"transpose({pair[0]}, {pair[1]})"
+    fix = f"use `{receiver}.{move}`"
+    if order is None:
+        fix += " (then `.reshape(...)` if the sizes change)"
+    if misaligned.wanted.role is Role.TIME and tensor.is_batch_first():
+        fix += ", or, if it feeds a time-major RNN, build that RNN with `batch_first=True` and pass the tensor as it is"
+    return fix
+
+
+def _position(tensor: Tensor, atom: object) -> int | None:
+    for index, axis in enumerate(tensor.axes):
+        if atom is axis:
+            return index
+    role = getattr(atom, "role", None)
+    return tensor.role_position(role) if isinstance(role, Role) else None
+
+
+def _permutation(tensor: Tensor, entries: tuple[Entry, ...]) -> tuple[int, ...] | None:
+    """The axis order the target asks for, when it is a pure reordering of the input."""
+    positions: list[int | None] = []
+    for entry in entries:
+        if entry is WILDCARD:
+            positions.append(None)
+        elif isinstance(entry, tuple) and len(entry) == 1:
+            positions.append(_position(tensor, entry[0]))
+            if positions[-1] is None:
+                return None
+        else:
+            return None
+    if positions.count(None) > 1 or len(positions) != tensor.rank:
+        return None
+    rest = set(range(tensor.rank)) - {p for p in positions if p is not None}
+    order = tuple(p if p is not None else rest.pop() for p in positions)
+    return order if sorted(order) == list(range(tensor.rank)) else None

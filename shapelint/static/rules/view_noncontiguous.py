@@ -1,0 +1,115 @@
+"""`.view` that must merge axes of a non-contiguous tensor, which raises."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from shapelint.static.events import ReshapeEvent
+from shapelint.static.layout import Aligned, Tensor, has_mergeable_pair, mergeable
+from shapelint.static.messages import layout_words, short
+from shapelint.static.rules import Report, SourceView, StaticRule
+
+_HEADER = (
+    "import torch\nfrom torch import Tensor, nn\nfrom jaxtyping import Float\n\n"
+    "class Encoder(nn.Module):\n"
+    "    def __init__(self):\n"
+    "        super().__init__()\n"
+    "        self.lstm = nn.LSTM(8, 16, batch_first=True)\n\n"
+    '    def forward(self, x: Float[Tensor, "batch seq emb"]):\n'
+)
+
+
+def _model(body: str) -> str:
+    return _HEADER + body
+
+
+class ViewNoncontiguous(StaticRule[ReshapeEvent]):
+    """`.view` merges axes of a non-contiguous tensor and raises at run time.
+
+    ## What it does
+    Flags `.view(...)` on a tensor known to be non-contiguous when the new shape must
+    merge axes that are not neighbours in memory: the result of `transpose`, `permute`,
+    `t`, `movedim`, `unfold`, `expand`, `narrow` or a partial slice, and the output of
+    an RNN built with `batch_first=True`, which torch returns as a transposed view
+    (strides `(H, B*H, 1)`; element-wise ops such as `tanh` keep them).
+
+    ## Why is this bad?
+    `view` never copies. When the axes it would merge are not laid out one after the
+    other, it raises "view size is not compatible with input tensor's size and stride"
+    — often only on the real batch size, since size-1 axes do not count.
+
+    ## Example
+    ```python
+    windows = embeds.unfold(1, context_size, 1)   # (batch, time', emb, window)
+    x = windows.view(windows.size(0), windows.size(1), -1)
+    ```
+
+    ## Use instead
+    ```python
+    x = windows.reshape(windows.size(0), windows.size(1), -1)
+    ```
+    or `.contiguous().view(...)`. Mind the order that results: to concatenate the
+    window's embeddings, transpose the last two axes first (`transpose(-1, -2)`).
+    """
+
+    code = "SHP103"
+    name = "view-noncontiguous"
+    fix_title = "Use `.reshape(...)` or `.contiguous().view(...)`"
+    event = ReshapeEvent
+    VALID = (
+        _model("        out, _ = self.lstm(x)\n        return out.reshape(out.size(0), -1)\n"),
+        _model("        out, _ = self.lstm(x)\n        return out.contiguous().view(-1, 16)\n"),
+        # Splitting the last axis needs no copy, even on a transposed view.
+        _model("        out, _ = self.lstm(x)\n        return out.view(out.size(0), out.size(1), 2, 8)\n"),
+        _model("        y = x.transpose(0, 1)\n        return y.view(y.size(0), y.size(1), y.size(2))\n"),
+        _model("        return x.view(x.size(0), -1)\n"),
+    )
+    INVALID = (
+        _model("        out, _ = self.lstm(x)\n        return out.view(out.size(0), -1)\n"),
+        _model("        out, _ = self.lstm(torch.tanh(x))\n        return torch.tanh(out).view(-1, 16)\n"),
+        _model("        w = x.unfold(1, 3, 1)\n        return w.view(w.size(0), w.size(1), -1)\n"),
+        _model("        return x.transpose(1, 2).view(x.size(0), -1)\n"),
+    )
+
+    def check(self, event: ReshapeEvent, source: SourceView) -> Iterator[Report]:
+        tensor = event.tensor
+        if event.op != "view" or not isinstance(tensor.memory, tuple) or tensor.noncontiguous is None:
+            return
+        if not _must_merge_apart(event):
+            return
+        receiver = short(source.code(event.receiver), 30)
+        call = event.call
+        assert isinstance(call.func, cst.Attribute)
+        reshaped = short(source.code(call.with_changes(func=call.func.with_changes(attr=cst.Name("reshape")))))
+        yield Report(
+            call,
+            f"`{short(source.code(call))}` merges axes of non-contiguous `{receiver}` {layout_words(tensor)}: "
+            f"{_cause(tensor, source)}, so `view` raises \"view size is not compatible with input tensor's size "
+            f'and stride"; use `{reshaped}` or `.contiguous().view(...)`',
+        )
+
+
+def _must_merge_apart(event: ReshapeEvent) -> bool:
+    tensor, alignment = event.tensor, event.alignment
+    if isinstance(alignment, Aligned) and all(group is not None for group in alignment.groups):
+        for index in range(len(event.entries)):
+            axes = alignment.input_axes_of(index)
+            if axes and len(axes) > 1 and mergeable(tensor, axes[0], axes[-1]) is False:
+                return True
+        return False
+    # Not every group is known, but a shape of lower rank must merge some neighbours,
+    # and none of them can be merged.
+    rank_after = sum(1 for entry in event.entries if entry != ())
+    rank_before = sum(1 for axis in tensor.axes if not axis.singleton)
+    return rank_after < rank_before and has_mergeable_pair(tensor) is False
+
+
+def _cause(tensor: Tensor, source: SourceView) -> str:
+    cause = tensor.noncontiguous
+    assert cause is not None and cause.where is not None
+    line = source.line(cause.where)
+    if cause.batch_first_rnn:
+        return f"the RNN called with `batch_first=True` at line {line} returns a transposed view"
+    return f"`{short(source.code(cause.where), 40)}` at line {line} made it non-contiguous"

@@ -1,0 +1,73 @@
+"""The bundled programs: buggy ones are flagged exactly where marked, fixed ones not at all, and all of them run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, NEGATIVES, ROOT, expected_findings, run_cli
+
+BUGGY = sorted(FIXTURES.glob("*_buggy.py"))
+FIXED = sorted(FIXTURES.glob("*_fixed.py"))
+NEGATIVE_FILES = sorted(NEGATIVES.glob("*.py"))
+
+
+def test_every_buggy_program_has_a_fixed_twin() -> None:
+    assert BUGGY, "no fixtures found"
+    assert {p.name.replace("_buggy", "") for p in BUGGY} == {p.name.replace("_fixed", "") for p in FIXED}
+
+
+def test_cli_on_fixtures_reports_exactly_the_marked_lines() -> None:
+    result = run_cli("check", "fixtures", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    reported = {(Path(f["path"]).name, f["line"], f["code"]) for f in json.loads(result.stdout)}
+    expected = {(path.name, line, code) for path in BUGGY + FIXED for line, code in expected_findings(path)}
+    assert reported == expected
+
+
+def test_the_seed_answers_own_mistakes_are_in_the_fixtures() -> None:
+    seed = (FIXTURES / "seed_context_window_buggy.py").read_text(encoding="utf-8")
+    assert "embeds.view(embeds.size(0), embeds.size(1), -1)" in seed
+    assert "batch_first=False" in seed
+    assert {code for _, code in expected_findings(FIXTURES / "seed_context_window_buggy.py")} == {"SHP103", "SHP301"}
+
+
+@pytest.mark.parametrize("path", FIXED, ids=lambda p: p.name)
+def test_fixed_programs_are_clean(path: Path) -> None:
+    result = run_cli("check", str(path.relative_to(ROOT)))
+    assert result.returncode == 0, result.stdout
+    assert expected_findings(path) == set()
+
+
+def test_at_least_thirty_negative_cases() -> None:
+    assert len(NEGATIVE_FILES) >= 30
+
+
+def test_negative_cases_produce_no_finding() -> None:
+    result = run_cli("check", "tests/negatives")
+    assert result.returncode == 0, result.stdout
+    assert f"No findings in {len(NEGATIVE_FILES)} checked files." in result.stdout
+
+
+def _run(python: str, path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([python, str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+@pytest.mark.parametrize("path", FIXED + NEGATIVE_FILES, ids=lambda p: p.name)
+def test_correct_programs_run(torch_python: str, path: Path) -> None:
+    result = _run(torch_python, path)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.name)
+def test_buggy_programs_fail_as_predicted(torch_python: str, path: Path) -> None:
+    """A view on a non-contiguous tensor crashes; every other bug runs silently."""
+    result = _run(torch_python, path)
+    codes = {code for _, code in expected_findings(path)}
+    if "SHP103" in codes:
+        assert result.returncode != 0
+        assert "view size is not compatible with input tensor's size and stride" in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr[-2000:]

@@ -1,0 +1,184 @@
+"""How the layout inference follows code: imports, arguments, control flow, declarations, and what stays unknown."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from shapelint import Config, lint_source
+
+
+def codes(source: str) -> list[str]:
+    return [finding.code for finding in lint_source(textwrap.dedent(source).encode(), "m.py", Config())]
+
+
+def model(ctor: str, body: str, imports: str = "import torch\nfrom torch import nn\n", params: str = "x") -> str:
+    return (
+        imports
+        + textwrap.dedent(
+            f"""
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = {ctor}
+
+            def forward(self, {params}):
+        """
+        )
+        + textwrap.indent(textwrap.dedent(body), "        ")
+    )
+
+
+FLATTEN = "out, _ = self.rnn(x)\nreturn out.reshape(batch_size, -1)\n"
+
+
+@pytest.mark.parametrize(
+    ("imports", "ctor"),
+    [
+        ("import torch\nimport torch.nn as nn\n", "nn.LSTM(4, 8)"),
+        ("import torch\n", "torch.nn.GRU(4, 8)"),
+        ("from torch.nn import LSTM as Recurrent\nfrom torch import nn\n", "Recurrent(4, 8)"),
+        ("from torch.nn.modules.rnn import RNN\nfrom torch import nn\n", "RNN(4, 8)"),
+    ],
+)
+def test_rnn_classes_are_found_however_imported(imports: str, ctor: str) -> None:
+    assert codes(model(ctor, FLATTEN, imports)) == ["SHP102"]
+
+
+def test_an_rnn_class_of_another_library_is_not_torchs() -> None:
+    assert codes(model("LSTM(4, 8)", FLATTEN, "from keras.layers import LSTM\nfrom torch import nn\n")) == []
+
+
+@pytest.mark.parametrize(
+    ("ctor", "flagged"),
+    [
+        ("nn.LSTM(4, 8, 1, True, True)", False),  # batch_first positional
+        ("nn.LSTM(4, 8, 1, True, False)", True),
+        ("nn.RNN(4, 8, 1, 'tanh', True, True)", False),  # nn.RNN has `nonlinearity` before bias
+        ("nn.RNN(4, 8, 1, 'tanh', True, False)", True),
+        ("nn.LSTM(4, 8, batch_first=flag)", False),  # unknown: no finding
+        ("nn.LSTM(4, 8, **options)", False),
+    ],
+)
+def test_batch_first_is_read_from_positional_and_keyword_arguments(ctor: str, flagged: bool) -> None:
+    assert codes(model(ctor, FLATTEN)) == (["SHP102"] if flagged else [])
+
+
+def test_gru_returns_only_the_hidden_state() -> None:
+    body = "out, h_n = self.rnn(x)\nreturn out.view(batch_size, -1)\n"
+    assert codes(model("nn.GRU(4, 8)", body)) == ["SHP102"]
+
+
+def test_branches_that_disagree_leave_the_layout_unknown() -> None:
+    body = """\
+        out, _ = self.rnn(x)
+        if self.training:
+            out = out.transpose(0, 1)
+        return out.view(batch_size, -1)
+    """
+    assert codes(model("nn.LSTM(4, 8)", body)) == []
+
+
+def test_branches_that_agree_keep_it() -> None:
+    body = """\
+        if self.training:
+            out, _ = self.rnn(x)
+        else:
+            out, _ = self.rnn(x)
+        return out.view(batch_size, -1)
+    """
+    assert codes(model("nn.LSTM(4, 8)", body)) == ["SHP102"]
+
+
+def test_a_name_reassigned_in_a_loop_is_unknown_at_its_head() -> None:
+    body = """\
+        out, _ = self.rnn(x)
+        for _ in range(2):
+            y = out.view(batch_size, -1)
+            out = self.proj(y)
+        return out
+    """
+    assert codes(model("nn.LSTM(4, 8)", body)) == []
+
+
+def test_a_loop_body_is_checked_once() -> None:
+    body = """\
+        for step in range(3):
+            out, _ = self.rnn(x)
+            y = out.view(batch_size, -1)
+        return y
+    """
+    assert codes(model("nn.LSTM(4, 8)", body)) == ["SHP102"]
+
+
+def test_an_attribute_assigned_two_ways_is_unknown() -> None:
+    source = model("nn.LSTM(4, 8)", FLATTEN).replace(
+        "super().__init__()",
+        "super().__init__()\n        if big:\n            self.rnn = nn.LSTM(4, 8, batch_first=True)",
+    )
+    assert codes(source) == []
+
+
+def test_shape_unpacking_declares_the_layout() -> None:
+    body = """\
+        batch_size, seq_len = tokens.shape
+        embeds = self.emb(tokens)
+        return embeds.view(seq_len, batch_size, -1)
+    """
+    source = model("nn.LSTM(4, 8)", body, params="tokens").replace(
+        "self.rnn = nn.LSTM(4, 8)", "self.emb = nn.Embedding(10, 4)"
+    )
+    assert codes(source) == ["SHP101"]
+
+
+def test_without_any_layout_evidence_nothing_is_reported() -> None:
+    body = "embeds = self.emb(tokens)\nreturn embeds.view(len(sentence), self.batch_size, -1)\n"
+    source = model("nn.Embedding(10, 4)", body, params="tokens, sentence").replace("self.rnn", "self.emb")
+    assert codes(source) == []
+
+
+def test_pad_packed_sequence_layout_follows_its_batch_first() -> None:
+    body = """\
+        packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first={packed})
+        out, _ = self.rnn(packed)
+        padded, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first={padded})
+        return padded.{op}
+    """
+    declared = 'x: Float[Tensor, "batch seq emb"], lengths'
+    imports = "import torch\nfrom torch import Tensor, nn\nfrom jaxtyping import Float\n"
+    ctor = "nn.LSTM(4, 8, batch_first=True)"
+    run = lambda padded, op: codes(model(ctor, body.format(packed=True, padded=padded, op=op), imports, declared))  # noqa: E731
+    assert run(False, "view(batch_size, -1)") == ["SHP102"]
+    assert run(True, "reshape(batch_size, -1)") == []
+    assert run(True, "view(batch_size, -1)") == ["SHP103"]
+
+
+def test_nested_functions_and_comprehensions_have_their_own_names() -> None:
+    body = """\
+        out, _ = self.rnn(x)
+        def helper(out):
+            return out.view(batch_size, -1)
+        rows = [out.view(batch_size, -1) for out in chunks]
+        return helper(out), rows
+    """
+    assert codes(model("nn.LSTM(4, 8)", body)) == []
+
+
+def test_one_finding_per_call_even_when_nested_in_other_calls() -> None:
+    body = "out, _ = self.rnn(x)\nreturn self.fc(torch.tanh(self.drop(out.view(batch_size, -1))))\n"
+    assert codes(model("nn.LSTM(4, 8)", body)) == ["SHP102"]
+
+
+def test_elementwise_ops_keep_the_transposed_strides_of_a_batch_first_output() -> None:
+    body = "out, _ = self.rnn(x)\nreturn torch.relu(self.drop(out)).view(batch_size, -1)\n"
+    source = model("nn.LSTM(4, 8, batch_first=True)", body).replace(
+        "super().__init__()", "super().__init__()\n        self.drop = nn.Dropout(0.1)"
+    )
+    assert codes(source) == ["SHP103"]
+
+
+def test_a_file_without_torch_words_is_not_parsed() -> None:
+    # Deliberately broken syntax: a file the rules cannot concern is not even parsed.
+    assert codes("def f(:\n    return 1\n") == []
+    assert codes("def f(:\n    return x.view(1)\n") == ["SHP001"]
