@@ -495,10 +495,10 @@ class FunctionFlow:
         if len(call.args) != 1:
             return UNKNOWN
         argument = call.args[0].value
-        if isinstance(argument, cst.Name) and argument.value in self.names.sequences:
-            return Size((RoleSize(Role.TIME),))
         if args and isinstance(args[0], Tensor) and args[0].rank:
             return Size((args[0].axes[0],))
+        if isinstance(argument, cst.Name) and argument.value in self.names.sequences:
+            return Size((RoleSize(Role.TIME),))
         return UNKNOWN
 
     # ------------------------------------------------------------ modules

@@ -134,8 +134,9 @@ TIME_SIZE_NAMES = frozenset(
         "n_steps",
     }
 )
-# `len(x)` for these names is a sequence length (`len(sentence)`).
-SEQUENCE_NAMES = frozenset({"sentence", "sent", "seq", "sequence", "words", "tokens", "text"})
+# `len(x)` for these names is a sequence length (`len(sentence)`), unless `x`'s layout is known.
+# Not `tokens`/`inputs`: those name batches as often as single sequences.
+SEQUENCE_NAMES = frozenset({"sentence", "sent", "seq", "sequence", "words"})
 
 # jaxtyping dimension names -> roles. Anything else is a named axis of unknown role.
 DIMENSION_ROLES: dict[str, Role] = {

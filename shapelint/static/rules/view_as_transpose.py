@@ -9,17 +9,16 @@ from shapelint.static.layout import WILDCARD, Axis, Entry, Misaligned, Role, Ten
 from shapelint.static.messages import entry_words, layout_words, origin_words, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
-_IMPORTS = "import torch\nfrom torch import Tensor, nn\nfrom jaxtyping import Int\n\n"
 _MODEL = (
-    _IMPORTS
-    + "class Tagger(nn.Module):\n"
-    + "    def __init__(self):\n"
-    + "        super().__init__()\n"
-    + "        self.embedding = nn.Embedding(100, 8)\n"
-    + "        self.lstm = nn.LSTM(8, 16{lstm})\n\n"
-    + "    def forward(self, sentence: Int[Tensor, {tokens}]):\n"
-    + "        embeds = self.embedding(sentence)\n"
-    + "{body}"
+    "import torch\nfrom torch import Tensor, nn\nfrom jaxtyping import Int\n\n"
+    "class Tagger(nn.Module):\n"
+    "    def __init__(self):\n"
+    "        super().__init__()\n"
+    "        self.embedding = nn.Embedding(100, 8)\n"
+    "        self.lstm = nn.LSTM(8, 16{lstm})\n\n"
+    "    def forward(self, tokens: Int[Tensor, {tokens}]):\n"
+    "        embeds = self.embedding(tokens)\n"
+    "{body}"
 )
 
 
@@ -66,20 +65,23 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
     VALID = (
         _model("        return self.lstm(embeds.transpose(0, 1))\n"),
         # A time-major tensor viewed in the order it already has.
-        _model("        return self.lstm(embeds.view(len(sentence), self.batch_size, -1))\n", tokens='"seq batch"'),
+        _model("        return self.lstm(embeds.view(seq_len, self.batch_size, -1))\n", tokens='"seq batch"'),
         # The PyTorch tutorial: one sentence, batch of 1.
-        _model("        return self.lstm(embeds.view(len(sentence), 1, -1))\n", tokens='"seq"'),
+        _model("        return self.lstm(embeds.view(len(tokens), 1, -1))\n", tokens='"seq"'),
         # Flattening batch and time together for a Linear, then cutting them back apart.
         _model(
-            "        b, t = sentence.shape\n        flat = embeds.reshape(b * t, -1)\n"
+            "        b, t = tokens.shape\n        flat = embeds.reshape(b * t, -1)\n"
             "        return flat.view(b, t, -1)\n"
         ),
         _model("        return self.lstm(embeds.view(embeds.size(0), embeds.size(1), 2, 4).flatten(2))\n"),
     )
     INVALID = (
-        _model("        return self.lstm(embeds.view(len(sentence), self.batch_size, -1))\n"),
+        # `sentence` is one row of the batch: `len(sentence)` is the sequence length.
+        _model(
+            "        sentence = tokens[0]\n        return self.lstm(embeds.view(len(sentence), self.batch_size, -1))\n"
+        ),
         _model("        return self.lstm(embeds.view(embeds.size(1), embeds.size(0), -1))\n"),
-        _model("        x = embeds.reshape(len(sentence), -1)\n        return x\n"),
+        _model("        x = embeds.reshape(seq_len, -1)\n        return x\n"),
         # The output of a batch-first LSTM cut as if it were time-major.
         _model(
             "        out, _ = self.lstm(embeds)\n        seq_len, batch_size = out.size(1), out.size(0)\n"
