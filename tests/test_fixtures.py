@@ -71,3 +71,12 @@ def test_buggy_programs_fail_as_predicted(torch_python: str, path: Path) -> None
         assert "view size is not compatible with input tensor's size and stride" in result.stderr
     else:
         assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_message_names_the_axes_their_origin_and_the_fix() -> None:
+    path = FIXTURES / "view_transpose_buggy.py"
+    declared_on = next(n for n, line in enumerate(path.read_text().splitlines(), 1) if '"batch seq"' in line)
+    (finding,) = json.loads(run_cli("check", str(path.relative_to(ROOT)), "--format", "json").stdout)
+    assert "re-cuts `embeds` (batch, time, feat) into (time, batch, -1)" in finding["message"]
+    assert f'the embedding of `tokens` declared "batch seq" at line {declared_on}' in finding["message"]
+    assert "use `embeds.transpose(0, 1)`" in finding["message"]

@@ -901,11 +901,11 @@ class FunctionFlow:
         for dim in text.split():
             if dim.startswith("*") or dim == "..." or dim.startswith("#"):
                 return UNKNOWN  # variadic or broadcastable: the rank is not fixed
-            name = dim.lstrip("_?")
-            if name.isdigit():
-                axes.append(Axis(Role.UNKNOWN, where, singleton=name == "1"))
+            dimension = dim.lstrip("_?")
+            if dimension.isdigit():
+                axes.append(Axis(Role.UNKNOWN, where, singleton=dimension == "1"))
             else:
-                axes.append(Axis(kb.DIMENSION_ROLES.get(name.lower(), Role.UNKNOWN), where))
+                axes.append(Axis(kb.DIMENSION_ROLES.get(dimension.lower(), Role.UNKNOWN), where))
         return Tensor(tuple(axes), f'`{name}` declared "{text}"', where)
 
     def _emit(self, event: Event) -> None:
