@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from shapelint.static.inference import SizeNames
+from shapelint.static.inference import Conventions
+from shapelint.static.layout import Role
 
 
 class ConfigError(Exception):
@@ -21,7 +22,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    size_names: SizeNames = field(default_factory=SizeNames)
+    conventions: Conventions = field(default_factory=Conventions)
     root: Path | None = None
 
     def enabled(self, code: str) -> bool:
@@ -34,7 +35,17 @@ class Config:
         return replace(self, select=self.select if select is None else select, ignore=self.ignore + ignore)
 
 
-_LIST_KEYS = {"select", "ignore", "exclude", "batch-names", "time-names", "sequence-names"}
+_LIST_KEYS = {
+    "select",
+    "ignore",
+    "exclude",
+    "batch-names",
+    "time-names",
+    "sequence-names",
+    "batch-dims",
+    "time-dims",
+}
+_INPUT_LAYOUTS = ("batch-first", "time-major")
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -68,23 +79,31 @@ def load_config(pyproject: Path | None) -> Config:
 
 
 def _from_table(table: dict[str, Any], pyproject: Path) -> Config:
-    unknown = sorted(set(table) - _LIST_KEYS)
+    unknown = sorted(set(table) - _LIST_KEYS - {"input-layout"})
     if unknown:
-        allowed = ", ".join(sorted(_LIST_KEYS))
+        allowed = ", ".join(sorted(_LIST_KEYS | {"input-layout"}))
         raise ConfigError(f"{pyproject}: unknown key(s) in [tool.shapelint]: {', '.join(unknown)} (allowed: {allowed})")
     for key, value in table.items():
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        if key == "input-layout":
+            if value not in _INPUT_LAYOUTS:
+                raise ConfigError(f"{pyproject}: [tool.shapelint] input-layout must be one of {_INPUT_LAYOUTS}")
+        elif not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{pyproject}: [tool.shapelint] {key} must be a list of strings, got {value!r}")
-    defaults = SizeNames()
-    names = SizeNames(
+    defaults = Conventions()
+    dimensions = dict(defaults.dimensions)
+    dimensions.update({name.lower(): Role.BATCH for name in table.get("batch-dims", ())})
+    dimensions.update({name.lower(): Role.TIME for name in table.get("time-dims", ())})
+    names = Conventions(
         batch=defaults.batch | frozenset(table.get("batch-names", ())),
         time=defaults.time | frozenset(table.get("time-names", ())),
         sequences=defaults.sequences | frozenset(table.get("sequence-names", ())),
+        dimensions=dimensions,
+        input_layout=table.get("input-layout"),
     )
     return Config(
         select=tuple(code.upper() for code in table.get("select", ())),
         ignore=tuple(code.upper() for code in table.get("ignore", ())),
         exclude=tuple(table.get("exclude", ())),
-        size_names=names,
+        conventions=names,
         root=pyproject.parent,
     )

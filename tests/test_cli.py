@@ -113,7 +113,7 @@ def test_config_in_pyproject_is_found_upward(tmp_path: Path) -> None:
     assert result.returncode == 0 and "1 checked file" in result.stdout
 
 
-def test_size_names_extend_from_config(tmp_path: Path) -> None:
+def test_conventions_extend_from_config(tmp_path: Path) -> None:
     model = BUGGY.format(suffix="").replace("batch_size", "n_sentences")
     write(tmp_path, "model.py", model)
     assert run_cli(".", cwd=tmp_path).returncode == 0
@@ -204,3 +204,46 @@ def test_linting_never_imports_torch() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "TORCH False" in result.stderr, result.stderr
     assert "SHP101" in result.stdout  # it did lint
+
+
+TOKENS_MODEL = textwrap.dedent(
+    """\
+    import torch
+    from torch import nn
+
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(100, 8)
+
+        def forward(self, tokens, seq_len, batch_size):
+            embeds = self.embedding(tokens)
+            return embeds.view(seq_len, batch_size, -1)
+    """
+)
+
+
+@pytest.mark.parametrize(("layout", "flagged"), [(None, False), ("batch-first", True), ("time-major", False)])
+def test_input_layout_declares_token_inputs(tmp_path: Path, layout: str | None, flagged: bool) -> None:
+    write(tmp_path, "model.py", TOKENS_MODEL)
+    if layout is not None:
+        write(tmp_path, "pyproject.toml", f'[tool.shapelint]\ninput-layout = "{layout}"\n')
+    result = run_cli(".", cwd=tmp_path)
+    assert ("SHP101" in result.stdout) is flagged
+    if flagged:
+        assert "`tokens` (batch-first by `input-layout` in [tool.shapelint])" in result.stdout
+
+
+def test_input_layout_must_be_known(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", '[tool.shapelint]\ninput-layout = "batch-major"\n')
+    result = run_cli(".", cwd=tmp_path)
+    assert result.returncode == 2 and "input-layout must be one of" in result.stderr
+
+
+def test_dimension_names_extend_from_config(tmp_path: Path) -> None:
+    source = TOKENS_MODEL.replace("forward(self, tokens,", 'forward(self, tokens: Int[Tensor, "n frames"],')
+    source = "from jaxtyping import Int\nfrom torch import Tensor\n" + source
+    write(tmp_path, "model.py", source)
+    assert run_cli(".", cwd=tmp_path).returncode == 0
+    write(tmp_path, "pyproject.toml", '[tool.shapelint]\nbatch-dims = ["n"]\ntime-dims = ["frames"]\n')
+    assert "SHP101" in run_cli(".", cwd=tmp_path).stdout

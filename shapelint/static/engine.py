@@ -120,7 +120,7 @@ def _lint(data: bytes, path: str, config: Config) -> list[Finding]:
         return _syntax_finding(text, path, error)
     source = _Source(module)
     reports: dict[tuple[cst.CSTNode, str], tuple[type[Rule], Report]] = {}
-    for event in module_events(module, config.size_names):
+    for event in module_events(module, config.conventions):
         for rule in rules:
             if isinstance(event, rule.event):
                 for report in rule.check(event, source):

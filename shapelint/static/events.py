@@ -8,6 +8,10 @@ import libcst as cst
 
 from shapelint.static.layout import Alignment, Entry, Tensor
 
+# What indexing does to one axis: an integer picks one position, ":" keeps the axis,
+# "slice" keeps part of it.
+AxisIndex = int | str
+
 
 @dataclass(frozen=True)
 class ReshapeEvent:
@@ -35,4 +39,43 @@ class PackEvent:
     batch_first: bool
 
 
-Event = ReshapeEvent | PackEvent
+@dataclass(frozen=True)
+class IndexEvent:
+    """``t[...]`` with plain integers and slices, on a tensor whose layout is known.
+
+    ``per_axis[i]`` says what happens to axis ``i``. ``in_concat``: the expression is an
+    element of a ``torch.cat``/``torch.stack`` list. ``first_axis_picks``: every integer
+    this function uses on axis 0 of the same tensor (``h_n[-2]`` beside ``h_n[-1]``).
+    """
+
+    node: cst.Subscript
+    tensor: Tensor
+    per_axis: tuple[AxisIndex, ...]
+    in_concat: bool
+    first_axis_picks: frozenset[int]
+
+
+@dataclass(frozen=True)
+class RnnCallEvent:
+    """An RNN module called on a tensor (``given``, if its layout is known) and an initial state."""
+
+    call: cst.Call
+    rnn_where: cst.CSTNode
+    batch_first: bool
+    layers_dirs: int | None
+    given: Tensor | None
+    initial_state: tuple[Tensor, ...]
+
+
+@dataclass(frozen=True)
+class ReduceEvent:
+    """``x.mean(dim)``, ``torch.max(x, dim)``, ... over axis ``dim`` of a tensor of known layout."""
+
+    call: cst.Call
+    op: str
+    receiver: cst.BaseExpression
+    tensor: Tensor
+    dim: int
+
+
+Event = ReshapeEvent | PackEvent | IndexEvent | RnnCallEvent | ReduceEvent

@@ -9,14 +9,14 @@ exactly once, so each call yields at most one event.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Union
 
 import libcst as cst
 
 from shapelint.static import knowledge as kb
-from shapelint.static.events import Event, PackEvent, ReshapeEvent
+from shapelint.static.events import AxisIndex, Event, IndexEvent, PackEvent, ReduceEvent, ReshapeEvent, RnnCallEvent
 from shapelint.static.imports import dotted_name, import_aliases, resolve
 from shapelint.static.layout import (
     OPAQUE,
@@ -27,6 +27,8 @@ from shapelint.static.layout import (
     Entry,
     Memory,
     NonContiguity,
+    Padding,
+    RnnSource,
     Role,
     RoleSize,
     SizeAtom,
@@ -70,6 +72,13 @@ class Shape:
 
 
 @dataclass(frozen=True)
+class SizeOnes:
+    """A tensor of unknown layout known to have size-1 axes at these positions (``x.unsqueeze(0)``)."""
+
+    positions: frozenset[int]
+
+
+@dataclass(frozen=True)
 class Items:
     values: tuple[Value, ...]
 
@@ -90,6 +99,7 @@ class SelfRef:
 class RnnModule:
     batch_first: bool | None
     layers_dirs: int | None
+    bidirectional: bool | None
     returns_cell_state: bool
     where: cst.CSTNode
 
@@ -108,29 +118,37 @@ class Packed:
     tensor: Tensor | None
 
 
-Value = Union[Unknown, Size, Literal, Shape, Items, Path, SelfRef, RnnModule, LayerModule, Packed, Tensor]
+Value = Union[Unknown, Size, Literal, Shape, Items, Path, SelfRef, RnnModule, LayerModule, Packed, Tensor, SizeOnes]
 
 
 @dataclass(frozen=True)
-class SizeNames:
-    """Names that mean a size; the defaults from knowledge, extended by config."""
+class Conventions:
+    """How a project names sizes and dimensions, and lays out its token inputs.
+
+    The defaults come from knowledge; `[tool.shapelint]` extends them.
+    """
 
     batch: frozenset[str] = kb.BATCH_SIZE_NAMES
     time: frozenset[str] = kb.TIME_SIZE_NAMES
     sequences: frozenset[str] = kb.SEQUENCE_NAMES
+    layers: frozenset[str] = kb.LAYER_SIZE_NAMES
+    dimensions: Mapping[str, Role] = field(default_factory=lambda: dict(kb.DIMENSION_ROLES))
+    input_layout: str | None = None  # "batch-first" or "time-major": tokens of unknown layout given to an Embedding
 
     def role_of(self, name: str) -> Role | None:
         if name in self.batch:
             return Role.BATCH
         if name in self.time:
             return Role.TIME
+        if name in self.layers:
+            return Role.LAYERS
         return None
 
 
 # ---------------------------------------------------------------- module walk
 
 
-def module_events(module: cst.Module, names: SizeNames) -> Iterator[Event]:
+def module_events(module: cst.Module, names: Conventions) -> Iterator[Event]:
     """Events from every function and method of a module."""
     aliases = import_aliases(module)
     yield from _block_events(module.body, aliases, names, attributes=None)
@@ -139,7 +157,7 @@ def module_events(module: cst.Module, names: SizeNames) -> Iterator[Event]:
 def _block_events(
     body: Sequence[cst.BaseStatement],
     aliases: dict[str, str],
-    names: SizeNames,
+    names: Conventions,
     attributes: dict[str, Value] | None,
 ) -> Iterator[Event]:
     for statement in body:
@@ -174,7 +192,7 @@ def _nested_definitions(node: cst.CSTNode) -> list[cst.BaseStatement]:
     return found
 
 
-def _class_attributes(cls: cst.ClassDef, aliases: dict[str, str], names: SizeNames) -> dict[str, Value]:
+def _class_attributes(cls: cst.ClassDef, aliases: dict[str, str], names: Conventions) -> dict[str, Value]:
     """``self.X = ...`` in any method; an attribute assigned two different ways is unknown."""
     found: dict[str, Value] = {}
     evaluator = FunctionFlow(aliases, names, {})
@@ -218,17 +236,33 @@ class FunctionFlow:
     """The forward pass over one function."""
 
     aliases: dict[str, str]
-    names: SizeNames
+    names: Conventions
     attributes: dict[str, Value]
     env: Env = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     _recording: bool = True
+    _padded_batch: bool = False
+    _in_concat: set[cst.CSTNode] = field(default_factory=set)
+    _indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...]]] = field(default_factory=list)
 
     def run(self, function: cst.FunctionDef) -> None:
-        for param in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params):
-            declared = self._declared(param)
-            self.env[param.name.value] = declared
+        params = (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)
+        for param in params:
+            self.env[param.name.value] = self._declared(param)
+        names = {param.name.value for param in params} | _assigned_names(function.body)
+        self._padded_batch = not names.isdisjoint(kb.LENGTHS_NAMES)
         self._block(_body(function.body))
+        self._emit_indexings()
+
+    def _emit_indexings(self) -> None:
+        """Index events go out last: each must know every pick made on the same tensor's first axis."""
+        picks: dict[int, set[int]] = {}
+        for _, tensor, per_axis in self._indexings:
+            if per_axis and isinstance(per_axis[0], int):
+                picks.setdefault(id(tensor.axes[0]), set()).add(per_axis[0])
+        for node, tensor, per_axis in self._indexings:
+            siblings = frozenset(picks.get(id(tensor.axes[0]), ()))
+            self._emit(IndexEvent(node, tensor, per_axis, node in self._in_concat, siblings))
 
     # ------------------------------------------------------------ statements
 
@@ -441,6 +475,10 @@ class FunctionFlow:
 
     def _call(self, call: cst.Call) -> Value:
         func = call.func
+        if call.args and resolve(func, self.aliases) in kb.CONCATENATIONS:
+            pieces = call.args[0].value
+            if isinstance(pieces, (cst.List, cst.Tuple)):
+                self._in_concat.update(element.value for element in pieces.elements)
         if isinstance(func, cst.Attribute):
             receiver = self._expression(func.value)
             args = [self._expression(arg.value) for arg in call.args]
@@ -448,6 +486,11 @@ class FunctionFlow:
                 return self._tensor_method(receiver, func.attr.value, call, args)
             if func.attr.value in kb.RESHAPING_METHODS and not isinstance(receiver, (Path, SelfRef)):
                 return self._shape_from_sizes(call, args)
+            if func.attr.value == "unsqueeze" and args and isinstance(args[0], Literal):
+                # A decoder's one-step input: the RNN then knows that axis has size 1.
+                position = args[0].value
+                if isinstance(position, int) and not isinstance(position, bool) and position >= 0:
+                    return SizeOnes(frozenset({position}))
             if isinstance(receiver, Path):
                 return self._function(resolve(func, self.aliases) or f"{receiver.path}.{func.attr.value}", call, args)
             callee = self._attribute_of(receiver, func)
@@ -484,12 +527,43 @@ class FunctionFlow:
             return self._pad_packed(call, args)
         if path in kb.ELEMENTWISE_FUNCTIONS:
             return args[0] if args and isinstance(args[0], Tensor) else UNKNOWN
+        if path in kb.FACTORIES:
+            return self._factory(path, call, args)
+        if path in ("torch.cat", "torch.concat", "torch.concatenate"):
+            return self._concatenate(call, args)
         method = path.rpartition(".")[2]
         is_torch_function = path.startswith("torch.") and path.count(".") == 1
-        if is_torch_function and method in kb.TENSOR_FUNCTIONS and args and isinstance(args[0], Tensor):
+        if is_torch_function and method in kb.TENSOR_FUNCTIONS | kb.REDUCTIONS and args and isinstance(args[0], Tensor):
             # torch.reshape(x, shape), torch.transpose(x, 0, 1), ...: the method on x.
             return self._tensor_method(args[0], method, call, args[1:], receiver=call.args[0].value, offset=1)
         return UNKNOWN
+
+    def _factory(self, path: str, call: cst.Call, args: list[Value]) -> Value:
+        """``torch.zeros(batch_size, num_layers, hidden)``: the sizes named are the layout."""
+        sizes = [value for arg, value in zip(call.args, args) if arg.keyword is None]
+        if path == "torch.full":
+            sizes = sizes[:1]
+        if len(sizes) == 1 and isinstance(sizes[0], Items):
+            sizes = list(sizes[0].values)
+        if not sizes or any(arg.star for arg in call.args):
+            return UNKNOWN
+        axes = tuple(_axis_for(_entry(size), call) for size in sizes)
+        if all(axis.role is Role.UNKNOWN for axis in axes):
+            return UNKNOWN
+        return Tensor(axes, f"`{path.rpartition('.')[2]}` of named sizes", call)
+
+    def _concatenate(self, call: cst.Call, args: list[Value]) -> Value:
+        """``torch.cat(tensors, dim)``: the other axes are those of every piece (take a known one)."""
+        pieces = args[0].values if args and isinstance(args[0], Items) else ()
+        dims = [v for arg, v in zip(call.args[1:], args[1:]) if _keyword(arg) in (None, "dim")] or [Literal(0)]
+        known = next((piece for piece in pieces if isinstance(piece, Tensor)), None)
+        dim = dims[0].value if isinstance(dims[0], Literal) and isinstance(dims[0].value, int) else None
+        position = normalise_dim(dim, known.rank) if known is not None and dim is not None else None
+        if known is None or position is None:
+            return UNKNOWN
+        axes = list(known.axes)
+        axes[position] = Axis(axes[position].role, call)
+        return Tensor(tuple(axes), known.origin, known.where)
 
     def _len(self, call: cst.Call, args: list[Value]) -> Value:
         if len(call.args) != 1:
@@ -505,12 +579,11 @@ class FunctionFlow:
 
     def _rnn_module(self, path: str, call: cst.Call, args: list[Value]) -> Value:
         signature = kb.RNN_CLASSES[path]
-        settings: dict[str, Value] = dict(zip(signature.positional, args))
-        for arg, value in zip(call.args, args):
-            if arg.keyword is not None:
-                settings[arg.keyword.value] = value
-            elif arg.star:
-                return RnnModule(None, None, signature.returns_cell_state, call)
+        if any(arg.star for arg in call.args):
+            return RnnModule(None, None, None, signature.returns_cell_state, call)
+        positional = [value for arg, value in zip(call.args, args) if arg.keyword is None]
+        settings: dict[str, Value] = dict(zip(signature.positional, positional))
+        settings.update({arg.keyword.value: value for arg, value in zip(call.args, args) if arg.keyword is not None})
 
         def setting(name: str) -> int | bool | None:
             value = settings.get(name, Literal(kb.RNN_DEFAULTS[name]))
@@ -520,13 +593,21 @@ class FunctionFlow:
         layers_dirs = None if layers is None or bidirectional is None else int(layers) * (2 if bidirectional else 1)
         batch_first = setting("batch_first")
         return RnnModule(
-            None if batch_first is None else bool(batch_first), layers_dirs, signature.returns_cell_state, call
+            None if batch_first is None else bool(batch_first),
+            layers_dirs,
+            None if bidirectional is None else bool(bidirectional),
+            signature.returns_cell_state,
+            call,
         )
 
     def _rnn_call(self, rnn: RnnModule, call: cst.Call, args: list[Value]) -> Value:
         if not args or rnn.batch_first is None:
             return UNKNOWN
         given = args[0]
+        state = args[1] if len(args) > 1 else UNKNOWN
+        initial = tuple(v for v in (state.values if isinstance(state, Items) else (state,)) if isinstance(v, Tensor))
+        known_input = given if isinstance(given, Tensor) else None
+        self._emit(RnnCallEvent(call, rnn.where, rnn.batch_first, rnn.layers_dirs, known_input, initial))
         batch, time = Axis(Role.BATCH, call, assumed=True), Axis(Role.TIME, call, assumed=True)
         if isinstance(given, Tensor) and given.rank == 3:
             if given.is_time_major() if rnn.batch_first else given.is_batch_first():
@@ -537,6 +618,12 @@ class FunctionFlow:
         elif isinstance(given, Packed):
             if given.tensor is not None:
                 batch, time = given.tensor.axes[1], given.tensor.axes[0]
+        elif isinstance(given, SizeOnes):
+            batch_slot = 0 if rnn.batch_first else 1
+            if batch_slot in given.positions:
+                batch = Axis(Role.BATCH, call, singleton=True)
+            if 1 - batch_slot in given.positions:
+                time = Axis(Role.TIME, call, singleton=True)
         elif not isinstance(given, Unknown):
             return UNKNOWN
         hidden = Axis(Role.FEAT, call)
@@ -545,19 +632,26 @@ class FunctionFlow:
             layers = Axis(Role.LAYERS, call, singleton=True)
         elif rnn.layers_dirs is not None:
             layers = Axis(Role.LAYERS, call)
-        state = Tensor((layers, batch, Axis(Role.FEAT, call)), "final state of the RNN", call)
-        hidden_state: Value = Items((state, replace(state))) if rnn.returns_cell_state else state
-        time_major = Tensor((time, batch, hidden), "output of the RNN (batch_first=False)", call)
+        source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first)
+        final = Tensor(
+            (layers, batch, Axis(Role.FEAT, call)), "final state of the RNN", call, rnn=replace(source, state=True)
+        )
+        hidden_state: Value = Items((final, replace(final))) if rnn.returns_cell_state else final
+        time_major = Tensor((time, batch, hidden), "output of the RNN (batch_first=False)", call, rnn=source)
         if isinstance(given, Packed):
             return Items((Packed(time_major), hidden_state))
+        padding = Padding(call, packed=False) if self._padded_batch else None
         if rnn.batch_first:
             cause = NonContiguity(call, batch_first_rnn=True)
-            out = Tensor((batch, time, hidden), "output of the RNN (batch_first=True)", call, (1.0, 0.0, 2.0), cause)
+            origin = "output of the RNN (batch_first=True)"
+            out = Tensor((batch, time, hidden), origin, call, (1.0, 0.0, 2.0), cause, source, padding)
             return Items((out, hidden_state))
-        return Items((time_major, hidden_state))
+        return Items((replace(time_major, padding=padding), hidden_state))
 
     def _layer_call(self, layer: LayerModule, call: cst.Call, args: list[Value]) -> Value:
         given = args[0] if args else UNKNOWN
+        if layer.kind == "embedding" and isinstance(given, Unknown) and self.names.input_layout is not None:
+            given = self._configured_tokens(call)
         if not isinstance(given, Tensor):
             return UNKNOWN
         if layer.kind == "elementwise":
@@ -566,6 +660,13 @@ class FunctionFlow:
             axes = (*given.axes, Axis(Role.FEAT, call))
             return Tensor(axes, f"embedding of {given.origin}", given.where)
         return replace(given.with_axes((*given.axes[:-1], Axis(Role.FEAT, call)), None), origin=given.origin)
+
+    def _configured_tokens(self, call: cst.Call) -> Tensor:
+        """Tokens of unknown layout, laid out as `input-layout` in [tool.shapelint] says."""
+        batch, time = Axis(Role.BATCH, call), Axis(Role.TIME, call)
+        axes = (batch, time) if self.names.input_layout == "batch-first" else (time, batch)
+        tokens = short_code(call.args[0].value) if call.args else "tokens"
+        return Tensor(axes, f"`{tokens}` ({self.names.input_layout} by `input-layout` in [tool.shapelint])", call)
 
     def _pack(self, call: cst.Call, args: list[Value]) -> Value:
         batch_first = self._argument(call, args, "batch_first", kb.BATCH_FIRST_POSITION[kb.PACK_PADDED])
@@ -584,14 +685,22 @@ class FunctionFlow:
         packed = args[0] if args else UNKNOWN
         if not isinstance(batch_first, Literal) or not isinstance(packed, Packed) or packed.tensor is None:
             return UNKNOWN
-        time_major = replace(packed.tensor, origin="padded output of `pad_packed_sequence`", where=call, memory=None)
-        time_major = replace(time_major, noncontiguous=None)
+        padding = Padding(call, packed=True, padding_value_set=any(_keyword(arg) == "padding_value" for arg in call.args))
+        time_major = replace(
+            packed.tensor,
+            origin="padded output of `pad_packed_sequence`",
+            where=call,
+            memory=None,
+            noncontiguous=None,
+            padding=padding,
+        )
         if batch_first.value:
             cause = NonContiguity(call)
             order = (1, 0, *range(2, time_major.rank))
             axes = tuple(time_major.axes[i] for i in order)
             ranks = tuple(float(i) for i in order)
-            return Items((Tensor(axes, time_major.origin, call, ranks, cause), UNKNOWN))
+            padded = Tensor(axes, time_major.origin, call, ranks, cause, time_major.rnn, padding)
+            return Items((padded, UNKNOWN))
         return Items((time_major, UNKNOWN))
 
     def _argument(self, call: cst.Call, args: list[Value], keyword: str, position: int) -> Value:
@@ -621,8 +730,9 @@ class FunctionFlow:
             receiver = call.func.value
         call_args = call.args[offset:]
         keywords = any(arg.keyword is not None for arg in call_args)
-        # flatten reads its keywords by name; transpose is symmetric in its two dims.
-        if any(arg.star for arg in call_args) or (keywords and method not in ("flatten", "transpose")):
+        # flatten and reductions read their keywords by name; transpose is symmetric in its two dims.
+        by_name = method in ("flatten", "transpose") or method in kb.REDUCTIONS
+        if any(arg.star for arg in call_args) or (keywords and not by_name):
             return UNKNOWN
         ints = [value.value if isinstance(value, Literal) and isinstance(value.value, int) else None for value in args]
         if method in kb.RESHAPING_METHODS:
@@ -673,9 +783,34 @@ class FunctionFlow:
             return self._shrink(tensor, position, call)
         if method == "expand":
             return self._expand(tensor, call, args)
+        if method == "masked_fill":
+            return replace(tensor, padding=None)  # masking is how padding is dealt with
         if method in kb.ELEMENTWISE_METHODS:
             return tensor
+        if method in kb.REDUCTIONS:
+            return self._reduce(tensor, method, call, receiver, call_args, args)
         return UNKNOWN
+
+    def _reduce(
+        self,
+        tensor: Tensor,
+        method: str,
+        call: cst.Call,
+        receiver: cst.BaseExpression,
+        call_args: Sequence[cst.Arg],
+        args: list[Value],
+    ) -> Value:
+        dims = [value for arg, value in zip(call_args, args) if _keyword(arg) in (None, "dim")][:1]
+        if not dims or not isinstance(dims[0], Literal) or not isinstance(dims[0].value, int):
+            return UNKNOWN
+        position = normalise_dim(dims[0].value, tensor.rank)
+        if position is None:
+            return UNKNOWN
+        self._emit(ReduceEvent(call, method, receiver, tensor, position))
+        keepdim = any(_keyword(arg) == "keepdim" for arg in call_args)
+        if keepdim or method in ("max", "min"):
+            return UNKNOWN  # max/min over a dim return (values, indices)
+        return replace(self._drop_axes(tensor, {position}, call), padding=None, rnn=None)
 
     def _reshape(
         self, tensor: Tensor, method: str, call: cst.Call, receiver: cst.BaseExpression, args: list[Value]
@@ -694,17 +829,10 @@ class FunctionFlow:
         """``x.view(len(sentence), 1, -1)`` of an unknown ``x``: the sizes named are the layout."""
         values: Sequence[Value] = args[0].values if len(args) == 1 and isinstance(args[0], Items) else args
         entries = [_entry(value) for value in values]
-        if not any(isinstance(entry, tuple) and entry for entry in entries):
-            return UNKNOWN
-        axes = []
-        for entry in entries:
-            if entry == ():
-                axes.append(Axis(Role.UNKNOWN, call, singleton=True))
-            elif isinstance(entry, tuple) and len(entry) == 1:
-                axes.append(Axis(entry[0].role, call))
-            else:
-                axes.append(Axis(Role.UNKNOWN, call))
-        return Tensor(tuple(axes), "result of a view with named sizes", call)
+        if not any(isinstance(entry, tuple) for entry in entries):
+            return UNKNOWN  # nothing named, no literal 1: nothing learnt
+        axes = tuple(_axis_for(entry, call) for entry in entries)
+        return Tensor(axes, "result of a view with named sizes", call)
 
     def _reshaped(
         self, tensor: Tensor, entries: tuple[Entry, ...], alignment: object, call: cst.Call, copies: bool
@@ -723,7 +851,8 @@ class FunctionFlow:
         memory: Memory = None if tensor.memory is None else UNKNOWN_MEMORY
         if copies and tensor.memory is not None:
             memory = UNKNOWN_MEMORY  # reshape copies only when it must
-        return tensor.with_axes(tuple(axes), memory)
+        # A reshaped h_n or RNN output is no longer the RNN's own layout.
+        return replace(tensor.with_axes(tuple(axes), memory), rnn=None)
 
     def _flatten(
         self,
@@ -854,6 +983,7 @@ class FunctionFlow:
         result = tensor
         position = 0
         dropped: set[int] = set()
+        per_axis: list[AxisIndex] = []
         for index in indices:
             if index == "None":
                 continue
@@ -861,11 +991,18 @@ class FunctionFlow:
                 return UNKNOWN
             if isinstance(index, Literal) and isinstance(index.value, int):
                 dropped.add(position)
+                per_axis.append(index.value)
             elif index == "slice":
                 result = self._shrink(result, position, node)  # type: ignore[arg-type]
-            elif index != ":":
+                per_axis.append("slice")
+            elif index == ":":
+                per_axis.append(":")
+            else:
                 return UNKNOWN  # a tensor or an unknown index: advanced indexing
             position += 1
+        per_axis.extend([":"] * (tensor.rank - len(per_axis)))
+        if self._recording:
+            self._indexings.append((node, tensor, tuple(per_axis)))
         result = self._drop_axes(result, dropped, node) if dropped else result
         # None inserts a singleton axis where it stands among the kept axes.
         kept_position = 0
@@ -905,7 +1042,7 @@ class FunctionFlow:
             if dimension.isdigit():
                 axes.append(Axis(Role.UNKNOWN, where, singleton=dimension == "1"))
             else:
-                axes.append(Axis(kb.DIMENSION_ROLES.get(dimension.lower(), Role.UNKNOWN), where))
+                axes.append(Axis(self.names.dimensions.get(dimension.lower(), Role.UNKNOWN), where))
         return Tensor(tuple(axes), f'`{name}` declared "{text}"', where)
 
     def _emit(self, event: Event) -> None:
@@ -944,6 +1081,24 @@ def _shape_owner(node: cst.BaseExpression) -> str | None:
     elif not (isinstance(node, cst.Attribute) and node.attr.value == "shape"):
         return None
     return node.value.value if isinstance(node.value, cst.Name) else None
+
+
+def short_code(node: cst.BaseExpression) -> str:
+    """A name or dotted name as written; other expressions as `...`."""
+    return dotted_name(node) or "..."
+
+
+def _axis_for(entry: Entry, where: cst.CSTNode) -> Axis:
+    """The axis a size gives a new tensor: a literal 1 is size 1, a named size has its role."""
+    if entry == ():
+        return Axis(Role.UNKNOWN, where, singleton=True)
+    if isinstance(entry, tuple) and len(entry) == 1:
+        return Axis(entry[0].role, where)
+    return Axis(Role.UNKNOWN, where)
+
+
+def _keyword(arg: cst.Arg) -> str | None:
+    return arg.keyword.value if arg.keyword is not None else None
 
 
 def _entry_role(value: Value) -> Role:

@@ -134,6 +134,16 @@ TIME_SIZE_NAMES = frozenset(
         "n_steps",
     }
 )
+LAYER_SIZE_NAMES = frozenset({"num_layers", "n_layers", "nlayers", "layers", "num_layer", "n_layer"})
+# A variable of one of these names in a function means its batch is padded to one length.
+LENGTHS_NAMES = frozenset(
+    {"lengths", "seq_lengths", "seq_lens", "lens", "src_lengths", "text_lengths", "input_lengths", "x_lens", "src_lens"}
+)
+# Tensor factories whose arguments are the sizes of the result.
+FACTORIES = frozenset(f"torch.{name}" for name in ("zeros", "ones", "randn", "rand", "empty", "full"))
+CONCATENATIONS = frozenset({"torch.cat", "torch.concat", "torch.concatenate", "torch.stack", "torch.hstack"})
+REDUCTIONS = frozenset({"mean", "sum", "max", "min", "amax", "amin", "logsumexp", "nanmean"})
+
 # `len(x)` for these names is a sequence length (`len(sentence)`), unless `x`'s layout is known.
 # Not `tokens`/`inputs`: those name batches as often as single sequences.
 SEQUENCE_NAMES = frozenset({"sentence", "sent", "seq", "sequence", "words"})

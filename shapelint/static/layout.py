@@ -84,6 +84,26 @@ class NonContiguity:
 
 
 @dataclass(frozen=True)
+class RnnSource:
+    """The RNN a tensor came out of: its output (``state=False``) or its final state ``h_n``/``c_n``."""
+
+    where: Where
+    state: bool
+    bidirectional: bool | None
+    batch_first: bool
+
+
+@dataclass(frozen=True)
+class Padding:
+    """The time axis holds padding: after ``pad_packed_sequence`` (zeros, or ``padding_value``), or an
+    RNN run over a padded batch whose lengths are in scope (the outputs at padded steps are real numbers)."""
+
+    where: Where
+    packed: bool
+    padding_value_set: bool = False
+
+
+@dataclass(frozen=True)
 class Tensor:
     """A tensor of known rank. ``origin`` says in words where its layout was learnt, at ``where``."""
 
@@ -92,6 +112,8 @@ class Tensor:
     where: Where
     memory: Memory = None
     noncontiguous: NonContiguity | None = None
+    rnn: RnnSource | None = None
+    padding: Padding | None = None
 
     @property
     def rank(self) -> int:
@@ -171,7 +193,8 @@ def permute(tensor: Tensor, order: tuple[int, ...], cause: NonContiguity) -> Ten
     ranks = tensor.ranks()
     axes = tuple(tensor.axes[i] for i in order)
     memory: Memory = UNKNOWN_MEMORY if ranks is None else tuple(ranks[i] for i in order)
-    return tensor.with_axes(axes, memory, cause)
+    # Rules about an RNN's own output or state read its original axis order.
+    return replace(tensor.with_axes(axes, memory, cause), rnn=None)
 
 
 def transpose_order(rank: int, first: int, second: int) -> tuple[int, ...] | None:
@@ -285,16 +308,28 @@ def align(tensor: Tensor, entries: tuple[Entry, ...]) -> Alignment:
 
     Literal 1s and singleton axes carry no memory order and are dropped. A target
     with a literal 1 and no batch size reads as "batch is 1" (the PyTorch tutorial's
-    ``view(len(sentence), 1, -1)``), so a batch axis may be dropped too.
+    ``view(len(sentence), 1, -1)``), so a batch axis may be dropped too; so may a batch
+    axis that only an RNN's convention gave and that the target does not mention
+    (``output.view(output.size(0), output.size(2))`` of a batch-of-one decoder).
     """
     has_literal_one = any(entry == () for entry in entries)
-    names_batch = any(isinstance(entry, tuple) and any(atom.role is Role.BATCH for atom in entry) for entry in entries)
-    assume_batch_one = has_literal_one and not names_batch
+    named = {atom for entry in entries if isinstance(entry, tuple) for atom in entry}
+    named_roles = {atom.role for atom in named}
+    assume_batch_one = has_literal_one and Role.BATCH not in named_roles
+
+    def may_be_one(atom: Axis) -> bool:
+        """A size-1 axis, or one that may be and that the target does not mention."""
+        if atom.singleton:
+            return True
+        unmentioned = atom not in named and atom.role not in named_roles
+        batch_of_one = atom.assumed and unmentioned or assume_batch_one
+        return batch_of_one and atom.role is Role.BATCH
+
     atoms = tuple(
         (position, atom)
         for position, axis in enumerate(tensor.axes)
         for atom in axis.atoms()
-        if not atom.singleton and not (assume_batch_one and atom.role is Role.BATCH)
+        if not may_be_one(atom)
     )
     just_atoms = tuple(atom for _, atom in atoms)
     groups: list[tuple[int, ...] | None] = [() if entry == () else None for entry in entries]

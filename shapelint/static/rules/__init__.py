@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 import libcst as cst
 
 from shapelint.rule import Rule
-from shapelint.static.events import PackEvent, ReshapeEvent
+from shapelint.static.events import IndexEvent, PackEvent, ReduceEvent, ReshapeEvent, RnnCallEvent
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class SourceView(Protocol):
     def line(self, node: cst.CSTNode | None) -> int: ...
 
 
-EventT = TypeVar("EventT", ReshapeEvent, PackEvent)
+EventT = TypeVar("EventT", ReshapeEvent, PackEvent, IndexEvent, RnnCallEvent, ReduceEvent)
 
 
 class StaticRule(Rule, Generic[EventT]):

@@ -23,7 +23,10 @@ _HEADER = (
 
 
 def _model(body: str, lstm: str = "") -> str:
-    return _HEADER.format(lstm=lstm) + body
+    header = _HEADER.format(lstm=lstm)
+    if "batch_first=True" in lstm:
+        header = header.replace('"seq batch emb"', '"batch seq emb"')
+    return header + body
 
 
 class FlattenTimeMajor(StaticRule[ReshapeEvent]):
@@ -103,9 +106,13 @@ class FlattenTimeMajor(StaticRule[ReshapeEvent]):
 
 
 def _glues_batch_into_features(event: ReshapeEvent) -> bool:
-    """`flatten(1)` / `view(time, -1)`: time stays apart, batch is merged with features."""
+    """`flatten(1)`: time stays apart, batch is merged with features.
+
+    Not `view(time, -1)`: that is the tutorial's batch-of-one idiom, and with a larger
+    batch the Linear after it fails loudly on the size.
+    """
     alignment = event.alignment
-    if not isinstance(alignment, Aligned):
+    if event.op != "flatten" or not isinstance(alignment, Aligned):
         return False
     for group in alignment.groups:
         if not group:

@@ -73,7 +73,10 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
             "        b, t = tokens.shape\n        flat = embeds.reshape(b * t, -1)\n"
             "        return flat.view(b, t, -1)\n"
         ),
-        _model("        return self.lstm(embeds.view(embeds.size(0), embeds.size(1), 2, 4).flatten(2))\n"),
+        _model(
+            "        return self.lstm(embeds.view(embeds.size(0), embeds.size(1), 2, 4).flatten(2))\n",
+            lstm=", batch_first=True",
+        ),
     )
     INVALID = (
         # `sentence` is one row of the batch: `len(sentence)` is the sequence length.
@@ -99,6 +102,8 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
         other_axis = isinstance(wanted, Axis) and any(wanted in axis.atoms() for axis in tensor.axes)
         if not (swapped_roles or other_axis) or flattens_time_major(event):
             return
+        if tensor.rnn is not None and tensor.rnn.state:
+            return  # h_n cut per sample: hn-view says it better
         receiver = short(source.code(event.receiver), 30)
         yield Report(
             event.call,
@@ -114,7 +119,8 @@ def flattens_time_major(event: ReshapeEvent) -> bool:
     if not isinstance(event.alignment, Misaligned) or not event.tensor.is_time_major():
         return False
     names_time = any(isinstance(entry, tuple) and any(a.role is Role.TIME for a in entry) for entry in event.entries)
-    return event.alignment.wanted.role is Role.BATCH and event.alignment.found.role is Role.TIME and not names_time
+    found, wanted = event.alignment.found, event.alignment.wanted
+    return wanted.role is Role.BATCH and found.role is Role.TIME and not names_time
 
 
 def _fix(tensor: Tensor, entries: tuple[Entry, ...], misaligned: Misaligned, receiver: str) -> str:

@@ -1,0 +1,77 @@
+"""An initial state built batch-first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from shapelint.static.events import RnnCallEvent
+from shapelint.static.examples import module
+from shapelint.static.layout import Role
+from shapelint.static.messages import layout_words, short
+from shapelint.static.rules import Report, SourceView, StaticRule
+
+_TWO_LAYERS = "nn.LSTM(8, 16, num_layers=2, batch_first=True)"
+
+
+def _forward(first: str, second: str) -> str:
+    return (
+        f"h0 = torch.zeros({first}, {second}, 16)\nc0 = torch.zeros({first}, {second}, 16)\n"
+        "out, (h_n, c_n) = self.rnn(x, (h0, c0))\nreturn out"
+    )
+
+
+class H0Layout(StaticRule[RnnCallEvent]):
+    """An RNN's initial state is built `(batch, layers, hidden)` instead of `(layers, batch, hidden)`.
+
+    ## What it does
+    Flags an initial state passed to an RNN (`self.lstm(x, (h0, c0))`) whose first axis
+    is the batch, as in `torch.zeros(batch_size, self.num_layers, hidden)`.
+
+    ## Why is this bad?
+    `h0`/`c0` are `(layers * directions, batch, hidden)` whatever `batch_first` says.
+    torch rejects a batch-first state unless batch == layers * directions, and then it
+    silently gives sample `i` the state meant for layer `i`.
+
+    ## Example
+    ```python
+    h0 = torch.zeros(batch_size, self.num_layers, self.hidden_size)
+    out, _ = self.lstm(x, (h0, c0))
+    ```
+
+    ## Use instead
+    ```python
+    h0 = torch.zeros(self.num_layers * num_directions, batch_size, self.hidden_size)
+    ```
+    """
+
+    code = "SHP204"
+    name = "h0-layout"
+    fix_title = "Build the initial state as `(layers * directions, batch, hidden)`"
+    event = RnnCallEvent
+    VALID = (
+        module(_TWO_LAYERS, _forward("self.num_layers", "batch_size")),
+        module(_TWO_LAYERS, _forward("self.num_layers * 2", "batch_size")),
+        module(_TWO_LAYERS, _forward("2", "x.size(0)")),
+    )
+    INVALID = (
+        module(_TWO_LAYERS, _forward("batch_size", "self.num_layers")),
+        module(_TWO_LAYERS, _forward("x.size(0)", "2")),
+        module(
+            "nn.GRU(8, 16, num_layers=2)",
+            "h0 = torch.zeros(bsz, 2, 16)\nout, h_n = self.rnn(x, h0)\nreturn out",
+            'x: Float[Tensor, "seq batch emb"]',
+        ),
+    )
+
+    def check(self, event: RnnCallEvent, source: SourceView) -> Iterator[Report]:
+        for state in event.initial_state:
+            if state.rank != 3 or state.axes[0].role is not Role.BATCH or state.axes[0].assumed:
+                continue
+            yield Report(
+                event.call,
+                f"`{short(source.code(event.call))}` gets an initial state {layout_words(state)} (the "
+                f"{state.origin} at line {source.line(state.where)}), but an RNN's state is (layers*dirs, batch, "
+                "hidden) whatever `batch_first` says: torch rejects it, or, when batch == layers*dirs, gives each "
+                "sample another layer's state; use `torch.zeros(num_layers * num_directions, batch_size, hidden)`",
+            )
+            return

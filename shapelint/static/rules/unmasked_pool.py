@@ -1,0 +1,88 @@
+"""Pooling over a padded time axis without a mask."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from shapelint.static.events import ReduceEvent
+from shapelint.static.examples import module
+from shapelint.static.layout import Role
+from shapelint.static.messages import layout_words, short
+from shapelint.static.rules import Report, SourceView, StaticRule
+
+_PACKED = (
+    "packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)\n"
+    "out, _ = self.rnn(packed)\n"
+    "padded, _ = pad_packed_sequence(out, batch_first=True{padding})\n"
+)
+_PARAMS = 'x: Float[Tensor, "batch seq emb"], lengths'
+_RNN = "nn.LSTM(8, 16, batch_first=True)"
+
+
+def _packed(pool: str, padding: str = "") -> str:
+    return module(_RNN, _PACKED.format(padding=padding) + f"return {pool}", _PARAMS)
+
+
+class UnmaskedPool(StaticRule[ReduceEvent]):
+    """`mean`/`max` over a padded time axis lets the padding into the result.
+
+    ## What it does
+    Flags `mean`, `max`, `min` (and `sum` where padding is not zero) over the time axis
+    of a `pad_packed_sequence` result, or of an RNN output over a padded batch whose
+    lengths are in scope, when no mask was applied first.
+
+    ## Why is this bad?
+    Padded steps are part of the tensor: `pad_packed_sequence` fills them with zeros,
+    so a mean divides by the longest length and a max sees zeros that no real step
+    produced; an RNN run over an unpacked padded batch even outputs real-looking values
+    there. A sample's pooled vector then depends on how long the other samples in its
+    batch are.
+
+    ## Example
+    ```python
+    padded, _ = pad_packed_sequence(out, batch_first=True)
+    pooled = padded.mean(dim=1)
+    ```
+
+    ## Use instead
+    ```python
+    mask = torch.arange(padded.size(1))[None, :] < lengths[:, None]
+    pooled = (padded * mask.unsqueeze(-1)).sum(1) / lengths[:, None]
+    ```
+    """
+
+    code = "SHP302"
+    name = "unmasked-pool"
+    fix_title = "Mask the padded steps before pooling"
+    event = ReduceEvent
+    VALID = (
+        _packed("padded.sum(1) / lengths.unsqueeze(1)"),  # zero padding adds nothing to a sum
+        _packed("(padded * mask.unsqueeze(-1)).sum(1) / lengths[:, None]"),
+        _packed("padded.max(dim=1).values", padding=", padding_value=float('-inf')"),
+        _packed("padded.masked_fill(~mask.unsqueeze(-1), 0.0).mean(1)"),
+        module(_RNN, "out, _ = self.rnn(x)\nreturn out.mean(1)"),  # no lengths: nothing is padded
+    )
+    INVALID = (
+        _packed("padded.mean(dim=1)"),
+        _packed("torch.max(padded, 1).values"),
+        module(_RNN, "out, _ = self.rnn(x)\nreturn out.sum(1) / lengths[:, None]", _PARAMS),
+    )
+
+    def check(self, event: ReduceEvent, source: SourceView) -> Iterator[Report]:
+        tensor, padding = event.tensor, event.tensor.padding
+        if padding is None or event.dim != tensor.role_position(Role.TIME):
+            return
+        if padding.packed and (event.op == "sum" or (padding.padding_value_set and event.op in ("max", "amax"))):
+            return  # zeros add nothing; a chosen padding value is the user's mask
+        receiver = short(source.code(event.receiver), 30)
+        made = (
+            f"`pad_packed_sequence` at line {source.line(padding.where)} pads it"
+            if padding.packed
+            else f"the RNN at line {source.line(padding.where)} ran over padded steps (lengths are in scope)"
+        )
+        yield Report(
+            event.call,
+            f"`{short(source.code(event.call))}` pools `{receiver}` {layout_words(tensor)} over time with the "
+            f"padding in: {made}, so each sample's result depends on the longest one in its batch; mask it first: "
+            f"use `({receiver} * mask.unsqueeze(-1)).sum({event.dim}) / lengths[:, None]`",
+        )
