@@ -78,4 +78,13 @@ class ReduceEvent:
     dim: int
 
 
-Event = ReshapeEvent | PackEvent | IndexEvent | RnnCallEvent | ReduceEvent
+@dataclass(frozen=True)
+class ReturnEvent:
+    """A ``return`` of a tensor of known layout from a function with a jaxtyping return annotation."""
+
+    node: cst.Return
+    declared: Tensor
+    returned: Tensor
+
+
+Event = ReshapeEvent | PackEvent | IndexEvent | RnnCallEvent | ReduceEvent | ReturnEvent

@@ -16,7 +16,16 @@ from typing import Union
 import libcst as cst
 
 from shapelint.static import knowledge as kb
-from shapelint.static.events import AxisIndex, Event, IndexEvent, PackEvent, ReduceEvent, ReshapeEvent, RnnCallEvent
+from shapelint.static.events import (
+    AxisIndex,
+    Event,
+    IndexEvent,
+    PackEvent,
+    ReduceEvent,
+    ReshapeEvent,
+    ReturnEvent,
+    RnnCallEvent,
+)
 from shapelint.static.imports import dotted_name, import_aliases, resolve
 from shapelint.static.layout import (
     OPAQUE,
@@ -242,6 +251,7 @@ class FunctionFlow:
     events: list[Event] = field(default_factory=list)
     _recording: bool = True
     _padded_batch: bool = False
+    _declared_return: Tensor | None = None
     _in_concat: set[cst.CSTNode] = field(default_factory=set)
     _indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...]]] = field(default_factory=list)
 
@@ -251,6 +261,9 @@ class FunctionFlow:
             self.env[param.name.value] = self._declared(param)
         names = {param.name.value for param in params} | _assigned_names(function.body)
         self._padded_batch = not names.isdisjoint(kb.LENGTHS_NAMES)
+        if function.returns is not None:
+            declared = self._annotation_layout(function.returns.annotation, function.returns, "the return value")
+            self._declared_return = declared if isinstance(declared, Tensor) else None
         self._block(_body(function.body))
         self._emit_indexings()
 
@@ -343,9 +356,12 @@ class FunctionFlow:
         elif isinstance(small, cst.AugAssign):
             self.expression(small.value)
             self._bind(small.target, UNKNOWN)
-        elif isinstance(small, (cst.Expr, cst.Return)):
-            if small.value is not None:
-                self.expression(small.value)
+        elif isinstance(small, cst.Return) and small.value is not None:
+            value = self.expression(small.value)
+            if self._declared_return is not None and isinstance(value, Tensor):
+                self._emit(ReturnEvent(small, self._declared_return, value))
+        elif isinstance(small, cst.Expr):
+            self.expression(small.value)
         elif isinstance(small, cst.Assert):
             self.expression(small.test)
         elif isinstance(small, cst.Del):
@@ -685,7 +701,9 @@ class FunctionFlow:
         packed = args[0] if args else UNKNOWN
         if not isinstance(batch_first, Literal) or not isinstance(packed, Packed) or packed.tensor is None:
             return UNKNOWN
-        padding = Padding(call, packed=True, padding_value_set=any(_keyword(arg) == "padding_value" for arg in call.args))
+        padding = Padding(
+            call, packed=True, padding_value_set=any(_keyword(arg) == "padding_value" for arg in call.args)
+        )
         time_major = replace(
             packed.tensor,
             origin="padded output of `pad_packed_sequence`",

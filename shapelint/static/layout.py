@@ -322,14 +322,11 @@ def align(tensor: Tensor, entries: tuple[Entry, ...]) -> Alignment:
         if atom.singleton:
             return True
         unmentioned = atom not in named and atom.role not in named_roles
-        batch_of_one = atom.assumed and unmentioned or assume_batch_one
+        batch_of_one = (atom.assumed and unmentioned) or assume_batch_one
         return batch_of_one and atom.role is Role.BATCH
 
     atoms = tuple(
-        (position, atom)
-        for position, axis in enumerate(tensor.axes)
-        for atom in axis.atoms()
-        if not may_be_one(atom)
+        (position, atom) for position, axis in enumerate(tensor.axes) for atom in axis.atoms() if not may_be_one(atom)
     )
     just_atoms = tuple(atom for _, atom in atoms)
     groups: list[tuple[int, ...] | None] = [() if entry == () else None for entry in entries]

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 import libcst as cst
 
 from shapelint.rule import Rule
-from shapelint.static.events import IndexEvent, PackEvent, ReduceEvent, ReshapeEvent, RnnCallEvent
+from shapelint.static.events import IndexEvent, PackEvent, ReduceEvent, ReshapeEvent, ReturnEvent, RnnCallEvent
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class SourceView(Protocol):
     def line(self, node: cst.CSTNode | None) -> int: ...
 
 
-EventT = TypeVar("EventT", ReshapeEvent, PackEvent, IndexEvent, RnnCallEvent, ReduceEvent)
+EventT = TypeVar("EventT", ReshapeEvent, PackEvent, IndexEvent, RnnCallEvent, ReduceEvent, ReturnEvent)
 
 
 class StaticRule(Rule, Generic[EventT]):

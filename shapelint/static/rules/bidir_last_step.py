@@ -52,7 +52,9 @@ class BidirLastStep(StaticRule[IndexEvent]):
     INVALID = (
         module(_BIDIRECTIONAL, "out, _ = self.rnn(x)\nreturn out[:, -1]"),
         module(
-            "nn.GRU(8, 16, bidirectional=True)", "out, _ = self.rnn(x)\nreturn out[-1]", 'x: Float[Tensor, "seq batch e"]'
+            "nn.GRU(8, 16, bidirectional=True)",
+            "out, _ = self.rnn(x)\nreturn out[-1]",
+            'x: Float[Tensor, "seq batch e"]',
         ),
         module(_BIDIRECTIONAL, "out, _ = self.rnn(x)\nreturn out[:, -1, :]"),
     )

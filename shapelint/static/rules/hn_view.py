@@ -48,7 +48,10 @@ class HnView(StaticRule[ReshapeEvent]):
         module("nn.LSTM(8, 16, batch_first=True)", "out, (h_n, c_n) = self.rnn(x)\nreturn h_n.view(batch_size, -1)"),
         module(_TWO_LAYERS, "out, (h_n, c_n) = self.rnn(x)\nreturn h_n.view(2, 1, batch_size, 16)[-1]"),
         # The number of layers is not known: nothing to say.
-        module("nn.GRU(8, 16, num_layers=depth, batch_first=True)", "out, h_n = self.rnn(x)\nreturn h_n.view(batch_size, -1)"),
+        module(
+            "nn.GRU(8, 16, num_layers=depth, batch_first=True)",
+            "out, h_n = self.rnn(x)\nreturn h_n.view(batch_size, -1)",
+        ),
     )
     INVALID = (
         module(_TWO_LAYERS, "out, (h_n, c_n) = self.rnn(x)\nreturn h_n.view(batch_size, -1)"),
