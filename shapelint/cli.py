@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,7 @@ from shapelint.catalog import all_rules, rule_by_code
 from shapelint.config import Config, ConfigError, find_pyproject, load_config
 from shapelint.report import FORMATS, render
 from shapelint.static.engine import default_jobs, lint_paths
+from shapelint.static.fixes import fix_paths
 
 COMMANDS = ("check", "rules", "rule")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -34,6 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except BrokenPipeError:
+        # The reader (`| head`) left: stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", "-j", type=_jobs, default=1, help=f"processes to use; 0 means one per core ({default_jobs()} here)"
     )
     check.add_argument("--config", type=Path, default=None, help="pyproject.toml to read instead of searching upward")
+    repair = check.add_mutually_exclusive_group()
+    repair.add_argument("--fix", action="store_true", help="repair what the rules can, in place")
+    repair.add_argument("--diff", action="store_true", help="print the repairs as a unified diff; write nothing")
     commands.add_parser("rules", help="list the rules")
     explain = commands.add_parser("rule", help="print one rule's documentation")
     explain.add_argument("code", help="a rule code, e.g. SHP101")
@@ -75,6 +84,10 @@ def _jobs(text: str) -> int:
 
 def _check(options: argparse.Namespace) -> int:
     config = _config(options.config).with_overrides(options.select, options.ignore)
+    if options.diff:
+        return _diff(options.paths, config)
+    if options.fix:
+        _fix(options.paths, config)
     run = lint_paths(options.paths, config, jobs=options.jobs)
     for path in run.missing:
         _error(f"{path}: no such file or folder")
@@ -83,6 +96,34 @@ def _check(options: argparse.Namespace) -> int:
     if run.missing:
         return EXIT_ERROR
     return EXIT_FINDINGS if run.findings and not options.exit_zero else EXIT_CLEAN
+
+
+def _diff(paths: list[Path], config: Config) -> int:
+    outcomes, missing = fix_paths(paths, config, write=False)
+    for path in missing:
+        _error(f"{path}: no such file or folder")
+    for outcome in outcomes:
+        sys.stdout.write(outcome.diff())
+    repaired = sum(len(outcome.repaired) for outcome in outcomes)
+    print(f"Would fix {_count(repaired, 'finding')} in {_count(len(outcomes), 'file')}.", file=sys.stderr)
+    if missing:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if outcomes else EXIT_CLEAN
+
+
+def _fix(paths: list[Path], config: Config) -> None:
+    """Repair in place; what could not be repaired is reported by the lint run that follows."""
+    outcomes, _ = fix_paths(paths, config, write=True)
+    for outcome in outcomes:
+        if outcome.not_written is not None:
+            _error(f"{outcome.path}: not fixed: {outcome.not_written}")
+    written = [outcome for outcome in outcomes if outcome.not_written is None]
+    repaired = sum(len(outcome.repaired) for outcome in written)
+    print(f"Fixed {_count(repaired, 'finding')} in {_count(len(written), 'file')}.", file=sys.stderr)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _config(explicit: Path | None) -> Config:

@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace the text from (line, column) up to (end_line, end_column) with ``replacement``; 1-based."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """An automatic repair: what it does, in the imperative, and the edits that do it."""
+
+    title: str
+    edits: tuple[Edit, ...]
 
 
 @dataclass(frozen=True, order=True)
@@ -11,8 +30,8 @@ class Finding:
     """A problem found at a place in a file.
 
     Lines and columns are 1-based; ``end_line``/``end_column`` point just past
-    the flagged code, as in ruff's and SARIF's regions. ``fix`` stays ``None``
-    until automatic fixes exist.
+    the flagged code, as in ruff's and SARIF's regions. ``fix`` is set when the
+    rule can repair the code itself (``shapelint check --fix``).
     """
 
     path: str
@@ -23,7 +42,7 @@ class Finding:
     message: str
     end_line: int
     end_column: int
-    fix: None = None
+    fix: Fix | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape documented in README (field order is the reading order)."""

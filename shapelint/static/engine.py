@@ -23,7 +23,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from shapelint.catalog import all_rules
 from shapelint.config import Config
-from shapelint.findings import Finding
+from shapelint.findings import Edit, Finding, Fix
 from shapelint.rule import Rule
 from shapelint.static.discovery import discover
 from shapelint.static.inference import module_events
@@ -34,6 +34,7 @@ from shapelint.static.rules.syntax_error import InvalidSyntax
 from shapelint.static.rules.undecodable_file import UndecodableFile
 from shapelint.static.rules.unreadable_file import UnreadableFile
 
+_EMPTY_MODULE = cst.Module(body=[])  # renders a replacement node as code
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
@@ -108,7 +109,11 @@ def _lint(data: bytes, path: str, config: Config) -> list[Finding]:
     text_or_finding = _decode(data, path, config)
     if isinstance(text_or_finding, list):
         return text_or_finding
-    text = text_or_finding
+    return lint_text(text_or_finding, path, config)
+
+
+def lint_text(text: str, path: str, config: Config) -> list[Finding]:
+    """Findings for one file's decoded text."""
     rules = [rule() for rule in static_rules(config)]
     if not rules or not any(word in text for word in RELEVANT_WORDS):
         return []
@@ -135,7 +140,7 @@ def _decode(data: bytes, path: str, config: Config) -> str | list[Finding]:
         return _file_finding(UndecodableFile, path, line, column, why)
 
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding = source_encoding(data)
     except SyntaxError as error:
         return undecodable(error.lineno or 1, 1, f"cannot decode the file: {error.msg}")
     try:
@@ -144,6 +149,11 @@ def _decode(data: bytes, path: str, config: Config) -> str | list[Finding]:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         return undecodable(line, column, f"byte 0x{data[error.start]:02x} is not valid {encoding}: {error.reason}")
+
+
+def source_encoding(data: bytes) -> str:
+    """The encoding Python reads the file in (PEP 263 coding line, BOM, else UTF-8)."""
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
 
 
 def _syntax_finding(text: str, path: str, error: cst.ParserSyntaxError) -> list[Finding]:
@@ -172,8 +182,12 @@ def _findings(reports: Iterable[tuple[type[Rule], Report]], source: _Source, pat
         start, end = where.start, where.end
         if _suppressed(rule.code, lines, (start.line, end.line)):
             continue
+        fix = None
+        if report.replacement is not None:
+            code = _EMPTY_MODULE.code_for_node(report.replacement)
+            fix = Fix(rule.fix_title, (Edit(start.line, start.column + 1, end.line, end.column + 1, code),))
         yield Finding(
-            path, start.line, start.column + 1, rule.code, rule.name, report.message, end.line, end.column + 1
+            path, start.line, start.column + 1, rule.code, rule.name, report.message, end.line, end.column + 1, fix
         )
 
 

@@ -14,10 +14,12 @@ from shapelint.static.events import IndexEvent, PackEvent, ReduceEvent, ReshapeE
 
 @dataclass(frozen=True)
 class Report:
-    """What a rule says: the node to point at and the message."""
+    """What a rule says: the node to point at, the message, and, when the rule is sure of the
+    repair, the expression that should stand where ``node`` stands."""
 
     node: cst.CSTNode
     message: str
+    replacement: cst.BaseExpression | None = None
 
 
 class SourceView(Protocol):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import libcst as cst
+
 from shapelint.static.events import ReshapeEvent
 from shapelint.static.layout import Aligned, Role
 from shapelint.static.messages import layout_words, origin_words, short
+from shapelint.static.rewrites import int_args, method_call
 from shapelint.static.rules import Report, SourceView, StaticRule
 from shapelint.static.rules.view_as_transpose import flattens_time_major
 
@@ -89,20 +92,26 @@ class FlattenTimeMajor(StaticRule[ReshapeEvent]):
             return
         receiver = short(source.code(event.receiver), 30)
         time, batch = tensor.role_position(Role.TIME), tensor.role_position(Role.BATCH)
-        moved = f"{receiver}.transpose({time}, {batch})"
-        if event.op == "flatten":
-            fix = f"`{moved}.flatten(1)`"
-        else:
-            arguments = ", ".join(short(source.code(arg.value), 30) for arg in event.call.args[-len(event.entries) :])
-            fix = f"`{moved}.reshape({arguments})`"
-            if event.call.func is not None and source.code(event.call.func).startswith("torch."):
-                fix = f"`{moved}.reshape(...)`"
+        assert time is not None and batch is not None
+        replacement = _moved_first(event, time, batch)
         yield Report(
             event.call,
             f"`{short(source.code(event.call))}` flattens time-major `{receiver}` {layout_words(tensor)}, the "
-            f"{origin_words(tensor, source)}: each row mixes time steps of several samples; use {fix}, "
-            "or summarise over time (`h_n[-1]`, pooling)",
+            f"{origin_words(tensor, source)}: each row mixes time steps of several samples; use "
+            f"`{short(source.code(replacement), 60)}`, or summarise over time (`h_n[-1]`, pooling)",
+            replacement,
         )
+
+
+def _moved_first(event: ReshapeEvent, time: int, batch: int) -> cst.Call:
+    """The same flatten, of the tensor with batch moved before time."""
+    call = event.call
+    moved = method_call(event.receiver, "transpose", int_args(time, batch))
+    if isinstance(call.func, cst.Attribute) and call.func.value is event.receiver:
+        method = "flatten" if event.op == "flatten" else "reshape"  # a view of the transposed tensor would raise
+        return method_call(moved, method, call.args)
+    # torch.reshape(out, shape) / torch.flatten(out, 1): the tensor is the first argument.
+    return call.with_changes(args=[call.args[0].with_changes(value=moved), *call.args[1:]])
 
 
 def _glues_batch_into_features(event: ReshapeEvent) -> bool:

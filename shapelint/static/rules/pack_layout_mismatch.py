@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from shapelint.static.events import PackEvent
+from shapelint.static.knowledge import BATCH_FIRST_POSITION, PACK_PADDED
 from shapelint.static.messages import layout_words, origin_words, short
+from shapelint.static.rewrites import with_keyword
 from shapelint.static.rules import Report, SourceView, StaticRule
 
 _HEADER = (
@@ -76,4 +78,5 @@ class PackLayoutMismatch(StaticRule[PackEvent]):
             f"`{short(source.code(event.call))}` reads `{receiver}` {layout_words(tensor)} as {told}: "
             f"`{receiver}` is the {origin_words(tensor, source)}; packing then fails on the lengths, or, when batch "
             f"== seq, silently packs the wrong steps together; pass {fix}",
+            with_keyword(event.call, "batch_first", str(not event.batch_first), BATCH_FIRST_POSITION[PACK_PADDED]),
         )

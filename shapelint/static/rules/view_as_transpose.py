@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import libcst as cst
+
 from shapelint.static.events import ReshapeEvent
 from shapelint.static.layout import WILDCARD, Axis, Entry, Misaligned, Role, Tensor
 from shapelint.static.messages import entry_words, layout_words, origin_words, short
+from shapelint.static.rewrites import int_args, method_call, moved_axes
 from shapelint.static.rules import Report, SourceView, StaticRule
 
 _MODEL = (
@@ -105,12 +108,17 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
         if tensor.rnn is not None and tensor.rnn.state:
             return  # h_n cut per sample: hn-view says it better
         receiver = short(source.code(event.receiver), 30)
+        hint, replacement = _fix(event)
+        hint_code = f"`{short(source.code(replacement), 60)}`" if replacement is not None else f"`{receiver}.{hint}`"
+        alternative = ""
+        if wanted.role is Role.TIME and tensor.is_batch_first():
+            alternative = ", or, if it feeds a time-major RNN, build that RNN with `batch_first=True` and pass it as is"
         yield Report(
             event.call,
             f"`{short(source.code(event.call))}` re-cuts `{receiver}` {layout_words(tensor)} into "
             f"{entry_words(event.entries)}: a {event.op} keeps memory order, so it mixes samples instead of "
-            f"moving axes (`{receiver}` is the {origin_words(tensor, source)}); "
-            f"{_fix(tensor, event.entries, event.alignment, receiver)}",
+            f"moving axes (`{receiver}` is the {origin_words(tensor, source)}); use {hint_code}{alternative}",
+            replacement,
         )
 
 
@@ -123,22 +131,26 @@ def flattens_time_major(event: ReshapeEvent) -> bool:
     return wanted.role is Role.BATCH and found.role is Role.TIME and not names_time
 
 
-def _fix(tensor: Tensor, entries: tuple[Entry, ...], misaligned: Misaligned, receiver: str) -> str:
-    order = _permutation(tensor, entries)
+def _fix(event: ReshapeEvent) -> tuple[str, cst.Call | None]:
+    """How to move the axes: as a hint, and as a replacement expression when it is certain.
+
+    Certain: the target is a pure reordering (`x.transpose(0, 1)`), or it names both batch and
+    time so that moving them and then reshaping keeps every other size (`.transpose(...).reshape(...)`).
+    """
+    tensor, misaligned, call = event.tensor, event.alignment, event.call
+    assert isinstance(misaligned, Misaligned)
+    method_form = isinstance(call.func, cst.Attribute) and call.func.value is event.receiver
+    order = _permutation(tensor, event.entries)
     if order is not None:
-        swaps = [i for i, j in enumerate(order) if i != j]
-        move = f"transpose({swaps[0]}, {swaps[1]})" if len(swaps) == 2 else f"permute{tuple(order)}"
-    else:
-        first = next(i for i, axis in enumerate(tensor.axes) if misaligned.found in axis.atoms())
-        second = _position(tensor, misaligned.wanted)
-        pair = sorted((first, second if second is not None else first + 1))
-        move = f"transpose({pair[0]}, {pair[1]})"
-    fix = f"use `{receiver}.{move}`"
-    if order is None:
-        fix += " (then `.reshape(...)` if the sizes change)"
-    if misaligned.wanted.role is Role.TIME and tensor.is_batch_first():
-        fix += ", or, if it feeds a time-major RNN, build that RNN with `batch_first=True` and pass the tensor as it is"
-    return fix
+        moved = moved_axes(event.receiver, order)
+        return "", moved if method_form else None
+    first = next(i for i, axis in enumerate(tensor.axes) if misaligned.found in axis.atoms())
+    second = _position(tensor, misaligned.wanted)
+    pair = sorted((first, second if second is not None else first + 1))
+    names = {atom.role for entry in event.entries if isinstance(entry, tuple) for atom in entry}
+    if method_form and second is not None and {Role.BATCH, Role.TIME} <= names:
+        return "", method_call(method_call(event.receiver, "transpose", int_args(*pair)), "reshape", call.args)
+    return f"transpose({pair[0]}, {pair[1]})` (then `.reshape(...)` if the sizes change)", None
 
 
 def _position(tensor: Tensor, atom: object) -> int | None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import libcst as cst
-
 from shapelint.static.events import ReshapeEvent
 from shapelint.static.layout import Aligned, Tensor, has_mergeable_pair, mergeable
 from shapelint.static.messages import layout_words, short
+from shapelint.static.rewrites import renamed_method
 from shapelint.static.rules import Report, SourceView, StaticRule
 
 _HEADER = (
@@ -81,13 +80,15 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
             return
         receiver = short(source.code(event.receiver), 30)
         call = event.call
-        assert isinstance(call.func, cst.Attribute)
-        reshaped = short(source.code(call.with_changes(func=call.func.with_changes(attr=cst.Name("reshape")))))
+        replacement = renamed_method(call, "reshape")
+        assert replacement is not None  # only method calls are `view`s
+        reshaped = short(source.code(replacement))
         yield Report(
             call,
             f"`{short(source.code(call))}` merges axes of non-contiguous `{receiver}` {layout_words(tensor)}: "
             f"{_cause(tensor, source)}, so `view` raises \"view size is not compatible with input tensor's size "
             f'and stride"; use `{reshaped}` or `.contiguous().view(...)`',
+            replacement,
         )
 
 

@@ -1,0 +1,117 @@
+"""`--fix` and `--diff`: apply the rules' repairs to the text, check the result, write it atomically."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+
+from shapelint.config import Config
+from shapelint.findings import Edit, Finding
+from shapelint.static.discovery import discover
+from shapelint.static.engine import lint_source, lint_text, source_encoding
+
+# Fixes can uncover others (a fixed view reveals the tensor after it); a few rounds settle them.
+MAX_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class FileFix:
+    """What fixing one file did: the findings repaired, those left, and why it was not written, if so."""
+
+    path: Path
+    original: str
+    fixed: str
+    repaired: tuple[Finding, ...]
+    remaining: tuple[Finding, ...]
+    not_written: str | None = None
+
+    def diff(self) -> str:
+        name = str(self.path)
+        lines = difflib.unified_diff(
+            self.original.splitlines(keepends=True), self.fixed.splitlines(keepends=True), name, name
+        )
+        return "".join(lines)
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Apply non-overlapping edits (an edit overlapping an earlier one waits for the next round)."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, column: int) -> int:
+        return starts[line - 1] + column - 1
+
+    chosen: list[tuple[int, int, str]] = []
+    for edit in sorted(edits):
+        begin, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
+        if not chosen or begin >= chosen[-1][1]:
+            chosen.append((begin, end, edit.replacement))
+    for begin, end, replacement in reversed(chosen):
+        text = text[:begin] + replacement + text[end:]
+    return text
+
+
+def fix_file(path: Path, config: Config, write: bool) -> FileFix | None:
+    """Fix one file; None when there was nothing to fix (or it cannot be read or decoded)."""
+    try:
+        data = path.read_bytes()
+        encoding = source_encoding(data)
+        original = data.decode(encoding)
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None  # the lint run reports these
+    text, repaired = original, []
+    findings = lint_source(data, str(path), config)
+    for _ in range(MAX_ROUNDS):
+        fixable = [finding for finding in findings if finding.fix is not None]
+        if not fixable:
+            break
+        candidate = apply_edits(text, [edit for finding in fixable if finding.fix for edit in finding.fix.edits])
+        try:
+            cst.parse_module(candidate)
+        except cst.ParserSyntaxError:
+            break  # never write code that does not parse
+        repaired.extend(fixable)
+        text = candidate
+        findings = lint_text(text, str(path), config)
+    if text == original:
+        return None
+    outcome = FileFix(path, original, text, tuple(repaired), tuple(findings))
+    if write:
+        reason = _write_atomically(path, text.encode(encoding))
+        if reason is not None:
+            return FileFix(path, original, original, (), tuple(lint_source(data, str(path), config)), reason)
+    return outcome
+
+
+def fix_paths(paths: Sequence[Path], config: Config, write: bool) -> tuple[list[FileFix], list[str]]:
+    files, missing = discover(paths, config)
+    outcomes = [fix_file(file, config, write) for file in files]
+    return [outcome for outcome in outcomes if outcome is not None], missing
+
+
+def _write_atomically(path: Path, data: bytes) -> str | None:
+    """Write through a temporary file and a rename, so an interruption leaves the old file whole."""
+    target = path.resolve()  # through a symbolic link, not over it
+    mode = target.stat().st_mode
+    if not mode & stat.S_IWUSR:
+        return "the file is read-only"
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(mode))
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        return f"cannot write: {error.strerror or error}"
+    return None
