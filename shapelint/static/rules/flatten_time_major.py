@@ -2,34 +2,29 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
 
 import libcst as cst
 
 from shapelint.static.events import ReshapeEvent
+from shapelint.static.examples import module
 from shapelint.static.layout import Aligned, Role
 from shapelint.static.messages import layout_words, origin_words, short
 from shapelint.static.rewrites import int_args, method_call
 from shapelint.static.rules import Report, SourceView, StaticRule
 from shapelint.static.rules.view_as_transpose import flattens_time_major
 
-_HEADER = (
-    "import torch\nfrom torch import Tensor, nn\nfrom jaxtyping import Float\n\n"
-    "class Classifier(nn.Module):\n"
-    "    def __init__(self):\n"
-    "        super().__init__()\n"
-    "        self.lstm = nn.LSTM(8, 16{lstm})\n"
-    "        self.fc = nn.Linear(16 * 5, 3)\n\n"
-    '    def forward(self, x: Float[Tensor, "seq batch emb"], batch_size):\n'
-    "        out, (h_n, c_n) = self.lstm(x)\n"
-)
 
-
-def _model(body: str, lstm: str = "") -> str:
-    header = _HEADER.format(lstm=lstm)
-    if "batch_first=True" in lstm:
-        header = header.replace('"seq batch emb"', '"batch seq emb"')
-    return header + body
+def _model(body: str, lstm: str = "", layout: str = "") -> str:
+    """A classifier whose forward runs an LSTM over `x` and then ``body``."""
+    layout = layout or ("batch seq emb" if "batch_first=True" in lstm else "seq batch emb")
+    return module(
+        f"nn.LSTM(8, 16{lstm})",
+        "out, (h_n, c_n) = self.rnn(x)\n" + textwrap.dedent(body),
+        f'x: Float[Tensor, "{layout}"], batch_size',
+        "self.fc = nn.Linear(16 * 5, 3)",
+    )
 
 
 class FlattenTimeMajor(StaticRule[ReshapeEvent]):
@@ -74,8 +69,7 @@ class FlattenTimeMajor(StaticRule[ReshapeEvent]):
         _model("        return self.fc(h_n.view(batch_size, -1))\n"),
         _model("        return out.flatten(1)\n", lstm=", batch_first=True"),
         # The tutorial: a batch of one sentence, so "flattening" only drops the size-1 batch.
-        _HEADER.format(lstm="").replace('"seq batch emb"', '"seq 1 emb"')
-        + "        return self.fc(out.view(x.size(0), -1))\n",
+        _model("        return self.fc(out.view(x.size(0), -1))\n", layout="seq 1 emb"),
     )
     INVALID = (
         _model("        return self.fc(out.view(batch_size, -1))\n"),

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
 
 import libcst as cst
 
 from shapelint.static.events import ReshapeEvent
+from shapelint.static.examples import module
 from shapelint.static.layout import WILDCARD, Axis, Entry, Misaligned, Role, Tensor
 from shapelint.static.messages import entry_words, layout_words, origin_words, short
 from shapelint.static.rewrites import int_args, method_call, moved_axes
 from shapelint.static.rules import Report, SourceView, StaticRule
 
-_MODEL = (
-    "import torch\nfrom torch import Tensor, nn\nfrom jaxtyping import Int\n\n"
-    "class Tagger(nn.Module):\n"
-    "    def __init__(self):\n"
-    "        super().__init__()\n"
-    "        self.embedding = nn.Embedding(100, 8)\n"
-    "        self.lstm = nn.LSTM(8, 16{lstm})\n\n"
-    "    def forward(self, tokens: Int[Tensor, {tokens}]):\n"
-    "        embeds = self.embedding(tokens)\n"
-    "{body}"
-)
-
 
 def _model(body: str, tokens: str = '"batch seq"', lstm: str = "") -> str:
-    return _MODEL.format(body=body, tokens=tokens, lstm=lstm)
+    """A tagger whose forward embeds `tokens` (declared `tokens`) and then runs ``body``."""
+    return module(
+        f"nn.LSTM(8, 16{lstm})",
+        "embeds = self.embedding(tokens)\n" + textwrap.dedent(body),
+        f"tokens: Int[Tensor, {tokens}]",
+        "self.embedding = nn.Embedding(100, 8)",
+    )
 
 
 class ViewAsTranspose(StaticRule[ReshapeEvent]):
@@ -50,13 +46,13 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
     ```python
     embeds = self.embedding(sentence)            # (batch, time, emb)
     x = embeds.view(len(sentence), self.batch_size, -1)
-    out, _ = self.lstm(x)                        # time-major LSTM
+    out, _ = self.rnn(x)                        # time-major LSTM
     ```
 
     ## Use instead
     ```python
     x = embeds.transpose(0, 1)                   # (time, batch, emb)
-    out, _ = self.lstm(x)
+    out, _ = self.rnn(x)
     ```
     or build the LSTM with `batch_first=True` and pass `embeds` as it is.
     """
@@ -66,31 +62,31 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
     fix_title = "Use `transpose`/`permute` (or `batch_first=True`) instead of `view`"
     event = ReshapeEvent
     VALID = (
-        _model("        return self.lstm(embeds.transpose(0, 1))\n"),
+        _model("        return self.rnn(embeds.transpose(0, 1))\n"),
         # A time-major tensor viewed in the order it already has.
-        _model("        return self.lstm(embeds.view(seq_len, self.batch_size, -1))\n", tokens='"seq batch"'),
+        _model("        return self.rnn(embeds.view(seq_len, self.batch_size, -1))\n", tokens='"seq batch"'),
         # The PyTorch tutorial: one sentence, batch of 1.
-        _model("        return self.lstm(embeds.view(len(tokens), 1, -1))\n", tokens='"seq"'),
+        _model("        return self.rnn(embeds.view(len(tokens), 1, -1))\n", tokens='"seq"'),
         # Flattening batch and time together for a Linear, then cutting them back apart.
         _model(
             "        b, t = tokens.shape\n        flat = embeds.reshape(b * t, -1)\n"
             "        return flat.view(b, t, -1)\n"
         ),
         _model(
-            "        return self.lstm(embeds.view(embeds.size(0), embeds.size(1), 2, 4).flatten(2))\n",
+            "        return self.rnn(embeds.view(embeds.size(0), embeds.size(1), 2, 4).flatten(2))\n",
             lstm=", batch_first=True",
         ),
     )
     INVALID = (
         # `sentence` is one row of the batch: `len(sentence)` is the sequence length.
         _model(
-            "        sentence = tokens[0]\n        return self.lstm(embeds.view(len(sentence), self.batch_size, -1))\n"
+            "        sentence = tokens[0]\n        return self.rnn(embeds.view(len(sentence), self.batch_size, -1))\n"
         ),
-        _model("        return self.lstm(embeds.view(embeds.size(1), embeds.size(0), -1))\n"),
+        _model("        return self.rnn(embeds.view(embeds.size(1), embeds.size(0), -1))\n"),
         _model("        x = embeds.reshape(seq_len, -1)\n        return x\n"),
         # The output of a batch-first LSTM cut as if it were time-major.
         _model(
-            "        out, _ = self.lstm(embeds)\n        seq_len, batch_size = out.size(1), out.size(0)\n"
+            "        out, _ = self.rnn(embeds)\n        seq_len, batch_size = out.size(1), out.size(0)\n"
             "        return out.reshape(seq_len, batch_size, -1)\n",
             lstm=", batch_first=True",
         ),

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
 
 from shapelint.static.events import ReshapeEvent
+from shapelint.static.examples import module
 from shapelint.static.layout import Aligned, Tensor, has_mergeable_pair, mergeable
 from shapelint.static.messages import layout_words, short
 from shapelint.static.rewrites import renamed_method
 from shapelint.static.rules import Report, SourceView, StaticRule
 
-_HEADER = (
-    "import torch\nfrom torch import Tensor, nn\nfrom jaxtyping import Float\n\n"
-    "class Encoder(nn.Module):\n"
-    "    def __init__(self):\n"
-    "        super().__init__()\n"
-    "        self.lstm = nn.LSTM(8, 16, batch_first=True)\n\n"
-    '    def forward(self, x: Float[Tensor, "batch seq emb"]):\n'
-)
-
 
 def _model(body: str) -> str:
-    return _HEADER + body
+    """An encoder whose forward gets a declared batch-first `x` and runs ``body``."""
+    return module("nn.LSTM(8, 16, batch_first=True)", textwrap.dedent(body))
 
 
 class ViewNoncontiguous(StaticRule[ReshapeEvent]):
@@ -58,16 +52,16 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
     fix_title = "Use `.reshape(...)` or `.contiguous().view(...)`"
     event = ReshapeEvent
     VALID = (
-        _model("        out, _ = self.lstm(x)\n        return out.reshape(out.size(0), -1)\n"),
-        _model("        out, _ = self.lstm(x)\n        return out.contiguous().view(-1, 16)\n"),
+        _model("        out, _ = self.rnn(x)\n        return out.reshape(out.size(0), -1)\n"),
+        _model("        out, _ = self.rnn(x)\n        return out.contiguous().view(-1, 16)\n"),
         # Splitting the last axis needs no copy, even on a transposed view.
-        _model("        out, _ = self.lstm(x)\n        return out.view(out.size(0), out.size(1), 2, 8)\n"),
+        _model("        out, _ = self.rnn(x)\n        return out.view(out.size(0), out.size(1), 2, 8)\n"),
         _model("        y = x.transpose(0, 1)\n        return y.view(y.size(0), y.size(1), y.size(2))\n"),
         _model("        return x.view(x.size(0), -1)\n"),
     )
     INVALID = (
-        _model("        out, _ = self.lstm(x)\n        return out.view(out.size(0), -1)\n"),
-        _model("        out, _ = self.lstm(torch.tanh(x))\n        return torch.tanh(out).view(-1, 16)\n"),
+        _model("        out, _ = self.rnn(x)\n        return out.view(out.size(0), -1)\n"),
+        _model("        out, _ = self.rnn(torch.tanh(x))\n        return torch.tanh(out).view(-1, 16)\n"),
         _model("        w = x.unfold(1, 3, 1)\n        return w.view(w.size(0), w.size(1), -1)\n"),
         _model("        return x.transpose(1, 2).view(x.size(0), -1)\n"),
     )
