@@ -90,7 +90,8 @@ def test_json_fields(tmp_path: Path) -> None:
         11,
         16,
     )
-    assert (finding["end_line"], finding["end_column"], finding["fix"]) == (11, 40, None)
+    assert (finding["end_line"], finding["end_column"]) == (11, 40)
+    assert finding["fix"]["edits"][0]["replacement"] == "out.transpose(0, 1).reshape(batch_size, -1)"
 
 
 def test_sarif_and_github_formats(tmp_path: Path) -> None:

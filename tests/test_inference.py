@@ -182,3 +182,37 @@ def test_a_file_without_torch_words_is_not_parsed() -> None:
     # Deliberately broken syntax: a file the rules cannot concern is not even parsed.
     assert codes("def f(:\n    return 1\n") == []
     assert codes("def f(:\n    return x.view(1)\n") == ["SHP001"]
+
+
+def test_a_branch_that_returns_does_not_flow_on() -> None:
+    body = """\
+        out, _ = self.rnn(x)
+        if self.training:
+            out = out.transpose(0, 1)
+            return out
+        return out.reshape(batch_size, -1)
+    """
+    assert codes(model("nn.LSTM(4, 8)", body)) == ["SHP102"]
+
+
+def test_code_after_raise_is_not_analysed() -> None:
+    body = """\
+        out, _ = self.rnn(x)
+        raise NotImplementedError
+        return out.reshape(batch_size, -1)
+    """
+    assert codes(model("nn.LSTM(4, 8)", body)) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "flagged"),
+    [
+        ("out, _ = self.rnn(x)\nm = lengths.max()\nreturn out[:, -1]\n", True),
+        ("out, _ = self.rnn(x)\nif lengths is None:\n    return out[:, -1]\nreturn lengths\n", False),
+        ("if lengths is not None:\n    return lengths\nout, _ = self.rnn(x)\nreturn out[:, -1]\n", False),
+        ("out, _ = self.rnn(x)\nreturn out[:, -1]\n", False),  # optional lengths, never read
+    ],
+)
+def test_lengths_mean_padding_only_where_they_exist(body: str, flagged: bool) -> None:
+    source = model("nn.LSTM(4, 8, batch_first=True)", body, params="x, lengths=None")
+    assert codes(source) == (["SHP303"] if flagged else [])

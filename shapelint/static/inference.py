@@ -186,19 +186,38 @@ def _body(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
     return suite.body if isinstance(suite, cst.IndentedBlock) else ()
 
 
-# Nodes that hold statements (a simple statement line holds only expressions).
-_BLOCKS = (cst.BaseSuite, cst.BaseCompoundStatement, cst.ExceptHandler, cst.Else, cst.Finally)
+def _inner_statements(statement: cst.BaseStatement) -> Iterator[cst.BaseStatement]:
+    """The statements directly inside a compound statement's blocks (``elif`` counts as one)."""
+    for part_name in ("body", "orelse", "finalbody"):
+        part = getattr(statement, part_name, None)
+        if isinstance(part, cst.BaseSuite):
+            yield from _body(part)
+        elif isinstance(part, (cst.Else, cst.Finally)):
+            yield from _body(part.body)
+        elif isinstance(part, cst.If):
+            yield part
+    for handler in getattr(statement, "handlers", ()):
+        yield from _body(handler.body)
+    for case in getattr(statement, "cases", ()):
+        yield from _body(case.body)
 
 
-def _nested_definitions(node: cst.CSTNode) -> list[cst.BaseStatement]:
-    """Functions and classes defined anywhere inside ``node``'s blocks (not in expressions)."""
-    found: list[cst.BaseStatement] = []
-    for child in node.children:
-        if isinstance(child, (cst.FunctionDef, cst.ClassDef)):
-            found.append(child)
-        elif isinstance(child, _BLOCKS):
-            found.extend(_nested_definitions(child))
-    return found
+def _walk(statements: Sequence[cst.BaseStatement] | Iterator[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
+    """Every statement at any depth of these blocks, not inside nested functions or classes.
+
+    Reads the statement fields directly: libcst's generic ``children`` rebuilds nodes and
+    costs more than the parse when used on every node.
+    """
+    for statement in statements:
+        yield statement
+        if not isinstance(statement, (cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef)):
+            yield from _walk(_inner_statements(statement))
+
+
+def _nested_definitions(node: cst.BaseStatement) -> list[cst.BaseStatement]:
+    """Functions and classes defined anywhere inside ``node``'s blocks."""
+    inner = _body(node.body) if isinstance(node, (cst.FunctionDef, cst.ClassDef)) else _inner_statements(node)
+    return [statement for statement in _walk(inner) if isinstance(statement, (cst.FunctionDef, cst.ClassDef))]
 
 
 def _class_attributes(cls: cst.ClassDef, aliases: dict[str, str], names: Conventions) -> dict[str, Value]:
@@ -218,21 +237,14 @@ def _class_attributes(cls: cst.ClassDef, aliases: dict[str, str], names: Convent
 
 
 def _self_assignments(method: cst.FunctionDef) -> Iterator[cst.Assign]:
-    stack: list[cst.CSTNode] = [method.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Assign) and len(node.targets) == 1:
-            target = node.targets[0].target
-            if (
-                isinstance(target, cst.Attribute)
-                and isinstance(target.value, cst.Name)
-                and target.value.value == "self"
-            ):
-                yield node
-        elif isinstance(node, (*_BLOCKS, cst.SimpleStatementLine)) and not isinstance(
-            node, (cst.FunctionDef, cst.ClassDef)
-        ):
-            stack.extend(node.children)
+    for statement in _walk(_body(method.body)):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target = small.targets[0].target
+                if isinstance(target, cst.Attribute) and dotted_name(target.value) == "self":
+                    yield small
 
 
 # ---------------------------------------------------------------- the flow analysis
@@ -250,8 +262,10 @@ class FunctionFlow:
     env: Env = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     _recording: bool = True
-    _padded_batch: bool = False
     _declared_return: Tensor | None = None
+    _names_read: set[str] = field(default_factory=set)
+    _optional: set[str] = field(default_factory=set)  # parameters that default to None
+    _left: bool = False  # the current path has returned or raised
     _in_concat: set[cst.CSTNode] = field(default_factory=set)
     _indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...]]] = field(default_factory=list)
 
@@ -259,13 +273,34 @@ class FunctionFlow:
         params = (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)
         for param in params:
             self.env[param.name.value] = self._declared(param)
-        names = {param.name.value for param in params} | _assigned_names(function.body)
-        self._padded_batch = not names.isdisjoint(kb.LENGTHS_NAMES)
+            if isinstance(param.default, cst.Name) and param.default.value == "None":
+                self._optional.add(param.name.value)
         if function.returns is not None:
             declared = self._annotation_layout(function.returns.annotation, function.returns, "the return value")
             self._declared_return = declared if isinstance(declared, Tensor) else None
         self._block(_body(function.body))
         self._emit_indexings()
+        self.events = [self._settle_padding(event) for event in self.events]
+
+    def _live_padding(self, tensor: Tensor) -> Tensor:
+        """On a path where the lengths are None (``if lengths is None:``), nothing was padded."""
+        padding = tensor.padding
+        if padding is not None and padding.lengths_name and self.env.get(padding.lengths_name) == Literal(None):
+            return replace(tensor, padding=None)
+        return tensor
+
+    def _settle_padding(self, event: Event) -> Event:
+        """An optional `lengths=None` that the function never reads is no evidence of a padded batch.
+
+        (A required `lengths` that is never read is: the batch is padded and the code forgot it.)
+        """
+        if not isinstance(event, (IndexEvent, ReduceEvent)):
+            return event
+        padding = event.tensor.padding
+        name = padding.lengths_name if padding is not None else None
+        if name is None or name in self._names_read or name not in self._optional:
+            return event
+        return replace(event, tensor=replace(event.tensor, padding=None))
 
     def _emit_indexings(self) -> None:
         """Index events go out last: each must know every pick made on the same tensor's first axis."""
@@ -281,6 +316,8 @@ class FunctionFlow:
 
     def _block(self, statements: Sequence[cst.BaseStatement]) -> None:
         for statement in statements:
+            if self._left:
+                return  # after return/raise: dead code
             self._statement(statement)
 
     def _statement(self, statement: cst.BaseStatement) -> None:
@@ -288,15 +325,30 @@ class FunctionFlow:
             for small in statement.body:
                 self._small(small)
         elif isinstance(statement, cst.If):
-            self.expression(statement.test)
+            none_check = _none_check(statement.test)
+            if none_check is not None and none_check[0] not in kb.LENGTHS_NAMES:
+                none_check = None  # only whether lengths exist on a path matters here
+            if none_check is None:
+                self.expression(statement.test)
             before = dict(self.env)
+            if none_check is not None and none_check[1]:
+                self.env[none_check[0]] = Literal(None)  # `if lengths is None:` -- no lengths in this branch
             self._block(_body(statement.body))
-            after_body, self.env = self.env, before
+            after_body, self.env = self.env, dict(before)
+            body_left, self._left = self._left, False
+            if none_check is not None and not none_check[1]:
+                self.env[none_check[0]] = Literal(None)
             if isinstance(statement.orelse, cst.If):
                 self._statement(statement.orelse)
             elif isinstance(statement.orelse, cst.Else):
                 self._block(_body(statement.orelse.body))
-            self.env = _join(after_body, self.env)
+            # A branch that returns or raises does not flow on: only the other one does.
+            if body_left and not self._left:
+                pass
+            elif self._left and not body_left:
+                self.env, self._left = after_body, False
+            else:
+                self.env = _join(after_body, self.env)
         elif isinstance(statement, (cst.For, cst.While)):
             self._loop(statement)
         elif isinstance(statement, cst.With):
@@ -309,10 +361,12 @@ class FunctionFlow:
             before = dict(self.env)
             self._forget(_assigned_names(statement))
             self._block(_body(statement.body))
+            self._left = False  # any statement of the body may have raised
             self.env = _join(before, self.env)
             self._forget(_assigned_names(statement))
             for handler in statement.handlers:
                 self._block(_body(handler.body))
+                self._left = False
             if statement.orelse is not None:
                 self._block(_body(statement.orelse.body))
             if statement.finalbody is not None:
@@ -331,6 +385,7 @@ class FunctionFlow:
         else:
             self.expression(loop.test)
         self._block(_body(loop.body))
+        self._left = False  # the loop may not have run, or may have broken out
         self.env = _join(before, self.env)
         if loop.orelse is not None:
             self._block(_body(loop.orelse.body))
@@ -356,10 +411,15 @@ class FunctionFlow:
         elif isinstance(small, cst.AugAssign):
             self.expression(small.value)
             self._bind(small.target, UNKNOWN)
-        elif isinstance(small, cst.Return) and small.value is not None:
-            value = self.expression(small.value)
+        elif isinstance(small, cst.Return):
+            value = self.expression(small.value) if small.value is not None else UNKNOWN
             if self._declared_return is not None and isinstance(value, Tensor):
                 self._emit(ReturnEvent(small, self._declared_return, value))
+            self._left = True
+        elif isinstance(small, cst.Raise):
+            if small.exc is not None:
+                self.expression(small.exc)
+            self._left = True
         elif isinstance(small, cst.Expr):
             self.expression(small.value)
         elif isinstance(small, cst.Assert):
@@ -438,6 +498,15 @@ class FunctionFlow:
             return Items(tuple(self._expression(element.value) for element in node.elements))
         if isinstance(node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
             return UNKNOWN  # a scope of its own; its names are not ours
+        if isinstance(node, cst.Comparison):
+            self._expression(node.left)
+            for target in node.comparisons:
+                self._expression(target.comparator)
+            return UNKNOWN
+        if isinstance(node, cst.BooleanOperation):
+            self._expression(node.left)
+            self._expression(node.right)
+            return UNKNOWN
         for child in _child_expressions(node):
             self._expression(child)
         return UNKNOWN
@@ -445,6 +514,7 @@ class FunctionFlow:
     def _name(self, name: str) -> Value:
         if name == "self":
             return SelfRef()
+        self._names_read.add(name)
         value = self.env.get(name)
         if value is None or isinstance(value, Unknown):
             role = self.names.role_of(name)
@@ -656,7 +726,10 @@ class FunctionFlow:
         time_major = Tensor((time, batch, hidden), "output of the RNN (batch_first=False)", call, rnn=source)
         if isinstance(given, Packed):
             return Items((Packed(time_major), hidden_state))
-        padding = Padding(call, packed=False) if self._padded_batch else None
+        # Lengths in scope (a parameter or a name assigned before the call, not None on this path)
+        # mean the batch is padded; `_settle_padding` later drops it if the lengths are never used.
+        lengths = [name for name in kb.LENGTHS_NAMES if name in self.env and self.env[name] != Literal(None)]
+        padding = Padding(call, packed=False, lengths_name=min(lengths)) if lengths else None
         if rnn.batch_first:
             cause = NonContiguity(call, batch_first_rnn=True)
             origin = "output of the RNN (batch_first=True)"
@@ -824,7 +897,7 @@ class FunctionFlow:
         position = normalise_dim(dims[0].value, tensor.rank)
         if position is None:
             return UNKNOWN
-        self._emit(ReduceEvent(call, method, receiver, tensor, position))
+        self._emit(ReduceEvent(call, method, receiver, self._live_padding(tensor), position))
         keepdim = any(_keyword(arg) == "keepdim" for arg in call_args)
         if keepdim or method in ("max", "min"):
             return UNKNOWN  # max/min over a dim return (values, indices)
@@ -1020,7 +1093,7 @@ class FunctionFlow:
             position += 1
         per_axis.extend([":"] * (tensor.rank - len(per_axis)))
         if self._recording:
-            self._indexings.append((node, tensor, tuple(per_axis)))
+            self._indexings.append((node, self._live_padding(tensor), tuple(per_axis)))
         result = self._drop_axes(result, dropped, node) if dropped else result
         # None inserts a singleton axis where it stands among the kept axes.
         kept_position = 0
@@ -1090,6 +1163,26 @@ def _as_role(axis: Axis, role: Role, where: cst.CSTNode) -> Axis:
     return Axis(role, where, singleton=axis.singleton)
 
 
+def _none_check(test: cst.BaseExpression) -> tuple[str, bool] | None:
+    """``x is None`` -> (x, True): the body runs without x; ``x is not None`` / ``x`` -> (x, False)."""
+    if isinstance(test, cst.Name) and test.value not in ("True", "False", "None"):
+        return test.value, False
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = _none_check(test.expression)
+        return (inner[0], not inner[1]) if inner is not None else None
+    if (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        operator = test.comparisons[0].operator
+        if isinstance(operator, (cst.Is, cst.IsNot)):
+            return test.left.value, isinstance(operator, cst.Is)
+    return None
+
+
 def _shape_owner(node: cst.BaseExpression) -> str | None:
     """``x`` in ``x.shape`` or ``x.size()``."""
     if isinstance(node, cst.Call) and not node.args:
@@ -1155,25 +1248,25 @@ def _child_expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
             yield from _child_expressions(child)
 
 
-def _assigned_names(node: cst.CSTNode) -> set[str]:
+def _assigned_names(statement: cst.BaseStatement) -> set[str]:
     """Every name (and ``self.x``) a statement may bind, at any depth of its blocks."""
     names: set[str] = set()
-    stack: list[cst.CSTNode] = [node]
-    while stack:
-        current = stack.pop()
+    for inner in _walk([statement]):
         targets: list[cst.BaseExpression] = []
-        if isinstance(current, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For)):
-            targets.append(current.target)
-        elif isinstance(current, cst.AsName):
-            targets.append(current.name)
-        elif isinstance(current, cst.NamedExpr):
-            targets.append(current.target)
+        if isinstance(inner, cst.SimpleStatementLine):
+            for small in inner.body:
+                if isinstance(small, cst.Assign):
+                    targets.extend(target.target for target in small.targets)
+                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                    targets.append(small.target)
+        elif isinstance(inner, (cst.FunctionDef, cst.ClassDef)):
+            names.add(inner.name.value)
+        elif isinstance(inner, cst.For):
+            targets.append(inner.target)
+        elif isinstance(inner, cst.With):
+            targets.extend(item.asname.name for item in inner.items if item.asname is not None)
         for target in targets:
             names.update(_target_names(target))
-        if isinstance(current, (cst.FunctionDef, cst.ClassDef)) and current is not node:
-            names.add(current.name.value)
-            continue
-        stack.extend(current.children)
     return names
 
 

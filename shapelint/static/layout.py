@@ -101,6 +101,7 @@ class Padding:
     where: Where
     packed: bool
     padding_value_set: bool = False
+    lengths_name: str | None = None
 
 
 @dataclass(frozen=True)
