@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from shapelint.static.inference import Conventions
+from shapelint.static.conventions import Conventions
 from shapelint.static.layout import Role
 
 

@@ -9,13 +9,13 @@ exactly once, so each call yields at most one event.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Union
 
 import libcst as cst
 
 from shapelint.static import knowledge as kb
+from shapelint.static.conventions import Conventions
 from shapelint.static.events import (
     AxisIndex,
     Event,
@@ -40,7 +40,6 @@ from shapelint.static.layout import (
     RnnSource,
     Role,
     RoleSize,
-    SizeAtom,
     Tensor,
     align,
     merged,
@@ -49,110 +48,22 @@ from shapelint.static.layout import (
     permute,
     transpose_order,
 )
-
-# ---------------------------------------------------------------- abstract values
-
-
-class Unknown:
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN = Unknown()
-
-
-@dataclass(frozen=True)
-class Size:
-    """A size as a product of known factors (``batch_size``, ``x.size(1)``, ``B * T``)."""
-
-    atoms: tuple[SizeAtom, ...]
-
-
-@dataclass(frozen=True)
-class Literal:
-    value: int | bool | None
-
-
-@dataclass(frozen=True)
-class Shape:
-    """``x.shape`` or ``x.size()``: indexable and unpackable into the axes of ``tensor``."""
-
-    tensor: Tensor
-
-
-@dataclass(frozen=True)
-class SizeOnes:
-    """A tensor of unknown layout known to have size-1 axes at these positions (``x.unsqueeze(0)``)."""
-
-    positions: frozenset[int]
-
-
-@dataclass(frozen=True)
-class Items:
-    values: tuple[Value, ...]
-
-
-@dataclass(frozen=True)
-class Path:
-    """A name that an import bound to a torch path (``nn.LSTM`` -> ``torch.nn.LSTM``)."""
-
-    path: str
-
-
-@dataclass(frozen=True)
-class SelfRef:
-    pass
-
-
-@dataclass(frozen=True)
-class RnnModule:
-    batch_first: bool | None
-    layers_dirs: int | None
-    bidirectional: bool | None
-    returns_cell_state: bool
-    where: cst.CSTNode
-
-
-@dataclass(frozen=True)
-class LayerModule:
-    """A module that maps layouts simply: ``embedding``, ``linear`` or ``elementwise``."""
-
-    kind: str
-
-
-@dataclass(frozen=True)
-class Packed:
-    """A PackedSequence; ``tensor`` is the padded layout it was built from (time-major order)."""
-
-    tensor: Tensor | None
-
-
-Value = Union[Unknown, Size, Literal, Shape, Items, Path, SelfRef, RnnModule, LayerModule, Packed, Tensor, SizeOnes]
-
-
-@dataclass(frozen=True)
-class Conventions:
-    """How a project names sizes and dimensions, and lays out its token inputs.
-
-    The defaults come from knowledge; `[tool.shapelint]` extends them.
-    """
-
-    batch: frozenset[str] = kb.BATCH_SIZE_NAMES
-    time: frozenset[str] = kb.TIME_SIZE_NAMES
-    sequences: frozenset[str] = kb.SEQUENCE_NAMES
-    layers: frozenset[str] = kb.LAYER_SIZE_NAMES
-    dimensions: Mapping[str, Role] = field(default_factory=lambda: dict(kb.DIMENSION_ROLES))
-    input_layout: str | None = None  # "batch-first" or "time-major": tokens of unknown layout given to an Embedding
-
-    def role_of(self, name: str) -> Role | None:
-        if name in self.batch:
-            return Role.BATCH
-        if name in self.time:
-            return Role.TIME
-        if name in self.layers:
-            return Role.LAYERS
-        return None
-
+from shapelint.static.values import (
+    UNKNOWN,
+    Items,
+    LayerModule,
+    Literal,
+    Packed,
+    Path,
+    RnnModule,
+    SelfRef,
+    Shape,
+    Size,
+    SizeOnes,
+    Unknown,
+    Value,
+)
+from shapelint.static.walk import assigned_names, body_of, nested_definitions, self_assignments
 
 # ---------------------------------------------------------------- module walk
 
@@ -172,79 +83,30 @@ def _block_events(
     for statement in body:
         if isinstance(statement, cst.ClassDef):
             class_attributes = _class_attributes(statement, aliases, names)
-            yield from _block_events(_body(statement.body), aliases, names, class_attributes)
+            yield from _block_events(body_of(statement.body), aliases, names, class_attributes)
         elif isinstance(statement, cst.FunctionDef):
             flow = FunctionFlow(aliases, names, attributes or {})
             flow.run(statement)
             yield from flow.events
-            yield from _block_events(_nested_definitions(statement), aliases, names, None)
+            yield from _block_events(nested_definitions(statement), aliases, names, None)
         elif isinstance(statement, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
-            yield from _block_events(_nested_definitions(statement), aliases, names, attributes)
-
-
-def _body(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
-    return suite.body if isinstance(suite, cst.IndentedBlock) else ()
-
-
-def _inner_statements(statement: cst.BaseStatement) -> Iterator[cst.BaseStatement]:
-    """The statements directly inside a compound statement's blocks (``elif`` counts as one)."""
-    for part_name in ("body", "orelse", "finalbody"):
-        part = getattr(statement, part_name, None)
-        if isinstance(part, cst.BaseSuite):
-            yield from _body(part)
-        elif isinstance(part, (cst.Else, cst.Finally)):
-            yield from _body(part.body)
-        elif isinstance(part, cst.If):
-            yield part
-    for handler in getattr(statement, "handlers", ()):
-        yield from _body(handler.body)
-    for case in getattr(statement, "cases", ()):
-        yield from _body(case.body)
-
-
-def _walk(statements: Sequence[cst.BaseStatement] | Iterator[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
-    """Every statement at any depth of these blocks, not inside nested functions or classes.
-
-    Reads the statement fields directly: libcst's generic ``children`` rebuilds nodes and
-    costs more than the parse when used on every node.
-    """
-    for statement in statements:
-        yield statement
-        if not isinstance(statement, (cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef)):
-            yield from _walk(_inner_statements(statement))
-
-
-def _nested_definitions(node: cst.BaseStatement) -> list[cst.BaseStatement]:
-    """Functions and classes defined anywhere inside ``node``'s blocks."""
-    inner = _body(node.body) if isinstance(node, (cst.FunctionDef, cst.ClassDef)) else _inner_statements(node)
-    return [statement for statement in _walk(inner) if isinstance(statement, (cst.FunctionDef, cst.ClassDef))]
+            yield from _block_events(nested_definitions(statement), aliases, names, attributes)
 
 
 def _class_attributes(cls: cst.ClassDef, aliases: dict[str, str], names: Conventions) -> dict[str, Value]:
     """``self.X = ...`` in any method; an attribute assigned two different ways is unknown."""
     found: dict[str, Value] = {}
     evaluator = FunctionFlow(aliases, names, {})
-    for method in _body(cls.body):
+    for method in body_of(cls.body):
         if not isinstance(method, cst.FunctionDef):
             continue
-        for assign in _self_assignments(method):
+        for assign in self_assignments(method):
             target = assign.targets[0].target
             assert isinstance(target, cst.Attribute)
             value = evaluator.expression(assign.value, record=False)
             name = target.attr.value
             found[name] = value if found.get(name, value) == value else UNKNOWN
     return found
-
-
-def _self_assignments(method: cst.FunctionDef) -> Iterator[cst.Assign]:
-    for statement in _walk(_body(method.body)):
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                target = small.targets[0].target
-                if isinstance(target, cst.Attribute) and dotted_name(target.value) == "self":
-                    yield small
 
 
 # ---------------------------------------------------------------- the flow analysis
@@ -278,7 +140,7 @@ class FunctionFlow:
         if function.returns is not None:
             declared = self._annotation_layout(function.returns.annotation, function.returns, "the return value")
             self._declared_return = declared if isinstance(declared, Tensor) else None
-        self._block(_body(function.body))
+        self._block(body_of(function.body))
         self._emit_indexings()
         self.events = [self._settle_padding(event) for event in self.events]
 
@@ -333,7 +195,7 @@ class FunctionFlow:
             before = dict(self.env)
             if none_check is not None and none_check[1]:
                 self.env[none_check[0]] = Literal(None)  # `if lengths is None:` -- no lengths in this branch
-            self._block(_body(statement.body))
+            self._block(body_of(statement.body))
             after_body, self.env = self.env, dict(before)
             body_left, self._left = self._left, False
             if none_check is not None and not none_check[1]:
@@ -341,7 +203,7 @@ class FunctionFlow:
             if isinstance(statement.orelse, cst.If):
                 self._statement(statement.orelse)
             elif isinstance(statement.orelse, cst.Else):
-                self._block(_body(statement.orelse.body))
+                self._block(body_of(statement.orelse.body))
             # A branch that returns or raises does not flow on: only the other one does.
             if body_left and not self._left:
                 pass
@@ -356,39 +218,39 @@ class FunctionFlow:
                 self.expression(item.item)
                 if item.asname is not None:
                     self._bind(item.asname.name, UNKNOWN)
-            self._block(_body(statement.body))
+            self._block(body_of(statement.body))
         elif isinstance(statement, cst.Try):
             before = dict(self.env)
-            self._forget(_assigned_names(statement))
-            self._block(_body(statement.body))
+            self._forget(assigned_names(statement))
+            self._block(body_of(statement.body))
             self._left = False  # any statement of the body may have raised
             self.env = _join(before, self.env)
-            self._forget(_assigned_names(statement))
+            self._forget(assigned_names(statement))
             for handler in statement.handlers:
-                self._block(_body(handler.body))
+                self._block(body_of(handler.body))
                 self._left = False
             if statement.orelse is not None:
-                self._block(_body(statement.orelse.body))
+                self._block(body_of(statement.orelse.body))
             if statement.finalbody is not None:
-                self._block(_body(statement.finalbody.body))
+                self._block(body_of(statement.finalbody.body))
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             self.env[statement.name.value] = UNKNOWN
         else:  # match statements and anything newer: give up on what they assign
-            self._forget(_assigned_names(statement))
+            self._forget(assigned_names(statement))
 
     def _loop(self, loop: cst.For | cst.While) -> None:
         before = dict(self.env)
-        self._forget(_assigned_names(loop))
+        self._forget(assigned_names(loop))
         if isinstance(loop, cst.For):
             self.expression(loop.iter)
             self._bind(loop.target, UNKNOWN)
         else:
             self.expression(loop.test)
-        self._block(_body(loop.body))
+        self._block(body_of(loop.body))
         self._left = False  # the loop may not have run, or may have broken out
         self.env = _join(before, self.env)
         if loop.orelse is not None:
-            self._block(_body(loop.orelse.body))
+            self._block(body_of(loop.orelse.body))
 
     def _forget(self, names: set[str]) -> None:
         for name in names:
@@ -1246,40 +1108,3 @@ def _child_expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
             yield child
         elif not isinstance(child, (cst.BaseSuite, cst.BaseStatement)):
             yield from _child_expressions(child)
-
-
-def _assigned_names(statement: cst.BaseStatement) -> set[str]:
-    """Every name (and ``self.x``) a statement may bind, at any depth of its blocks."""
-    names: set[str] = set()
-    for inner in _walk([statement]):
-        targets: list[cst.BaseExpression] = []
-        if isinstance(inner, cst.SimpleStatementLine):
-            for small in inner.body:
-                if isinstance(small, cst.Assign):
-                    targets.extend(target.target for target in small.targets)
-                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-                    targets.append(small.target)
-        elif isinstance(inner, (cst.FunctionDef, cst.ClassDef)):
-            names.add(inner.name.value)
-        elif isinstance(inner, cst.For):
-            targets.append(inner.target)
-        elif isinstance(inner, cst.With):
-            targets.extend(item.asname.name for item in inner.items if item.asname is not None)
-        for target in targets:
-            names.update(_target_names(target))
-    return names
-
-
-def _target_names(target: cst.BaseExpression) -> Iterator[str]:
-    if isinstance(target, (cst.Name, cst.Attribute)):
-        name = dotted_name(target)
-        if name is not None:
-            yield name
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from _target_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _target_names(target.value)
-
-
-Emit = Callable[[Event], None]

@@ -97,9 +97,8 @@ TENSOR_FUNCTIONS = RESHAPING_METHODS | PERMUTING_METHODS | {"flatten", "squeeze"
 
 PACK_PADDED = "torch.nn.utils.rnn.pack_padded_sequence"
 PAD_PACKED = "torch.nn.utils.rnn.pad_packed_sequence"
-PAD_SEQUENCE = "torch.nn.utils.rnn.pad_sequence"
 # Positions of `batch_first` in those signatures.
-BATCH_FIRST_POSITION = {PACK_PADDED: 2, PAD_PACKED: 1, PAD_SEQUENCE: 1}
+BATCH_FIRST_POSITION = {PACK_PADDED: 2, PAD_PACKED: 1}
 
 # Where torch keeps a public name under a longer path; imports are read back to the short one.
 MODULE_ALIASES = {

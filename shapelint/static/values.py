@@ -1,0 +1,87 @@
+"""The abstract values the inference gives names: tensors of known layout, sizes, modules, ..."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+import libcst as cst
+
+from shapelint.static.layout import SizeAtom, Tensor
+
+
+class Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True)
+class Size:
+    """A size as a product of known factors (``batch_size``, ``x.size(1)``, ``B * T``)."""
+
+    atoms: tuple[SizeAtom, ...]
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: int | bool | None
+
+
+@dataclass(frozen=True)
+class Shape:
+    """``x.shape`` or ``x.size()``: indexable and unpackable into the axes of ``tensor``."""
+
+    tensor: Tensor
+
+
+@dataclass(frozen=True)
+class SizeOnes:
+    """A tensor of unknown layout known to have size-1 axes at these positions (``x.unsqueeze(0)``)."""
+
+    positions: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Items:
+    values: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class Path:
+    """A name that an import bound to a torch path (``nn.LSTM`` -> ``torch.nn.LSTM``)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class SelfRef:
+    pass
+
+
+@dataclass(frozen=True)
+class RnnModule:
+    batch_first: bool | None
+    layers_dirs: int | None
+    bidirectional: bool | None
+    returns_cell_state: bool
+    where: cst.CSTNode
+
+
+@dataclass(frozen=True)
+class LayerModule:
+    """A module that maps layouts simply: ``embedding``, ``linear`` or ``elementwise``."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A PackedSequence; ``tensor`` is the padded layout it was built from (time-major order)."""
+
+    tensor: Tensor | None
+
+
+Value = Union[Unknown, Size, Literal, Shape, Items, Path, SelfRef, RnnModule, LayerModule, Packed, Tensor, SizeOnes]
