@@ -16,6 +16,7 @@ from pathlib import Path
 import libcst as cst
 
 from shapelint import Config, lint_paths
+from shapelint.static.knowledge import RELEVANT_WORDS
 
 
 def corpus() -> list[Path]:
@@ -23,6 +24,12 @@ def corpus() -> list[Path]:
     if spec is None or spec.origin is None:
         raise SystemExit("install torch (pip install torch==2.13.0) to get the benchmark corpus")
     return sorted(Path(spec.origin).parent.rglob("*.py"))
+
+
+def relevant(files: list[Path]) -> list[Path]:
+    """The files shapelint's pre-filter lets through to the parser."""
+    words = [word.encode() for word in RELEVANT_WORDS]
+    return [file for file in files if any(word in file.read_bytes() for word in words)]
 
 
 def parse_only(files: list[Path]) -> float:
@@ -48,9 +55,15 @@ def main() -> None:
     print(f"corpus: {len(files)} files, {lines} lines of the installed torch package")
     floor = parse_only(files)
     print(f"libcst parse only, 1 process: {floor:7.2f} s   1.00x")
+    parsed = relevant(files)
+    subset = parse_only(parsed)
+    print(f"  of which the {len(parsed)} files the pre-filter passes: {subset:7.2f} s   {subset / floor:.2f}x")
     for jobs in (1, 2):
         seconds, findings = lint(files, jobs)
-        print(f"shapelint --jobs {jobs}:          {seconds:7.2f} s   {seconds / floor:.2f}x   ({findings} findings)")
+        print(
+            f"shapelint --jobs {jobs}:          {seconds:7.2f} s   {seconds / floor:.2f}x"
+            f"   ({seconds / subset:.2f}x the parse of the files it parses; {findings} findings)"
+        )
 
 
 if __name__ == "__main__":
