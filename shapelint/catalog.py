@@ -8,7 +8,7 @@ from functools import cache
 
 from shapelint.rule import Rule
 
-RULE_PACKAGES = ("shapelint.static.rules",)
+RULE_PACKAGES = ("shapelint.static.rules", "shapelint.runtime.rules")
 
 
 @cache

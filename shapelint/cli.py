@@ -14,7 +14,7 @@ from shapelint.report import FORMATS, render
 from shapelint.static.engine import default_jobs, lint_paths
 from shapelint.static.fixes import fix_paths
 
-COMMANDS = ("check", "rules", "rule")
+COMMANDS = ("check", "rules", "rule", "run")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -29,6 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_rules()
         if options.command == "rule":
             return _explain(options.code)
+        if options.command == "run":
+            return _run(options)
         return _check(options)
     except ConfigError as error:
         _error(str(error))
@@ -65,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("rules", help="list the rules")
     explain = commands.add_parser("rule", help="print one rule's documentation")
     explain.add_argument("code", help="a rule code, e.g. SHP101")
+    run = commands.add_parser("run", help="run a Python program under the runtime tracer, then report")
+    run.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    run.add_argument("--output", type=Path, default=None, help="write the report here (the program owns stdout)")
+    run.add_argument("script", type=Path, help="the program, run as __main__")
+    run.add_argument("arguments", nargs=argparse.REMAINDER, help="its own arguments")
     return parser
 
 
@@ -132,6 +139,22 @@ def _config(explicit: Path | None) -> Config:
             raise ConfigError(f"{explicit}: no such file")
         return load_config(explicit)
     return load_config(find_pyproject(Path.cwd()))
+
+
+def _run(options: argparse.Namespace) -> int:
+    if not options.script.is_file():
+        _error(f"{options.script}: no such file")
+        return EXIT_ERROR
+    try:
+        from shapelint.runtime.script import run_script
+    except ImportError as error:
+        if error.name is not None and error.name.split(".")[0] in ("torch", "jaxtyping", "beartype"):
+            from shapelint.runtime import INSTALL_HINT
+
+            _error(INSTALL_HINT)
+            return EXIT_ERROR
+        raise
+    return run_script(options.script, options.arguments, options.format, options.output)
 
 
 def _list_rules() -> int:

@@ -22,8 +22,9 @@ def test_every_buggy_program_has_a_fixed_twin() -> None:
 def test_cli_on_fixtures_reports_exactly_the_marked_lines() -> None:
     result = run_cli("check", "fixtures", "--format", "json")
     assert result.returncode == 1, result.stderr
-    reported = {(Path(f["path"]).name, f["line"], f["code"]) for f in json.loads(result.stdout)}
-    expected = {(path.name, line, code) for path in BUGGY + FIXED for line, code in expected_findings(path)}
+    reported = {(f["path"], f["line"], f["code"]) for f in json.loads(result.stdout)}
+    programs = sorted(FIXTURES.rglob("*.py"))  # the runtime programs too: both halves see their bugs
+    expected = {(str(p.relative_to(ROOT)), line, code) for p in programs for line, code in expected_findings(p)}
     assert reported == expected
 
 

@@ -10,6 +10,7 @@ import pytest
 from shapelint import Config, lint_source
 from shapelint.catalog import all_rules
 from shapelint.rule import DOC_SECTIONS
+from shapelint.runtime.rules import RuntimeRule
 from shapelint.static.rules import StaticRule
 
 RULES = all_rules()
@@ -41,7 +42,9 @@ def test_docs_follow_the_contract(rule: type) -> None:
     assert rule.fix_title
 
 
-@pytest.mark.parametrize("rule", EVENT_RULES, ids=lambda rule: rule.code)
+@pytest.mark.parametrize(
+    "rule", [*EVENT_RULES, *[r for r in RULES if issubclass(r, RuntimeRule)]], ids=lambda r: r.code
+)
 def test_event_rules_have_enough_examples(rule: type) -> None:
     assert len(rule.VALID) >= 2 and len(rule.INVALID) >= 2
 
@@ -49,6 +52,7 @@ def test_event_rules_have_enough_examples(rule: type) -> None:
 EXAMPLES = [
     pytest.param(rule, kind, index, example, id=f"{rule.code}-{kind}-{index}")
     for rule in RULES
+    if not issubclass(rule, RuntimeRule)  # those run traced: tests/test_runtime.py
     for kind, examples in (("valid", rule.VALID), ("invalid", rule.INVALID))
     for index, example in enumerate(examples)
 ]

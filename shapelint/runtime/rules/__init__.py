@@ -1,0 +1,32 @@
+"""Runtime rules: what the tracer reports, with the same code/name/doc contract as the static rules.
+
+These modules never import torch, so `shapelint rules` lists them without it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shapelint.findings import Finding
+from shapelint.rule import Rule
+
+if TYPE_CHECKING:
+    from shapelint.runtime.tracer import Observation
+
+
+class RuntimeRule(Rule):
+    """A rule the tracer applies to what it observed; its examples are programs the tests run traced."""
+
+    @classmethod
+    def at(cls, place: str, message: str) -> Finding:
+        """A finding at ``place`` (``path:line``)."""
+        path, _, line = place.rpartition(":")
+        number = int(line) if line.isdigit() else 0
+        return Finding(path or "?", number, 1, cls.code, cls.name, message, number, 1)
+
+
+def where(observation: Observation) -> str:
+    """Where the observation was made, in words."""
+    if observation.kind == "output":
+        return f"the output of `{observation.module}`"
+    return f"`{observation.module}` at {observation.where}"

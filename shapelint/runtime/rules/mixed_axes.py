@@ -1,0 +1,64 @@
+"""A view re-cut two data axes, and the result reached a layer, a loss or the output."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shapelint.findings import Finding
+from shapelint.runtime.axes import Label, Origin
+from shapelint.runtime.examples import pipeline
+from shapelint.runtime.rules import RuntimeRule, where
+
+if TYPE_CHECKING:
+    from shapelint.runtime.tracer import Observation
+
+
+class MixedAxes(RuntimeRule):
+    """At run time, a `view`/`reshape` cut memory across the batch and time axes.
+
+    ## What it does
+    Follows every axis of the tensors that enter a model and flags a `view` or
+    `reshape` whose new dimensions do not line up with the old ones (`(B, T, E)` viewed
+    as `(T, B, E)` with B != T), once the mixed axis reaches an RNN, a Linear, a loss or
+    the model's output. It needs no declaration: a mixed axis is wrong whichever axis is
+    the batch.
+
+    ## Why is this bad?
+    A view re-cuts memory; it does not move axes. Each "time step" of the result holds
+    tokens of several samples, and the model trains on scrambled sequences without an
+    error.
+
+    ## Example
+    ```python
+    x = embeds.view(seq_len, batch_size, -1)   # embeds: (batch, seq, emb)
+    out, _ = self.lstm(x)
+    ```
+
+    ## Use instead
+    ```python
+    x = embeds.transpose(0, 1)
+    ```
+    """
+
+    code = "SHP501"
+    name = "mixed-axes"
+    fix_title = "Move axes with `transpose`/`permute`, not `view`/`reshape`"
+    VALID = (
+        pipeline("return self.lstm(embeds.transpose(0, 1))[0]"),
+        # Batch and time flattened together for a Linear, then cut back apart.
+        pipeline("b, t = tokens.shape\nflat = embeds.reshape(b * t, -1)\nreturn flat.view(b, t, -1)"),
+    )
+    INVALID = (
+        pipeline("b, t = tokens.shape\nreturn self.lstm(embeds.view(t, b, -1))[0]"),
+        pipeline("out, _ = self.lstm(embeds.transpose(0, 1))\nreturn self.fc(out.reshape(tokens.size(0), -1)[:, :16])"),
+    )
+
+    @classmethod
+    def finding(cls, observation: Observation, label: Label, roles: dict[Origin, str]) -> Finding:
+        assert label.mixed_at is not None
+        axes = " and ".join(f"{origin}{f' ({roles[origin]})' if origin in roles else ''}" for origin in label.origins)
+        return cls.at(
+            label.mixed_at,
+            f"a view/reshape here re-cuts {axes} into one dimension, and the mixed axis reaches "
+            f"{where(observation)}: samples and time steps are scrambled; use `transpose`/`permute` to move axes",
+        )

@@ -1,0 +1,455 @@
+"""The tracer: module hooks and a TorchFunctionMode that follow data axes through a real run.
+
+It never changes a computation: every op runs as called, and the tracer only reads
+shapes and records what it saw. Findings are worked out when asked for, once the run
+has shown which input axis is the batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import sys
+import typing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import torch
+from torch import nn
+from torch.overrides import TorchFunctionMode
+from torch.utils.weak import WeakTensorKeyDictionary
+
+from shapelint.findings import Finding
+from shapelint.runtime.axes import FEATURES, Label, Labels, Origin, moved, reshaped
+from shapelint.runtime.evidence import Evidence
+from shapelint.runtime.rules.batch_time_swap import BatchTimeSwap
+from shapelint.runtime.rules.mixed_axes import MixedAxes
+from shapelint.runtime.rules.pack_batch_first import PackBatchFirst
+from shapelint.static.knowledge import DIMENSION_ROLES
+
+_RNNS = (nn.RNNBase,)
+_HERE = str(Path(__file__).resolve().parent.parent)  # the shapelint package
+_TORCH = str(Path(torch.__file__).resolve().parent)
+_RESHAPES = {"view", "reshape", "flatten", "unflatten", "view_as", "reshape_as"}
+_LOSSES = {
+    "cross_entropy",
+    "nll_loss",
+    "mse_loss",
+    "l1_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "smooth_l1_loss",
+    "kl_div",
+}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Labels seen where they matter: an RNN's input, a Linear's, a loss's, a model output, a pack."""
+
+    kind: str  # "rnn", "linear", "loss", "output", "pack"
+    where: str
+    module: str
+    labels: Labels
+    batch_first: bool | None = None
+
+
+@dataclass
+class _State:
+    labels: WeakTensorKeyDictionary = field(default_factory=WeakTensorKeyDictionary)
+    observations: list[Observation] = field(default_factory=list)
+    evidence: Evidence = field(default_factory=Evidence)
+    depth: int = 0
+    names: dict[int, str] = field(default_factory=dict)
+    busy: bool = False  # the tracer's own tensor work: not the user's ops
+
+
+class _Mode(TorchFunctionMode):
+    """Labels the results of the ops that move axes; every op itself runs unchanged."""
+
+    def __init__(self, tracer: Tracer) -> None:
+        super().__init__()
+        self.tracer = tracer
+
+    def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        kwargs = kwargs or {}
+        result = func(*args, **kwargs)
+        self.tracer._after_op(func, args, kwargs, result)
+        return result
+
+
+class Tracer:
+    """Follows the data axes of every (or one) ``nn.Module`` while active. See :func:`trace`."""
+
+    def __init__(self, model: nn.Module | None = None, *, layouts: dict[str, str] | None = None) -> None:
+        self.model = model
+        self.layouts = dict(layouts or {})
+        self._state = _State()
+        self._handles: list[Any] = []
+        self._mode: _Mode | None = None
+
+    # ------------------------------------------------------------ install / remove
+
+    def __enter__(self) -> Tracer:
+        if self._mode is not None:
+            raise RuntimeError("this tracer is already active")
+        self._state = _State()
+        self._mode = _Mode(self)
+        try:
+            self._install_hooks()
+            self._mode.__enter__()  # type: ignore[no-untyped-call]
+        except BaseException:
+            self._remove_hooks()
+            self._mode = None
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        mode, self._mode = self._mode, None
+        try:
+            if mode is not None:
+                mode.__exit__(None, None, None)  # type: ignore[no-untyped-call]
+        finally:
+            self._remove_hooks()
+
+    def __call__(self, function: F) -> F:
+        """Use as a decorator: the function runs traced; findings accumulate on this tracer."""
+
+        @functools.wraps(function)
+        def traced(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return function(*args, **kwargs)
+
+        return traced  # type: ignore[return-value]
+
+    def _install_hooks(self) -> None:
+        if self.model is None:
+            register_pre = nn.modules.module.register_module_forward_pre_hook
+            register_post = nn.modules.module.register_module_forward_hook
+            self._handles.append(register_pre(self._before_module))
+            self._handles.append(register_post(self._after_module, always_call=True))
+        else:
+            for name, module in self.model.named_modules():
+                self._state.names[id(module)] = name or type(module).__name__
+                self._handles.append(module.register_forward_pre_hook(self._before_module))
+                self._handles.append(module.register_forward_hook(self._after_module, always_call=True))
+
+    def _remove_hooks(self) -> None:
+        while self._handles:
+            self._handles.pop().remove()
+
+    # ------------------------------------------------------------ labels
+
+    def labels_of(self, tensor: torch.Tensor) -> Labels | None:
+        """The labels of a tensor, if the tracer has followed it."""
+        return self._get(tensor)
+
+    def _get(self, value: object) -> Labels | None:
+        if not isinstance(value, torch.Tensor):
+            return None
+        labels: Labels | None = self._state.labels.get(value)  # type: ignore[no-untyped-call]
+        return labels
+
+    def _set(self, tensor: Any, labels: Labels | None) -> None:
+        if isinstance(tensor, torch.Tensor) and labels is not None and len(labels) == tensor.dim():
+            self._state.labels[tensor] = labels
+
+    def _after_op(self, func: Any, args: Any, kwargs: Any, result: Any) -> None:
+        if not self._state.labels or self._state.busy:
+            return
+        first = args[0] if args else None
+        name = getattr(func, "__name__", "")
+        if name == "_pack_padded_sequence" and isinstance(first, torch.Tensor) and len(args) >= 3:
+            self.observe_pack(first, args[1], bool(args[2]))
+        if not isinstance(result, torch.Tensor):
+            return
+        if name in ("cat", "concat", "stack") and isinstance(first, (list, tuple)):
+            self._after_concat(name, first, args, kwargs, result)
+            return
+        labels = self._get(first) if isinstance(first, torch.Tensor) else None
+        if name in _LOSSES:
+            self._observe_loss(name, args)
+        if labels is None:
+            return
+        assert isinstance(first, torch.Tensor)
+        if name in _RESHAPES:
+            self._set(result, reshaped(labels, tuple(first.shape), tuple(result.shape), _user_place()))
+        elif name in ("transpose", "swapaxes", "swapdims", "permute", "movedim", "moveaxis", "t"):
+            order = _permutation(first, result, name, args[1:], kwargs)
+            if order is not None:
+                self._set(result, moved(labels, order, _user_place()))
+        elif name in ("unsqueeze", "squeeze", "__getitem__", "select", "narrow", "unfold", "expand"):
+            self._set(result, _aligned_by_size(labels, tuple(first.shape), tuple(result.shape)))
+        elif name in ("linear", "matmul", "__matmul__"):
+            self._set(result, (*labels[:-1], FEATURES))
+        elif tuple(result.shape) == tuple(first.shape):
+            self._set(result, labels)  # element-wise
+
+    def _after_concat(self, name: str, pieces: Any, args: Any, kwargs: Any, result: torch.Tensor) -> None:
+        labelled = [p for p in pieces if isinstance(p, torch.Tensor) and p in self._state.labels]
+        if not labelled or name == "stack":
+            return
+        first = labelled[0]
+        dim = kwargs.get("dim", args[1] if len(args) > 1 else 0)
+        labels = list(self._state.labels[first])
+        labels[dim % first.dim()] = FEATURES if dim % first.dim() == first.dim() - 1 else labels[dim % first.dim()]
+        self._set(result, tuple(labels))
+
+    # ------------------------------------------------------------ module hooks
+
+    def _before_module(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        state = self._state
+        state.depth += 1
+        if state.depth == 1:
+            self._label_inputs(module, args)
+        if isinstance(module, _RNNS) and args:
+            self._observe_rnn(module, args)
+        elif isinstance(module, nn.Linear) and args and isinstance(args[0], torch.Tensor):
+            labels = self._get(args[0])
+            if labels is not None:
+                state.observations.append(Observation("linear", _user_place(), self._name(module), labels))
+
+    def _after_module(self, module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
+        state = self._state
+        state.depth = max(0, state.depth - 1)
+        if isinstance(module, nn.Embedding) and args and isinstance(output, torch.Tensor):
+            labels = self._get(args[0])
+            if labels is not None:
+                self._set(output, (*labels, FEATURES))
+                if module.padding_idx is not None and args[0].dim() == 2:
+                    self._padding_evidence(args[0], module.padding_idx, labels)
+        elif isinstance(module, _RNNS) and args:
+            self._label_rnn_outputs(module, args[0], output)
+        if state.depth == 0:
+            for tensor in _tensors(output):
+                labels = self._get(tensor)
+                if labels is not None:
+                    state.observations.append(Observation("output", "", self._name(module), labels))
+
+    def _padding_evidence(self, tokens: torch.Tensor, pad: int, labels: Labels) -> None:
+        """In a padded batch each sample is real tokens then padding (or the reverse): the axis
+        whose rows look like that is the batch."""
+        self._state.busy = True
+        try:
+            real = (tokens != pad).int()
+            if bool(real.all()):
+                return  # no padding: nothing to see
+            padded_rows = [_rows_are_padded_sequences(real), _rows_are_padded_sequences(real.t())]
+        finally:
+            self._state.busy = False
+        if padded_rows[0] != padded_rows[1]:
+            batch = 0 if padded_rows[0] else 1
+            self._state.evidence.saw_batch_axis(labels[batch], labels[1 - batch])
+
+    def _label_inputs(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        """Each dimension of each tensor argument of a top-level call is a data axis of its own."""
+        names = _parameter_names(module, len(args))
+        for name, value in zip(names, args):
+            if isinstance(value, torch.Tensor) and value.dim() > 0 and value not in self._state.labels:
+                origins = tuple(Origin(name, dim) for dim in range(value.dim()))
+                self._state.labels[value] = tuple(Label((origin,)) for origin in origins)
+                self._state.evidence.saw_sizes(name, tuple(value.shape))
+                self._declare(module, name, origins)
+
+    def _declare(self, module: nn.Module, name: str, origins: tuple[Origin, ...]) -> None:
+        """``layouts={"tokens": "batch seq"}`` or a jaxtyping annotation on ``forward``."""
+        spec = self.layouts.get(name) or _annotation_dims(module, name)
+        if spec is None:
+            return
+        dims = spec.split()
+        if len(dims) != len(origins):
+            return
+        for origin, dim in zip(origins, dims):
+            role = DIMENSION_ROLES.get(dim.strip("_?").lower())
+            if role is not None and role.value in ("batch", "time"):
+                self._state.evidence.declare(origin, role.value)
+
+    def _observe_rnn(self, module: nn.RNNBase, args: tuple[Any, ...]) -> None:
+        given = args[0]
+        if isinstance(given, torch.Tensor) and given.dim() == 3:
+            labels = self._get(given)
+            if labels is not None:
+                place = _user_place()
+                self._state.observations.append(
+                    Observation("rnn", place, self._name(module), labels, module.batch_first)
+                )
+                hidden = args[1] if len(args) > 1 else None
+                state = hidden[0] if isinstance(hidden, tuple) else hidden
+                if isinstance(state, torch.Tensor) and state.dim() == 3:
+                    self._state.evidence.saw_batch_size(labels[:2], state.shape[1], given.shape[:2])
+
+    def _label_rnn_outputs(self, module: nn.RNNBase, given: Any, output: Any) -> None:
+        if not isinstance(given, torch.Tensor) or not isinstance(output, tuple):
+            return
+        labels = self._get(given)
+        if labels is None or given.dim() != 3:
+            return
+        # The RNN runs along its time slot: the output keeps the input's first two dims.
+        self._set(output[0], (labels[0], labels[1], FEATURES))
+        batch = labels[0] if module.batch_first else labels[1]
+        for state in _tensors(output[1]):
+            self._set(state, (None, batch, FEATURES))
+
+    def _observe_loss(self, name: str, args: Any) -> None:
+        for tensor in args[:2]:
+            labels = self._get(tensor) if isinstance(tensor, torch.Tensor) else None
+            if labels is not None:
+                self._state.observations.append(Observation("loss", _user_place(), name, labels))
+
+    def observe_pack(self, data: torch.Tensor, lengths: Any, batch_first: bool) -> None:
+        """Called for ``pack_padded_sequence``: which labelled axis it was told is the batch."""
+        labels = self._get(data)
+        if labels is None or data.dim() < 2:
+            return
+        count = len(lengths) if hasattr(lengths, "__len__") else None
+        if count is not None:
+            self._state.evidence.saw_batch_size(labels[:2], count, data.shape[:2])
+        self._state.observations.append(Observation("pack", _user_place(), "pack_padded_sequence", labels, batch_first))
+
+    def _name(self, module: nn.Module) -> str:
+        return self._state.names.get(id(module), type(module).__name__)
+
+    # ------------------------------------------------------------ findings
+
+    @property
+    def findings(self) -> list[Finding]:
+        """What the run showed, judged with everything the run taught about which axis is the batch."""
+        roles = self._state.evidence.roles()
+        found: dict[tuple[str, str], Finding] = {}
+        for observation in self._state.observations:
+            for finding in _judge(observation, roles):
+                found.setdefault((finding.code, f"{finding.path}:{finding.line}"), finding)
+        return sorted(found.values())
+
+
+def trace(model: nn.Module | None = None, *, layouts: dict[str, str] | None = None) -> Tracer:
+    """Follow the batch and time axes through a real run.
+
+    ``with shapelint.trace() as tr:`` traces every module; ``shapelint.trace(model)`` one
+    model; either also works as a decorator. ``layouts`` declares the layout of top-level
+    inputs by argument name (``{"tokens": "batch seq"}``), as a jaxtyping annotation on
+    ``forward`` would. ``tr.findings`` lists what was found.
+    """
+    return Tracer(model, layouts=layouts)
+
+
+def _judge(observation: Observation, roles: dict[Origin, str]) -> Iterator[Finding]:
+    """The findings one observation supports, given the roles known for data axes."""
+    for label in observation.labels:
+        if label is not None and label.mixed and _crosses_data_axes(label):
+            yield MixedAxes.finding(observation, label, roles)
+            return
+    if observation.kind == "rnn" and observation.batch_first is not None:
+        time_slot = 1 if observation.batch_first else 0
+        for slot, expected in ((time_slot, "time"), (1 - time_slot, "batch")):
+            label = observation.labels[slot]
+            origin = label.single() if label is not None else None
+            if origin is not None and roles.get(origin) not in (None, expected):
+                yield BatchTimeSwap.finding(observation, label, origin, roles[origin])  # type: ignore[arg-type]
+                return
+    if observation.kind == "pack" and observation.batch_first is not None:
+        batch_slot = 0 if observation.batch_first else 1
+        label = observation.labels[batch_slot]
+        origin = label.single() if label is not None else None
+        if origin is not None and roles.get(origin) == "time":
+            yield PackBatchFirst.finding(observation, origin)
+
+
+def _rows_are_padded_sequences(real: torch.Tensor) -> bool:
+    """Every row of the 0/1 mask is ones then zeros, or zeros then ones."""
+    steps = real[:, 1:] - real[:, :-1]
+    return bool((steps <= 0).all()) or bool((steps >= 0).all())
+
+
+def _crosses_data_axes(label: Label) -> bool:
+    return len({origin for origin in label.origins}) >= 2
+
+
+def _aligned_by_size(labels: Labels, before: tuple[int, ...], after: tuple[int, ...]) -> Labels | None:
+    """Labels for ops that drop or add dims without moving the others (indexing, squeeze, unsqueeze)."""
+    kept: list[Label | None] = []
+    position = 0
+    for size in after:
+        while position < len(before) and before[position] != size and before[position] != 1 and size != 1:
+            position += 1  # this input dim was indexed away
+        if position < len(before) and before[position] == size:
+            kept.append(labels[position])
+            position += 1
+        else:
+            kept.append(None)
+    return tuple(kept) if len(kept) == len(after) else None
+
+
+def _permutation(
+    first: torch.Tensor, result: torch.Tensor, name: str, rest: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[int, ...] | None:
+    rank = first.dim()
+    values = [*rest, *kwargs.values()]
+    try:
+        if name in ("transpose", "swapaxes", "swapdims"):
+            a, b = (int(v) % rank for v in values[:2])
+            order = list(range(rank))
+            order[a], order[b] = order[b], order[a]
+            return tuple(order)
+        if name == "t":
+            return (1, 0) if rank == 2 else (0,)
+        if name == "permute":
+            dims = values[0] if len(values) == 1 and isinstance(values[0], (list, tuple)) else values
+            return tuple(int(d) % rank for d in dims)
+        source, destination = (int(v) % rank for v in values[:2])
+        order = [i for i in range(rank) if i != source]
+        order.insert(destination, source)
+        return tuple(order)
+    except (TypeError, ValueError):
+        return None
+
+
+def _tensors(value: Any) -> Iterator[torch.Tensor]:
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _tensors(item)
+
+
+def _parameter_names(module: nn.Module, count: int) -> list[str]:
+    try:
+        parameters = list(inspect.signature(module.forward).parameters.values())
+    except (TypeError, ValueError):
+        parameters = []
+    names = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return names[:count] + [f"input{i}" for i in range(len(names), count)]
+
+
+def _annotation_dims(module: nn.Module, name: str) -> str | None:
+    """The dimension string of a jaxtyping annotation on ``forward``'s parameter ``name``."""
+    try:
+        annotation = inspect.signature(module.forward).parameters[name].annotation
+    except (KeyError, TypeError, ValueError):
+        return None
+    if isinstance(annotation, str):  # `from __future__ import annotations`
+        try:
+            annotation = typing.get_type_hints(module.forward).get(name)
+        except Exception:  # an annotation that does not evaluate declares nothing
+            return None
+    dims = getattr(annotation, "dim_str", None)
+    return dims if isinstance(dims, str) else None
+
+
+def _user_place() -> str:
+    """``path:line`` of the innermost frame outside torch and shapelint: the user's code."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith((_HERE, _TORCH, "<frozen")) and "contextlib" not in filename:
+            try:
+                shown = os.path.relpath(filename)
+            except ValueError:
+                shown = filename
+            return f"{shown}:{frame.f_lineno}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return "?:0"

@@ -1,0 +1,228 @@
+"""The runtime tracer: rule examples run traced, fixtures under `shapelint run`, and its guarantees."""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+from conftest import FIXTURES, ROOT, run_cli  # noqa: E402
+from torch import nn  # noqa: E402
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa: E402
+
+import shapelint  # noqa: E402
+from shapelint.catalog import all_rules  # noqa: E402
+from shapelint.runtime.rules import RuntimeRule  # noqa: E402
+
+RUNTIME_RULES = [rule for rule in all_rules() if issubclass(rule, RuntimeRule)]
+EXAMPLES = [
+    pytest.param(rule, kind, index, example, id=f"{rule.code}-{kind}-{index}")
+    for rule in RUNTIME_RULES
+    for kind, examples in (("valid", rule.VALID), ("invalid", rule.INVALID))
+    for index, example in enumerate(examples)
+]
+
+
+@pytest.mark.parametrize(("rule", "kind", "index", "example"), EXAMPLES)
+def test_runtime_rule_examples(rule: type[RuntimeRule], kind: str, index: int, example: str) -> None:
+    with shapelint.trace() as tracer:
+        # dont_inherit: the example's annotations must not become strings through this file's __future__ import.
+        code = compile(example, f"<{rule.code}-{kind}-{index}>", "exec", dont_inherit=True)
+        exec(code, {"__name__": "__main__"})
+    codes = [finding.code for finding in tracer.findings]
+    if kind == "valid":
+        assert codes == []
+    else:
+        assert rule.code in codes
+        (finding,) = [f for f in tracer.findings if f.code == rule.code]
+        assert finding.path == f"<{rule.code}-{kind}-{index}>" and finding.line > 0
+
+
+# Buggy fixtures whose bug the tracer sees, with the code it reports at the marked line.
+RUNTIME_CAUGHT = {
+    "view_transpose_buggy.py": "SHP501",
+    "view_transpose_square_buggy.py": "SHP502",
+    "flatten_time_major_buggy.py": "SHP501",
+    "rnn_layout_mismatch_buggy.py": "SHP502",
+}
+
+
+def marked_line(path: Path) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if "# expect: SHP" in line)
+
+
+@pytest.mark.parametrize("name", sorted(RUNTIME_CAUGHT))
+def test_shapelint_run_flags_the_buggy_programs(name: str, tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    result = run_cli("run", "--format", "json", "--output", str(report), f"fixtures/{name}")
+    assert result.returncode == 1, result.stderr[-2000:]
+    findings = json.loads(report.read_text())
+    assert {(f["code"], Path(f["path"]).name, f["line"]) for f in findings} >= {
+        (RUNTIME_CAUGHT[name], name, marked_line(FIXTURES / name))
+    }
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*_fixed.py")), ids=lambda p: p.name)
+def test_shapelint_run_finds_nothing_in_fixed_programs(path: Path) -> None:
+    result = run_cli("run", str(path.relative_to(ROOT)))
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert "No findings" in result.stdout
+
+
+RUNTIME_PROGRAMS = sorted((FIXTURES / "runtime").glob("*.py"))
+
+
+def runtime_expectations(path: Path) -> set[tuple[int, str]]:
+    return {
+        (number, line.split("# expect-runtime:")[1].split()[0])
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "# expect-runtime:" in line
+    }
+
+
+@pytest.mark.parametrize("path", RUNTIME_PROGRAMS, ids=lambda p: p.name)
+def test_runtime_programs_without_declarations(path: Path, tmp_path: Path) -> None:
+    """Training loops with no annotations: the run itself shows which axis is the batch."""
+    report = tmp_path / "report.json"
+    result = run_cli("run", "--format", "json", "--output", str(report), str(path.relative_to(ROOT)))
+    assert "done" in result.stdout, result.stderr[-2000:]
+    found = {(f["line"], f["code"]) for f in json.loads(report.read_text())}
+    expected = runtime_expectations(path)
+    if path.name.endswith("_buggy.py"):
+        assert expected and expected <= found
+        assert result.returncode == 1
+    else:
+        assert found == set() and result.returncode == 0
+
+
+def test_a_crashing_script_shows_its_traceback_and_still_reports(tmp_path: Path) -> None:
+    script = tmp_path / "crash.py"
+    source = (FIXTURES / "view_transpose_buggy.py").read_text()
+    script.write_text(source + "\nraise ValueError('the script failed')\n")
+    result = run_cli("run", str(script))
+    assert result.returncode == 1
+    assert "ValueError: the script failed" in result.stderr
+    assert "SHP501" in result.stdout
+
+
+def test_script_arguments_and_exit_status_pass_through(tmp_path: Path) -> None:
+    script = tmp_path / "args.py"
+    script.write_text("import sys\nprint(sys.argv[1:])\nsys.exit(3)\n")
+    result = run_cli("run", str(script), "--flag", "value")
+    assert "['--flag', 'value']" in result.stdout and result.returncode == 3
+
+
+def test_run_without_torch_says_what_to_install(tmp_path: Path) -> None:
+    script = tmp_path / "s.py"
+    script.write_text("print('hi')\n")
+    code = (
+        "import sys; sys.modules['torch'] = None; from shapelint.cli import main; "
+        f"sys.exit(main(['run', {str(script)!r}]))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "pip install torch==2.13.0 'shapelint[runtime]'" in result.stderr and "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- guarantees
+
+RNN_SETTINGS = [
+    (cls, layers, bidirectional, batch_first)
+    for cls in (nn.LSTM, nn.GRU, nn.RNN)
+    for layers, bidirectional in ((1, False), (2, True))
+    for batch_first in (False, True)
+]
+
+
+def _step(model: nn.Module, tokens: torch.Tensor, packed: bool, batch_first: bool) -> tuple[torch.Tensor, ...]:
+    torch.manual_seed(1)
+    embedding, rnn = model.embedding, model.rnn
+    embeds = embedding(tokens if batch_first else tokens.t())
+    if packed:
+        lengths = torch.tensor([5, 3, 2])
+        out, _ = rnn(pack_padded_sequence(embeds, lengths, batch_first=batch_first, enforce_sorted=False))
+        out, _ = pad_packed_sequence(out, batch_first=batch_first)
+    else:
+        out, _ = rnn(embeds)
+    loss = out.pow(2).sum()
+    if torch.is_grad_enabled():
+        loss.backward()
+        return (out.detach(), *(p.grad.clone() for p in model.parameters()))
+    return (out,)
+
+
+@pytest.mark.parametrize(("cls", "layers", "bidirectional", "batch_first"), RNN_SETTINGS)
+@pytest.mark.parametrize("packed", [False, True])
+@pytest.mark.parametrize("mode", ["train", "eval", "no_grad"])
+def test_outputs_and_gradients_are_bitwise_identical(
+    cls: type, layers: int, bidirectional: bool, batch_first: bool, packed: bool, mode: str
+) -> None:
+    torch.manual_seed(0)
+    model = nn.Module()
+    model.embedding = nn.Embedding(20, 4)
+    model.rnn = cls(4, 6, num_layers=layers, bidirectional=bidirectional, batch_first=batch_first, dropout=0.0)
+    model.train(mode == "train")
+    tokens = torch.randint(0, 20, (3, 5))
+    with torch.set_grad_enabled(mode != "no_grad"):
+        plain = _step(model, tokens, packed, batch_first)
+        model.zero_grad()
+        with shapelint.trace():
+            traced = _step(model, tokens, packed, batch_first)
+    assert all(torch.equal(a, b) for a, b in zip(plain, traced, strict=True))
+
+
+def _hook_counts() -> tuple[int, int, int]:
+    module = nn.modules.module
+    return (
+        len(module._global_forward_pre_hooks),
+        len(module._global_forward_hooks),
+        torch._C._len_torch_function_stack(),
+    )
+
+
+def test_hooks_and_mode_are_removed_also_after_an_exception() -> None:
+    before = _hook_counts()
+    with pytest.raises(ValueError), shapelint.trace():
+        assert _hook_counts() != before
+        raise ValueError("inside")
+    assert _hook_counts() == before
+    model = nn.LSTM(4, 4)
+    with shapelint.trace(model):
+        assert len(model._forward_pre_hooks) == 1
+    assert len(model._forward_pre_hooks) == 0 and _hook_counts() == before
+
+
+def test_a_thousand_entries_leak_neither_hooks_nor_memory() -> None:
+    model = nn.Sequential(nn.Embedding(10, 4), nn.LSTM(4, 4, batch_first=True))
+    tokens = torch.randint(0, 10, (2, 3))
+    before = _hook_counts()
+    tracemalloc.start()
+    for round_ in range(1000):
+        with shapelint.trace():
+            model(tokens)
+        if round_ == 99:
+            gc.collect()
+            baseline = tracemalloc.get_traced_memory()[0]
+    gc.collect()
+    grown = tracemalloc.get_traced_memory()[0] - baseline
+    tracemalloc.stop()
+    assert _hook_counts() == before
+    assert grown < 1_000_000, grown  # bytes, over 900 entries
+
+
+def test_as_a_decorator_and_for_one_model() -> None:
+    lstm = nn.LSTM(4, 4)
+    tracer = shapelint.trace(lstm, layouts={"input": "batch seq e"})
+
+    @tracer
+    def step() -> None:
+        lstm(torch.randn(3, 5, 4))  # declared batch-first, read time-major
+
+    step()
+    assert [finding.code for finding in tracer.findings] == ["SHP502"]
