@@ -50,6 +50,8 @@ RUNTIME_CAUGHT = {
     "view_transpose_square_buggy.py": "SHP502",
     "flatten_time_major_buggy.py": "SHP501",
     "rnn_layout_mismatch_buggy.py": "SHP502",
+    "hn_view_buggy.py": "SHP501",
+    "hn_batch_first_buggy.py": "SHP504",
 }
 
 

@@ -16,13 +16,14 @@ from dataclasses import dataclass, replace
 
 @dataclass(frozen=True)
 class Origin:
-    """Axis ``dim`` of the model input ``source`` (an argument name)."""
+    """Axis ``dim`` of the model input ``source`` (an argument name); ``dim`` -1 names an axis the
+    model made that still must not be mixed with others (an RNN's layers*directions)."""
 
     source: str
     dim: int
 
     def __str__(self) -> str:
-        return f"axis {self.dim} of `{self.source}`"
+        return self.source if self.dim < 0 else f"axis {self.dim} of `{self.source}`"
 
 
 @dataclass(frozen=True)

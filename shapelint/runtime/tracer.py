@@ -13,7 +13,7 @@ import os
 import sys
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +26,7 @@ from shapelint.findings import Finding
 from shapelint.runtime.axes import FEATURES, Label, Labels, Origin, moved, reshaped
 from shapelint.runtime.evidence import Evidence
 from shapelint.runtime.rules.batch_time_swap import BatchTimeSwap
+from shapelint.runtime.rules.layers_as_batch import LayersAsBatch
 from shapelint.runtime.rules.mixed_axes import MixedAxes
 from shapelint.runtime.rules.pack_batch_first import PackBatchFirst
 from shapelint.static.knowledge import DIMENSION_ROLES
@@ -66,6 +67,7 @@ class _State:
     depth: int = 0
     names: dict[int, str] = field(default_factory=dict)
     busy: bool = False  # the tracer's own tensor work: not the user's ops
+    last_pack: tuple[Label | None, Label | None] | None = None  # (batch, time) as the last pack was told
 
 
 class _Mode(TorchFunctionMode):
@@ -165,6 +167,10 @@ class Tracer:
         name = getattr(func, "__name__", "")
         if name == "_pack_padded_sequence" and isinstance(first, torch.Tensor) and len(args) >= 3:
             self.observe_pack(first, args[1], bool(args[2]))
+        elif name == "_pad_packed_sequence" and isinstance(result, tuple) and self._state.last_pack is not None:
+            batch, time = self._state.last_pack
+            batch_first = bool(args[2]) if len(args) > 2 else bool(kwargs.get("batch_first", False))
+            self._set(result[0], (batch, time, FEATURES) if batch_first else (time, batch, FEATURES))
         if not isinstance(result, torch.Tensor):
             return
         if name in ("cat", "concat", "stack") and isinstance(first, (list, tuple)):
@@ -182,7 +188,10 @@ class Tracer:
             order = _permutation(first, result, name, args[1:], kwargs)
             if order is not None:
                 self._set(result, moved(labels, order, _user_place()))
-        elif name in ("unsqueeze", "squeeze", "__getitem__", "select", "narrow", "unfold", "expand"):
+        elif name in ("__getitem__", "select", "unsqueeze", "squeeze"):
+            kept = _indexed(labels, name, args[1:], kwargs, first.dim())
+            self._set(result, _note_dropped(labels, kept, _user_place) if kept is not None else None)
+        elif name in ("narrow", "expand", "unfold"):
             self._set(result, _aligned_by_size(labels, tuple(first.shape), tuple(result.shape)))
         elif name in ("linear", "matmul", "__matmul__"):
             self._set(result, (*labels[:-1], FEATURES))
@@ -283,16 +292,20 @@ class Tracer:
                     self._state.evidence.saw_batch_size(labels[:2], state.shape[1], given.shape[:2])
 
     def _label_rnn_outputs(self, module: nn.RNNBase, given: Any, output: Any) -> None:
-        if not isinstance(given, torch.Tensor) or not isinstance(output, tuple):
+        if not isinstance(output, tuple):
             return
-        labels = self._get(given)
-        if labels is None or given.dim() != 3:
+        if isinstance(given, torch.Tensor) and given.dim() == 3 and (labels := self._get(given)) is not None:
+            # The RNN runs along its time slot: the output keeps the input's first two dims.
+            self._set(output[0], (labels[0], labels[1], FEATURES))
+            batch = labels[0] if module.batch_first else labels[1]
+        elif self._state.last_pack is not None:
+            batch = self._state.last_pack[0]  # a packed input: the axes the pack was given
+        else:
             return
-        # The RNN runs along its time slot: the output keeps the input's first two dims.
-        self._set(output[0], (labels[0], labels[1], FEATURES))
-        batch = labels[0] if module.batch_first else labels[1]
+        # h_n/c_n: (layers * directions, batch, hidden) whatever batch_first says.
+        layers = Label((Origin(f"the layers*directions of `{self._name(module)}`'s final state", -1),))
         for state in _tensors(output[1]):
-            self._set(state, (None, batch, FEATURES))
+            self._set(state, (layers, batch, FEATURES))
 
     def _observe_loss(self, name: str, args: Any) -> None:
         for tensor in args[:2]:
@@ -308,6 +321,7 @@ class Tracer:
         count = len(lengths) if hasattr(lengths, "__len__") else None
         if count is not None:
             self._state.evidence.saw_batch_size(labels[:2], count, data.shape[:2])
+        self._state.last_pack = (labels[0], labels[1]) if batch_first else (labels[1], labels[0])
         self._state.observations.append(Observation("pack", _user_place(), "pack_padded_sequence", labels, batch_first))
 
     def _name(self, module: nn.Module) -> str:
@@ -351,6 +365,12 @@ def _judge(observation: Observation, roles: dict[Origin, str]) -> Iterator[Findi
             if origin is not None and roles.get(origin) not in (None, expected):
                 yield BatchTimeSwap.finding(observation, label, origin, roles[origin])  # type: ignore[arg-type]
                 return
+    if observation.kind in ("linear", "loss"):
+        for label in observation.labels[:1]:
+            origin = label.single() if label is not None else None
+            if origin is not None and origin.dim < 0:
+                yield LayersAsBatch.finding(observation, label)  # type: ignore[arg-type]
+                return
     if observation.kind == "pack" and observation.batch_first is not None:
         batch_slot = 0 if observation.batch_first else 1
         label = observation.labels[batch_slot]
@@ -367,6 +387,54 @@ def _rows_are_padded_sequences(real: torch.Tensor) -> bool:
 
 def _crosses_data_axes(label: Label) -> bool:
     return len({origin for origin in label.origins}) >= 2
+
+
+def _note_dropped(before: Labels, after: Labels, place: Callable[[], str]) -> Labels:
+    """When an op drops a data axis (indexing it away), the axes left remember where."""
+    lost = {label for label in before if label is not None and label.origins} - set(after)
+    if not lost:
+        return after
+    here = place()
+    return tuple(replace(label, moved_at=here) if label is not None and label.origins else label for label in after)
+
+
+def _indexed(labels: Labels, name: str, rest: tuple[Any, ...], kwargs: dict[str, Any], rank: int) -> Labels | None:
+    """Labels after indexing (``t[...]``), ``select``, ``squeeze(dim)`` or ``unsqueeze(dim)``."""
+    values = [*rest, *kwargs.values()]
+    try:
+        if name == "select":
+            dim = int(values[0]) % rank
+            return labels[:dim] + labels[dim + 1 :]
+        if name == "unsqueeze":
+            dim = int(values[0]) % (rank + 1)
+            return (*labels[:dim], None, *labels[dim:])
+        if name == "squeeze":
+            return None  # which dims go depends on sizes: not followed
+        index = values[0] if isinstance(values[0], tuple) else (values[0],)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if sum(1 for item in index if item is Ellipsis) > 1:
+        return None
+    expanded: list[Any] = []
+    for item in index:
+        if item is Ellipsis:
+            expanded.extend([slice(None)] * (rank - sum(1 for i in index if i is not Ellipsis and i is not None)))
+        else:
+            expanded.append(item)
+    result: list[Label | None] = []
+    position = 0
+    for item in expanded:
+        if item is None:
+            result.append(None)
+        elif isinstance(item, bool) or not isinstance(item, (int, slice)):
+            return None  # a tensor or a list: advanced indexing
+        elif isinstance(item, int):
+            position += 1
+        else:
+            result.append(labels[position] if position < rank else None)
+            position += 1
+    result.extend(labels[position:])
+    return tuple(result)
 
 
 def _aligned_by_size(labels: Labels, before: tuple[int, ...], after: tuple[int, ...]) -> Labels | None:

@@ -60,5 +60,6 @@ class MixedAxes(RuntimeRule):
         return cls.at(
             label.mixed_at,
             f"a view/reshape here re-cuts {axes} into one dimension, and the mixed axis reaches "
-            f"{where(observation)}: samples and time steps are scrambled; use `transpose`/`permute` to move axes",
+            f"{where(observation)}: what belonged to different samples is scrambled; use `transpose`/`permute` "
+            "to move axes before reshaping",
         )
