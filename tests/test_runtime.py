@@ -228,3 +228,35 @@ def test_as_a_decorator_and_for_one_model() -> None:
 
     step()
     assert [finding.code for finding in tracer.findings] == ["SHP502"]
+
+
+def _mismatch_model() -> nn.Module:
+    model = nn.Module()
+    model.embedding, model.rnn = nn.Embedding(20, 4), nn.LSTM(4, 6)  # time-major
+
+    def forward(tokens: torch.Tensor) -> torch.Tensor:
+        return model.rnn(model.embedding(tokens))[0]
+
+    model.forward = forward  # type: ignore[method-assign]
+    return model
+
+
+def test_hooks_only_sees_what_flows_between_modules_and_installs_no_mode() -> None:
+    model = _mismatch_model()
+    with shapelint.trace(layouts={"tokens": "batch seq"}, provenance=False) as tracer:
+        assert torch._C._len_torch_function_stack() == 0
+        model(torch.randint(0, 20, (3, 5)))
+    assert [finding.code for finding in tracer.findings] == ["SHP502"]
+
+
+def test_first_n_steps_detaches_after_that_many_calls_and_keeps_what_it_found() -> None:
+    model = _mismatch_model()
+    before = _hook_counts()
+    with shapelint.trace(layouts={"tokens": "batch seq"}, first_n_steps=2) as tracer:
+        model(torch.randint(0, 20, (3, 5)))
+        assert _hook_counts() != before
+        model(torch.randint(0, 20, (3, 5)))
+        assert _hook_counts() == before  # detached inside the `with`
+        model(torch.randint(0, 20, (3, 5)))
+    assert _hook_counts() == before
+    assert [finding.code for finding in tracer.findings] == ["SHP502"]

@@ -18,7 +18,7 @@ class RuntimeUnavailable(ImportError):
     """torch (the runtime extra) is not installed."""
 
 
-def trace(model: Any = None, *, layouts: dict[str, str] | None = None) -> Tracer:
+def trace(model: Any = None, **options: Any) -> Tracer:
     """Follow the batch and time axes through a real run; see :func:`shapelint.runtime.tracer.trace`."""
     try:
         from shapelint.runtime import tracer
@@ -26,4 +26,4 @@ def trace(model: Any = None, *, layouts: dict[str, str] | None = None) -> Tracer
         if error.name is not None and error.name.split(".")[0] == "torch":
             raise RuntimeUnavailable(INSTALL_HINT) from error
         raise
-    return tracer.trace(model, layouts=layouts)
+    return tracer.trace(model, **options)

@@ -67,6 +67,7 @@ class _State:
     depth: int = 0
     names: dict[int, str] = field(default_factory=dict)
     busy: bool = False  # the tracer's own tensor work: not the user's ops
+    steps: int = 0  # top-level calls seen
     last_pack: tuple[Label | None, Label | None] | None = None  # (batch, time) as the last pack was told
 
 
@@ -87,36 +88,56 @@ class _Mode(TorchFunctionMode):
 class Tracer:
     """Follows the data axes of every (or one) ``nn.Module`` while active. See :func:`trace`."""
 
-    def __init__(self, model: nn.Module | None = None, *, layouts: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        model: nn.Module | None = None,
+        *,
+        layouts: dict[str, str] | None = None,
+        provenance: bool = True,
+        first_n_steps: int | None = None,
+    ) -> None:
         self.model = model
         self.layouts = dict(layouts or {})
+        self.provenance = provenance
+        self.first_n_steps = first_n_steps
         self._state = _State()
         self._handles: list[Any] = []
         self._mode: _Mode | None = None
+        self._active = False
 
     # ------------------------------------------------------------ install / remove
 
     def __enter__(self) -> Tracer:
-        if self._mode is not None:
+        if self._active:
             raise RuntimeError("this tracer is already active")
         self._state = _State()
-        self._mode = _Mode(self)
+        self._active = True
         try:
             self._install_hooks()
-            self._mode.__enter__()  # type: ignore[no-untyped-call]
+            if self.provenance:
+                self._mode = _Mode(self)
+                self._mode.__enter__()  # type: ignore[no-untyped-call]
         except BaseException:
-            self._remove_hooks()
-            self._mode = None
+            self._detach()
+            self._active = False
             raise
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._detach()
+        self._active = False
+
+    def _detach(self) -> None:
+        """Remove the hooks and the mode; safe to call twice and from inside a hook."""
+        self._remove_hooks()
         mode, self._mode = self._mode, None
-        try:
-            if mode is not None:
-                mode.__exit__(None, None, None)  # type: ignore[no-untyped-call]
-        finally:
-            self._remove_hooks()
+        if mode is None:
+            return
+        depth = torch._C._len_torch_function_stack()
+        if depth and torch._C._get_function_stack_at(depth - 1) is mode:
+            mode.__exit__(None, None, None)
+        else:  # another mode was entered on top of ours: leave it there, inert
+            mode.tracer = _INERT
 
     def __call__(self, function: F) -> F:
         """Use as a decorator: the function runs traced; findings accumulate on this tracer."""
@@ -238,6 +259,9 @@ class Tracer:
                 labels = self._get(tensor)
                 if labels is not None:
                     state.observations.append(Observation("output", "", self._name(module), labels))
+            state.steps += 1
+            if self.first_n_steps is not None and state.steps >= self.first_n_steps:
+                self._detach()  # enough seen: the rest of the run goes at full speed
 
     def _padding_evidence(self, tokens: torch.Tensor, pad: int, labels: Labels) -> None:
         """In a padded batch each sample is real tokens then padding (or the reverse): the axis
@@ -340,15 +364,33 @@ class Tracer:
         return sorted(found.values())
 
 
-def trace(model: nn.Module | None = None, *, layouts: dict[str, str] | None = None) -> Tracer:
+def trace(
+    model: nn.Module | None = None,
+    *,
+    layouts: dict[str, str] | None = None,
+    provenance: bool = True,
+    first_n_steps: int | None = None,
+) -> Tracer:
     """Follow the batch and time axes through a real run.
 
     ``with shapelint.trace() as tr:`` traces every module; ``shapelint.trace(model)`` one
     model; either also works as a decorator. ``layouts`` declares the layout of top-level
     inputs by argument name (``{"tokens": "batch seq"}``), as a jaxtyping annotation on
-    ``forward`` would. ``tr.findings`` lists what was found.
+    ``forward`` would. ``provenance=False`` keeps only the module hooks (no op-level
+    tracking: cheaper, sees only what flows straight between modules). ``first_n_steps``
+    detaches the tracer after that many top-level calls. ``tr.findings`` lists what was found.
     """
-    return Tracer(model, layouts=layouts)
+    return Tracer(model, layouts=layouts, provenance=provenance, first_n_steps=first_n_steps)
+
+
+class _Inert:
+    """What a mode left under another one after detaching reports to: nothing."""
+
+    def _after_op(self, *args: object) -> None:
+        return None
+
+
+_INERT: Any = _Inert()
 
 
 def _judge(observation: Observation, roles: dict[Origin, str]) -> Iterator[Finding]:
