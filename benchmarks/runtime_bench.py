@@ -64,7 +64,10 @@ def main() -> None:
         "plain": (nullcontext, model),
         "tracer, hooks only": (lambda: shapelint.trace(provenance=False), model),
         "tracer, provenance": (shapelint.trace, model),
-        "tracer, first_n_steps=1 (later steps)": (lambda: _warm(shapelint.trace(first_n_steps=1), model, tokens), model),
+        "tracer, first_n_steps=1 (later steps)": (
+            lambda: _warm(shapelint.trace(first_n_steps=1), model, tokens),
+            model,
+        ),
         "jaxtyping + beartype on forward": (nullcontext, checked),
         "torch.autograd.detect_anomaly()": (torch.autograd.detect_anomaly, model),
     }

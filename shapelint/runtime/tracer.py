@@ -26,6 +26,7 @@ from shapelint.findings import Finding
 from shapelint.runtime.axes import FEATURES, Label, Labels, Origin, moved, reshaped
 from shapelint.runtime.evidence import Evidence
 from shapelint.runtime.rules.batch_time_swap import BatchTimeSwap
+from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation
 from shapelint.runtime.rules.layers_as_batch import LayersAsBatch
 from shapelint.runtime.rules.mixed_axes import MixedAxes
 from shapelint.runtime.rules.pack_batch_first import PackBatchFirst
@@ -68,6 +69,7 @@ class _State:
     names: dict[int, str] = field(default_factory=dict)
     busy: bool = False  # the tracer's own tensor work: not the user's ops
     steps: int = 0  # top-level calls seen
+    declared_violations: list[Finding] = field(default_factory=list)
     last_pack: tuple[Label | None, Label | None] | None = None  # (batch, time) as the last pack was told
 
 
@@ -236,6 +238,7 @@ class Tracer:
         state.depth += 1
         if state.depth == 1:
             self._label_inputs(module, args)
+            self._check_declared(module, args)
         if isinstance(module, _RNNS) and args:
             self._observe_rnn(module, args)
         elif isinstance(module, nn.Linear) and args and isinstance(args[0], torch.Tensor):
@@ -301,6 +304,24 @@ class Tracer:
             if role is not None and role.value in ("batch", "time"):
                 self._state.evidence.declare(origin, role.value)
 
+    def _check_declared(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        """Run the jaxtyping annotations of ``forward`` through beartype; a violation is a finding."""
+        if type(module) not in _CHECKERS:
+            _CHECKERS[type(module)] = _declared_checker(type(module))
+        checker = _CHECKERS[type(module)]
+        if checker is None:
+            return
+        self._state.busy = True
+        try:
+            checker(*args)
+        except Exception as error:  # jaxtyping's TypeCheckError and beartype's violations
+            problem = _first_line_naming_a_parameter(str(error))
+            self._state.declared_violations.append(
+                DeclaredLayoutViolation.finding(_user_place(), self._name(module), problem)
+            )
+        finally:
+            self._state.busy = False
+
     def _observe_rnn(self, module: nn.RNNBase, args: tuple[Any, ...]) -> None:
         given = args[0]
         if isinstance(given, torch.Tensor) and given.dim() == 3:
@@ -358,9 +379,9 @@ class Tracer:
         """What the run showed, judged with everything the run taught about which axis is the batch."""
         roles = self._state.evidence.roles()
         found: dict[tuple[str, str], Finding] = {}
-        for observation in self._state.observations:
-            for finding in _judge(observation, roles):
-                found.setdefault((finding.code, f"{finding.path}:{finding.line}"), finding)
+        judged = (finding for observation in self._state.observations for finding in _judge(observation, roles))
+        for finding in (*self._state.declared_violations, *judged):
+            found.setdefault((finding.code, f"{finding.path}:{finding.line}"), finding)
         return sorted(found.values())
 
 
@@ -533,6 +554,44 @@ def _parameter_names(module: nn.Module, count: int) -> list[str]:
         parameters = []
     names = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     return names[:count] + [f"input{i}" for i in range(len(names), count)]
+
+
+_CHECKERS: dict[type[nn.Module], Callable[..., None] | None] = {}
+
+
+def _declared_checker(module_type: type[nn.Module]) -> Callable[..., None] | None:
+    """A function with ``forward``'s positional parameters and jaxtyping annotations, checked by
+    beartype under ``jaxtyped`` (so a name such as ``batch`` binds across arguments); None when
+    ``forward`` declares no shapes or the runtime extra lacks jaxtyping/beartype."""
+    try:
+        from beartype import beartype
+        from jaxtyping import jaxtyped
+    except ImportError:
+        return None
+    forward = module_type.forward
+    try:
+        hints = typing.get_type_hints(forward)
+        parameters = list(inspect.signature(forward).parameters.values())[1:]  # without self
+    except Exception:  # annotations that do not evaluate declare nothing we can check
+        return None
+    names = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    declared = {name: hints[name] for name in names if hasattr(hints.get(name), "dim_str")}
+    if not declared or not all(name.isidentifier() for name in names):
+        return None
+    namespace: dict[str, Any] = {}
+    # Extra positional arguments, if forward takes *args, are not checked.
+    exec(f"def check({', '.join(f'{name}=None' for name in names)}, *_): return None", namespace)
+    check = namespace["check"]
+    check.__annotations__ = {name: annotation | None for name, annotation in declared.items()}
+    checked: Callable[..., None] = jaxtyped(typechecker=beartype)(check)
+    return checked
+
+
+def _first_line_naming_a_parameter(message: str) -> str:
+    """jaxtyping's error, cut to what says which parameter and which shape."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    wanted = [line for line in lines if line.startswith(("The problem arose", "Actual value", "Expected type"))]
+    return " ".join(wanted or lines[:1])
 
 
 def _annotation_dims(module: nn.Module, name: str) -> str | None:
