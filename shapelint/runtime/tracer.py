@@ -28,6 +28,7 @@ from shapelint.runtime.evidence import Evidence
 from shapelint.runtime.rules.batch_time_swap import BatchTimeSwap
 from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation
 from shapelint.runtime.rules.layers_as_batch import LayersAsBatch
+from shapelint.runtime.rules.lengths_mismatch import LengthsMismatch
 from shapelint.runtime.rules.mixed_axes import MixedAxes
 from shapelint.runtime.rules.pack_batch_first import PackBatchFirst
 from shapelint.static.knowledge import DIMENSION_ROLES
@@ -60,6 +61,24 @@ class Observation:
     batch_first: bool | None = None
 
 
+@dataclass(frozen=True)
+class TokenPadding:
+    """Per sample (if this axis is the batch): how many real tokens, and whether padding comes first."""
+
+    counts: list[int]
+    left: bool
+
+
+@dataclass(frozen=True)
+class PackedLengths:
+    """The lengths a ``pack_padded_sequence`` was given, beside what the tokens show."""
+
+    where: str
+    batch: Origin
+    tokens: TokenPadding
+    lengths: list[int]
+
+
 @dataclass
 class _State:
     labels: WeakTensorKeyDictionary = field(default_factory=WeakTensorKeyDictionary)
@@ -70,6 +89,8 @@ class _State:
     busy: bool = False  # the tracer's own tensor work: not the user's ops
     steps: int = 0  # top-level calls seen
     declared_violations: list[Finding] = field(default_factory=list)
+    token_padding: dict[Origin, TokenPadding] = field(default_factory=dict)
+    packs: list[PackedLengths] = field(default_factory=list)
     last_pack: tuple[Label | None, Label | None] | None = None  # (batch, time) as the last pack was told
 
 
@@ -274,12 +295,19 @@ class Tracer:
             real = (tokens != pad).int()
             if bool(real.all()):
                 return  # no padding: nothing to see
-            padded_rows = [_rows_are_padded_sequences(real), _rows_are_padded_sequences(real.t())]
+            samples = [real, real.t()]  # rows are samples if the batch is axis 0, or axis 1
+            padded_rows = [_rows_are_padded_sequences(rows) for rows in samples]
+            counts = [sorted(rows.sum(1).tolist()) for rows in samples]
+            left = [bool((rows[:, 1:] - rows[:, :-1] >= 0).all()) for rows in samples]
         finally:
             self._state.busy = False
         if padded_rows[0] != padded_rows[1]:
             batch = 0 if padded_rows[0] else 1
             self._state.evidence.saw_batch_axis(labels[batch], labels[1 - batch])
+        for batch, label in enumerate(labels[:2]):
+            origin = label.single() if label is not None else None
+            if origin is not None:
+                self._state.token_padding[origin] = TokenPadding(counts[batch], left[batch] and padded_rows[batch])
 
     def _label_inputs(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         """Each dimension of each tensor argument of a top-level call is a data axis of its own."""
@@ -367,7 +395,18 @@ class Tracer:
         if count is not None:
             self._state.evidence.saw_batch_size(labels[:2], count, data.shape[:2])
         self._state.last_pack = (labels[0], labels[1]) if batch_first else (labels[1], labels[0])
-        self._state.observations.append(Observation("pack", _user_place(), "pack_padded_sequence", labels, batch_first))
+        place = _user_place()
+        self._state.observations.append(Observation("pack", place, "pack_padded_sequence", labels, batch_first))
+        batch = self._state.last_pack[0]
+        origin = batch.single() if batch is not None else None
+        padding = self._state.token_padding.get(origin) if origin is not None else None
+        if padding is not None and count is not None:
+            self._state.busy = True
+            try:
+                told = sorted(int(n) for n in lengths)
+            finally:
+                self._state.busy = False
+            self._state.packs.append(PackedLengths(place, origin, padding, told))  # type: ignore[arg-type]
 
     def _name(self, module: nn.Module) -> str:
         return self._state.names.get(id(module), type(module).__name__)
@@ -380,7 +419,12 @@ class Tracer:
         roles = self._state.evidence.roles()
         found: dict[tuple[str, str], Finding] = {}
         judged = (finding for observation in self._state.observations for finding in _judge(observation, roles))
-        for finding in (*self._state.declared_violations, *judged):
+        lengths = (
+            LengthsMismatch.finding(pack)
+            for pack in self._state.packs
+            if roles.get(pack.batch) == "batch" and (pack.tokens.left or pack.tokens.counts != pack.lengths)
+        )
+        for finding in (*self._state.declared_violations, *judged, *lengths):
             found.setdefault((finding.code, f"{finding.path}:{finding.line}"), finding)
         return sorted(found.values())
 
