@@ -67,6 +67,8 @@ class TokenPadding:
 
     counts: list[int]
     left: bool
+    time: Label
+    time_size: int
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,9 @@ class Tracer:
     def _padding_evidence(self, tokens: torch.Tensor, pad: int, labels: Labels) -> None:
         """In a padded batch each sample is real tokens then padding (or the reverse): the axis
         whose rows look like that is the batch."""
+        for label in labels[:2]:
+            if label is not None and (origin := label.single()) is not None:
+                self._state.token_padding.pop(origin, None)  # a new batch: forget the last one's padding
         self._state.busy = True
         try:
             real = (tokens != pad).int()
@@ -305,9 +310,12 @@ class Tracer:
             batch = 0 if padded_rows[0] else 1
             self._state.evidence.saw_batch_axis(labels[batch], labels[1 - batch])
         for batch, label in enumerate(labels[:2]):
-            origin = label.single() if label is not None else None
-            if origin is not None:
-                self._state.token_padding[origin] = TokenPadding(counts[batch], left[batch] and padded_rows[batch])
+            origin, time = (label.single() if label is not None else None), labels[1 - batch]
+            if origin is not None and time is not None:
+                padded_left = left[batch] and padded_rows[batch]
+                self._state.token_padding[origin] = TokenPadding(
+                    counts[batch], padded_left, time, tokens.shape[1 - batch]
+                )
 
     def _label_inputs(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         """Each dimension of each tensor argument of a top-level call is a data axis of its own."""
@@ -397,10 +405,13 @@ class Tracer:
         self._state.last_pack = (labels[0], labels[1]) if batch_first else (labels[1], labels[0])
         place = _user_place()
         self._state.observations.append(Observation("pack", place, "pack_padded_sequence", labels, batch_first))
-        batch = self._state.last_pack[0]
+        batch, time = self._state.last_pack
         origin = batch.single() if batch is not None else None
         padding = self._state.token_padding.get(origin) if origin is not None else None
-        if padding is not None and count is not None:
+        time_size = data.shape[0 if not batch_first else 1]
+        # Only when the packed steps are the tokens' own steps (not windows, not a shifted sequence).
+        same_steps = padding is not None and time == padding.time and time_size == padding.time_size
+        if padding is not None and count is not None and same_steps:
             self._state.busy = True
             try:
                 told = sorted(int(n) for n in lengths)
