@@ -260,3 +260,39 @@ def test_first_n_steps_detaches_after_that_many_calls_and_keeps_what_it_found() 
         model(torch.randint(0, 20, (3, 5)))
     assert _hook_counts() == before
     assert [finding.code for finding in tracer.findings] == ["SHP502"]
+
+
+class _Stateful(nn.Module):
+    """The blog pattern: the hidden state is kept on the module between calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedding, self.lstm = nn.Embedding(20, 4), nn.LSTM(4, 6, batch_first=True)
+        self.hidden: tuple[torch.Tensor, torch.Tensor] | None = None
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        out, self.hidden = self.lstm(self.embedding(tokens), self.hidden)
+        return out
+
+
+def test_the_probe_leaves_state_hooks_and_results_as_they_were() -> None:
+    torch.manual_seed(0)
+    tokens = torch.randint(0, 20, (3, 5))
+    plain_model = _Stateful()
+    traced_model = _Stateful()
+    traced_model.load_state_dict(plain_model.state_dict())
+    calls: list[str] = []
+    traced_model.embedding.register_forward_hook(lambda *_: calls.append("hook"))
+    plain = [plain_model(tokens) for _ in range(2)]
+    with shapelint.trace() as tracer:
+        traced = [traced_model(tokens) for _ in range(2)]
+    assert all(torch.equal(a, b) for a, b in zip(plain, traced, strict=True))
+    assert calls == ["hook", "hook"]  # the user's hook ran for the user's calls only
+    assert tracer.findings == []
+
+
+def test_the_probe_can_be_switched_off() -> None:
+    example = next(rule for rule in RUNTIME_RULES if rule.code == "SHP507").INVALID[1]
+    with shapelint.trace(probe=False) as tracer:
+        exec(compile(example, "<probe-off>", "exec", dont_inherit=True), {"__name__": "__main__"})
+    assert tracer.findings == []

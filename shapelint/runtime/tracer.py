@@ -25,6 +25,8 @@ from torch.utils.weak import WeakTensorKeyDictionary
 from shapelint.findings import Finding
 from shapelint.runtime.axes import FEATURES, Label, Labels, Origin, moved, reshaped
 from shapelint.runtime.evidence import Evidence
+from shapelint.runtime.probe import mixes_samples, token_input
+from shapelint.runtime.rules.batch_dependence import BatchDependence
 from shapelint.runtime.rules.batch_time_swap import BatchTimeSwap
 from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation
 from shapelint.runtime.rules.layers_as_batch import LayersAsBatch
@@ -90,7 +92,8 @@ class _State:
     names: dict[int, str] = field(default_factory=dict)
     busy: bool = False  # the tracer's own tensor work: not the user's ops
     steps: int = 0  # top-level calls seen
-    declared_violations: list[Finding] = field(default_factory=list)
+    declared_violations: list[Finding] = field(default_factory=list)  # found at call time, not judged later
+    probed: set[int] = field(default_factory=set)
     token_padding: dict[Origin, TokenPadding] = field(default_factory=dict)
     packs: list[PackedLengths] = field(default_factory=list)
     last_pack: tuple[Label | None, Label | None] | None = None  # (batch, time) as the last pack was told
@@ -120,10 +123,12 @@ class Tracer:
         layouts: dict[str, str] | None = None,
         provenance: bool = True,
         first_n_steps: int | None = None,
+        probe: bool = True,
     ) -> None:
         self.model = model
         self.layouts = dict(layouts or {})
         self.provenance = provenance
+        self.probe = probe
         self.first_n_steps = first_n_steps
         self._state = _State()
         self._handles: list[Any] = []
@@ -258,10 +263,15 @@ class Tracer:
 
     def _before_module(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         state = self._state
+        if state.busy:
+            return  # the tracer's own runs (the probe)
         state.depth += 1
         if state.depth == 1:
             self._label_inputs(module, args)
             self._check_declared(module, args)
+            if self.probe and id(module) not in state.probed:
+                state.probed.add(id(module))
+                self._probe(module, args)
         if isinstance(module, _RNNS) and args:
             self._observe_rnn(module, args)
         elif isinstance(module, nn.Linear) and args and isinstance(args[0], torch.Tensor):
@@ -271,6 +281,8 @@ class Tracer:
 
     def _after_module(self, module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
         state = self._state
+        if state.busy:
+            return
         state.depth = max(0, state.depth - 1)
         if isinstance(module, nn.Embedding) and args and isinstance(output, torch.Tensor):
             labels = self._get(args[0])
@@ -339,6 +351,20 @@ class Tracer:
             role = DIMENSION_ROLES.get(dim.strip("_?").lower())
             if role is not None and role.value in ("batch", "time"):
                 self._state.evidence.declare(origin, role.value)
+
+    def _probe(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        position = token_input(args)
+        if position is None:
+            return
+        place = _user_place()
+        self._state.busy = True
+        try:
+            mixed = mixes_samples(module, args, position)
+        finally:
+            self._state.busy = False
+        if mixed:
+            source = _parameter_names(module, len(args))[position]
+            self._state.declared_violations.append(BatchDependence.finding(place, self._name(module), source))
 
     def _check_declared(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         """Run the jaxtyping annotations of ``forward`` through beartype; a violation is a finding."""
@@ -446,6 +472,7 @@ def trace(
     layouts: dict[str, str] | None = None,
     provenance: bool = True,
     first_n_steps: int | None = None,
+    probe: bool = True,
 ) -> Tracer:
     """Follow the batch and time axes through a real run.
 
@@ -454,9 +481,11 @@ def trace(
     inputs by argument name (``{"tokens": "batch seq"}``), as a jaxtyping annotation on
     ``forward`` would. ``provenance=False`` keeps only the module hooks (no op-level
     tracking: cheaper, sees only what flows straight between modules). ``first_n_steps``
-    detaches the tracer after that many top-level calls. ``tr.findings`` lists what was found.
+    detaches the tracer after that many top-level calls. ``probe`` (on by default) runs each
+    top-level model twice more on its first call, with one sample's tokens changed, to see
+    whether samples leak into each other. ``tr.findings`` lists what was found.
     """
-    return Tracer(model, layouts=layouts, provenance=provenance, first_n_steps=first_n_steps)
+    return Tracer(model, layouts=layouts, provenance=provenance, first_n_steps=first_n_steps, probe=probe)
 
 
 class _Inert:

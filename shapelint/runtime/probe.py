@@ -1,0 +1,112 @@
+"""The last-resort check: does changing one sample's tokens change another sample's output?
+
+Run once, on a model's first traced call: the model is run again in eval mode without
+gradients, with sample 0 of its token input changed along each of the first two axes.
+A model that keeps samples apart changes its output only at index 0 of some output
+axis for one of them; a model that mixes samples changes more for both.
+
+The probe runs ``forward`` without anyone's hooks, and afterwards puts back every
+attribute binding of every submodule (``self.hidden = ...`` in a stateful forward), the
+training flags and the random state. What it cannot undo is a forward that mutates
+objects in place or has effects outside the model: switch the probe off for those.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+from torch import nn
+from torch.nn.modules import module as module_registry
+
+_GLOBAL_HOOKS = ("_global_forward_pre_hooks", "_global_forward_hooks")
+_MODULE_HOOKS = ("_forward_pre_hooks", "_forward_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks_with_kwargs")
+
+
+def token_input(args: tuple[Any, ...]) -> int | None:
+    """Position of the first (batch, seq)-like integer argument with both sizes above 1."""
+    for index, value in enumerate(args):
+        if (
+            isinstance(value, torch.Tensor)
+            and value.dim() == 2
+            and not value.is_floating_point()
+            and value.dtype != torch.bool
+            and min(value.shape) > 1
+        ):
+            return index
+    return None
+
+
+def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int) -> bool | None:
+    """True when sample 0's tokens leak into other samples along both axes; None when it cannot tell."""
+    tokens = args[position]
+
+    def run(inputs: tuple[Any, ...]) -> list[torch.Tensor]:
+        # Each run from the same state: a stateful forward must not feed one run into the next.
+        with _isolated(model), torch.no_grad(), torch.random.fork_rng(devices=[]):
+            model.eval()
+            return list(_tensors(model(*inputs)))
+
+    try:
+        base = run(args)
+        separable = []
+        for axis in (0, 1):
+            changed = tokens.clone()
+            sample = changed.select(axis, 0)
+            sample.copy_((sample + 1) % (int(tokens.max()) + 1))
+            outputs = run((*args[:position], changed, *args[position + 1 :]))
+            verdict = _only_one_sample_changed(base, outputs, tokens.shape[axis])
+            if verdict is None:
+                return None
+            separable.append(verdict)
+    except Exception:  # a model that cannot run this way is not judged
+        return None
+    return not any(separable)
+
+
+@contextmanager
+def _isolated(model: nn.Module) -> Iterator[None]:
+    """Run without any hooks; afterwards restore every submodule's attribute bindings and hooks."""
+    saved_globals = {name: getattr(module_registry, name) for name in _GLOBAL_HOOKS}
+    saved_modules = [(module, dict(module.__dict__)) for module in model.modules()]
+    try:
+        for name in _GLOBAL_HOOKS:
+            setattr(module_registry, name, OrderedDict())
+        for module, _ in saved_modules:
+            for name in _MODULE_HOOKS:
+                if name in module.__dict__:
+                    module.__dict__[name] = OrderedDict()
+        yield
+    finally:
+        for name, hooks in saved_globals.items():
+            setattr(module_registry, name, hooks)
+        for module, attributes in saved_modules:
+            module.__dict__.clear()
+            module.__dict__.update(attributes)
+
+
+def _only_one_sample_changed(base: list[torch.Tensor], probed: list[torch.Tensor], batch: int) -> bool | None:
+    """Whether, in every output with an axis of the batch's size, changes sit at index 0 of such an axis."""
+    judged = False
+    for before, after in zip(base, probed):
+        if before.shape != after.shape or not before.is_floating_point():
+            continue
+        candidates = [dim for dim, size in enumerate(before.shape) if size == batch]
+        if not candidates:
+            continue
+        judged = True
+        changed = before != after
+        if not any(not bool(changed.narrow(dim, 1, batch - 1).any()) for dim in candidates):
+            return False
+    return True if judged else None
+
+
+def _tensors(value: Any) -> Iterator[torch.Tensor]:
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _tensors(item)
