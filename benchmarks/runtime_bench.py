@@ -62,8 +62,11 @@ def main() -> None:
 
     variants: dict[str, tuple[Callable[[], AbstractContextManager[object]], Callable[[Tensor], Tensor]]] = {
         "plain": (nullcontext, model),
-        "tracer, hooks only": (lambda: shapelint.trace(provenance=False), model),
-        "tracer, provenance": (shapelint.trace, model),
+        # A tracer's probe runs once per model (three forwards without gradients), not every step:
+        # the steady-state figures leave it out and the first-call line shows it.
+        "tracer, hooks only": (lambda: shapelint.trace(provenance=False, probe=False), model),
+        "tracer, provenance": (lambda: shapelint.trace(probe=False), model),
+        "tracer, provenance, first call with probe": (shapelint.trace, model),
         "tracer, first_n_steps=1 (later steps)": (
             lambda: _warm(shapelint.trace(first_n_steps=1), model, tokens),
             model,

@@ -37,3 +37,6 @@ def torch_python() -> str:
     """The interpreter, once torch is known to import in it."""
     pytest.importorskip("torch")
     return sys.executable
+
+
+pytest_plugins = ["pytester"]

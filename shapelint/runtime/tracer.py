@@ -463,6 +463,9 @@ class Tracer:
         )
         for finding in (*self._state.declared_violations, *judged, *lengths):
             found.setdefault((finding.code, f"{finding.path}:{finding.line}"), finding)
+        if any(code != BatchDependence.code for code, _ in found):
+            # The probe is the last resort: when the axes already say where samples mix, it adds nothing.
+            found = {key: finding for key, finding in found.items() if key[0] != BatchDependence.code}
         return sorted(found.values())
 
 

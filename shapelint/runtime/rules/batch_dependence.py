@@ -46,7 +46,7 @@ class BatchDependence(RuntimeRule):
 
     ## Example
     ```python
-    x = embeds.flatten().view(embeds.shape)   # any re-cut, however written
+    x = embeds - embeds.mean(0)   # batch statistics in the forward pass
     ```
 
     ## Use instead
@@ -61,8 +61,8 @@ class BatchDependence(RuntimeRule):
         _model("out, _ = self.lstm(embeds)\nreturn out.mean(1)"),
     )
     INVALID = (
-        # Rolled along the flattened memory: every sample's steps shift into the next sample.
-        _model("mixed = embeds.flatten().roll(8).view(embeds.shape)\nreturn self.lstm(mixed)[0]"),
+        # Each sample gets its neighbour's embeddings: same shape, nothing re-cut, yet mixed.
+        _model("return self.lstm(embeds.roll(1, dims=0) + embeds)[0]"),
         _model("return self.lstm(embeds - embeds.mean(0))[0]"),
     )
 
