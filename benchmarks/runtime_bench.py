@@ -68,7 +68,7 @@ def main() -> None:
         "tracer, provenance": (lambda: shapelint.trace(probe=False), model),
         "tracer, provenance, first call with probe": (shapelint.trace, model),
         "tracer, first_n_steps=1 (later steps)": (
-            lambda: _warm(shapelint.trace(first_n_steps=1), model, tokens),
+            lambda: _warm(shapelint.trace(first_n_steps=1, probe=False), model, tokens),
             model,
         ),
         "jaxtyping + beartype on forward": (nullcontext, checked),
