@@ -1,15 +1,31 @@
 """shapelint: find tensor-layout bugs (batch and time swapped or mixed) in PyTorch sequence models.
 
-The public API of the static half; importing it never imports torch.
+The public API. Names load on first use, so that the pytest plugin and ``import
+shapelint`` stay cheap; importing never imports torch (only :func:`trace` needs it).
 """
 
 from __future__ import annotations
 
-from shapelint.config import Config, ConfigError, find_pyproject, load_config
-from shapelint.findings import Finding
-from shapelint.runtime import trace
-from shapelint.static.engine import LintRun, lint_paths, lint_source
+import importlib
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from shapelint.config import Config, ConfigError, find_pyproject, load_config
+    from shapelint.findings import Finding
+    from shapelint.runtime import trace
+    from shapelint.static.engine import LintRun, lint_paths, lint_source
+
+_WHERE = {
+    "Config": "shapelint.config",
+    "ConfigError": "shapelint.config",
+    "find_pyproject": "shapelint.config",
+    "load_config": "shapelint.config",
+    "Finding": "shapelint.findings",
+    "trace": "shapelint.runtime",
+    "LintRun": "shapelint.static.engine",
+    "lint_paths": "shapelint.static.engine",
+    "lint_source": "shapelint.static.engine",
+}
 __all__ = [
     "Config",
     "ConfigError",
@@ -21,3 +37,11 @@ __all__ = [
     "load_config",
     "trace",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'shapelint' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
