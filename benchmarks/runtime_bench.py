@@ -2,14 +2,15 @@
 
 Embedding(5000, 128) -> LSTM(128, 256, batch_first=True) -> Linear(256, 5000), batch 32,
 seq 50, forward + backward + SGD step on the CPU. Each variant runs the same steps,
-interleaved round by round so that machine noise falls on all of them alike; the
-figures are ratios of medians to the plain step.
+interleaved in a shuffled order round by round so that machine noise falls on all of
+them alike; the figures are ratios of medians to the plain step.
 Usage: python benchmarks/runtime_bench.py [--rounds N]
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import time
 import warnings
@@ -37,7 +38,7 @@ class Model(nn.Module):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=30)
     rounds = parser.parse_args().rounds
     warnings.filterwarnings("ignore", message="Anomaly Detection has been enabled")
     torch.manual_seed(0)
@@ -77,8 +78,12 @@ def main() -> None:
     for context, forward in variants.values():
         timed(context, forward)  # warm-up
     samples: dict[str, list[float]] = {name: [] for name in variants}
+    order = list(variants)
+    shuffler = random.Random(0)
     for _ in range(rounds):
-        for name, (context, forward) in variants.items():
+        shuffler.shuffle(order)  # no variant always runs right after another
+        for name in order:
+            context, forward = variants[name]
             samples[name].append(timed(context, forward))
     plain = statistics.median(samples["plain"])
     print(f"training step, batch 32, seq 50, {rounds} rounds, 1 thread; median plain step {plain * 1000:.1f} ms")

@@ -248,3 +248,18 @@ def test_dimension_names_extend_from_config(tmp_path: Path) -> None:
     assert run_cli(".", cwd=tmp_path).returncode == 0
     write(tmp_path, "pyproject.toml", '[tool.shapelint]\nbatch-dims = ["n"]\ntime-dims = ["frames"]\n')
     assert "SHP101" in run_cli(".", cwd=tmp_path).stdout
+
+
+def test_public_api_names_resolve_without_torch() -> None:
+    code = (
+        "import sys, shapelint\n"
+        "names = [name for name in shapelint.__all__ if name != 'trace']\n"
+        "assert all(getattr(shapelint, name) for name in names)\n"
+        "assert callable(shapelint.trace)\n"
+        "print('TORCH', 'torch' in sys.modules)\n"
+    )
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "TORCH False" in result.stdout
