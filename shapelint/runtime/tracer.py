@@ -33,12 +33,14 @@ from shapelint.runtime.rules.layers_as_batch import LayersAsBatch
 from shapelint.runtime.rules.lengths_mismatch import LengthsMismatch
 from shapelint.runtime.rules.mixed_axes import MixedAxes
 from shapelint.runtime.rules.pack_batch_first import PackBatchFirst
+from shapelint.runtime.rules.padding_leak import PaddingLeak
 from shapelint.static.knowledge import DIMENSION_ROLES
 
 _RNNS = (nn.RNNBase,)
 _HERE = str(Path(__file__).resolve().parent.parent)  # the shapelint package
 _TORCH = str(Path(torch.__file__).resolve().parent)
 _RESHAPES = {"view", "reshape", "flatten", "unflatten", "view_as", "reshape_as"}
+_POOLS = {"mean", "nanmean", "sum", "max", "amax", "logsumexp"}
 _LOSSES = {
     "cross_entropy",
     "nll_loss",
@@ -83,6 +85,15 @@ class PackedLengths:
     lengths: list[int]
 
 
+@dataclass(frozen=True)
+class PadMask:
+    """The real (not padding) tokens of the last padded batch, samples as rows."""
+
+    batch: Origin
+    time: Origin
+    real: torch.Tensor
+
+
 @dataclass
 class _State:
     labels: WeakTensorKeyDictionary = field(default_factory=WeakTensorKeyDictionary)
@@ -94,6 +105,7 @@ class _State:
     steps: int = 0  # top-level calls seen
     declared_violations: list[Finding] = field(default_factory=list)  # found at call time, not judged later
     probed: set[int] = field(default_factory=set)
+    pad_mask: PadMask | None = None
     token_padding: dict[Origin, TokenPadding] = field(default_factory=dict)
     packs: list[PackedLengths] = field(default_factory=list)
     last_pack: tuple[Label | None, Label | None] | None = None  # (batch, time) as the last pack was told
@@ -222,12 +234,15 @@ class Tracer:
             batch, time = self._state.last_pack
             batch_first = bool(args[2]) if len(args) > 2 else bool(kwargs.get("batch_first", False))
             self._set(result[0], (batch, time, FEATURES) if batch_first else (time, batch, FEATURES))
+        labels = self._get(first)
+        if labels is not None and name in _POOLS and self._state.pad_mask is not None:
+            assert isinstance(first, torch.Tensor)
+            self._check_pool(name, first, labels, args[1:], kwargs)  # max returns (values, indices)
         if not isinstance(result, torch.Tensor):
             return
         if name in ("cat", "concat", "stack") and isinstance(first, (list, tuple)):
             self._after_concat(name, first, args, kwargs, result)
             return
-        labels = self._get(first) if isinstance(first, torch.Tensor) else None
         if name in _LOSSES:
             self._observe_loss(name, args)
         if labels is None:
@@ -301,6 +316,42 @@ class Tracer:
             if self.first_n_steps is not None and state.steps >= self.first_n_steps:
                 self._detach()  # enough seen: the rest of the run goes at full speed
 
+    def _check_pool(self, name: str, tensor: torch.Tensor, labels: Labels, rest: Any, kwargs: dict[str, Any]) -> None:
+        """A mean/sum/max over the time axis of a padded batch: do the padded steps take part?"""
+        mask = self._state.pad_mask
+        assert mask is not None
+        dims = kwargs.get("dim", rest[0] if rest else None)
+        if not isinstance(dims, int) or tensor.dim() < 2:
+            return
+        dim = dims % tensor.dim()
+        positions = {label.single(): i for i, label in enumerate(labels) if label is not None and label.single()}
+        if labels[dim] is None or labels[dim].single() != mask.time or mask.batch not in positions:  # type: ignore[union-attr]
+            return
+        batch = positions[mask.batch]
+        steps = tensor.shape[dim]
+        if tensor.shape[batch] != mask.real.shape[0] or steps > mask.real.shape[1]:
+            return
+        self._state.busy = True
+        try:
+            real = mask.real[:, :steps]
+            if bool(real.all()):
+                return  # no padding within these steps
+            shape = [1] * tensor.dim()
+            shape[batch], shape[dim] = real.shape
+            order = (0, 1) if batch < dim else (1, 0)
+            padded = ~real.permute(*order).reshape(shape).expand_as(tensor)
+            values = tensor.detach()[padded]
+            if name in ("mean", "nanmean"):
+                leaks = True  # the divisor counts the padded steps
+            elif name == "sum":
+                leaks = bool((values != 0).any())
+            else:
+                leaks = bool(torch.isfinite(values).any())
+        finally:
+            self._state.busy = False
+        if leaks:
+            self._state.declared_violations.append(PaddingLeak.finding(_user_place(), name, mask.time))
+
     def _padding_evidence(self, tokens: torch.Tensor, pad: int, labels: Labels) -> None:
         """In a padded batch each sample is real tokens then padding (or the reverse): the axis
         whose rows look like that is the batch."""
@@ -321,6 +372,11 @@ class Tracer:
         if padded_rows[0] != padded_rows[1]:
             batch = 0 if padded_rows[0] else 1
             self._state.evidence.saw_batch_axis(labels[batch], labels[1 - batch])
+            sample_label, step_label = labels[batch], labels[1 - batch]
+            sample = sample_label.single() if sample_label is not None else None
+            step = step_label.single() if step_label is not None else None
+            if sample is not None and step is not None:
+                self._state.pad_mask = PadMask(sample, step, samples[batch].bool())
         for batch, label in enumerate(labels[:2]):
             origin, time = (label.single() if label is not None else None), labels[1 - batch]
             if origin is not None and time is not None:

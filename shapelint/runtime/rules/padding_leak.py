@@ -1,0 +1,81 @@
+"""Padding taking part in a pooling over time."""
+
+from __future__ import annotations
+
+from shapelint.findings import Finding
+from shapelint.runtime.axes import Origin
+from shapelint.runtime.rules import RuntimeRule
+
+_POOL = """
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(50, 8, padding_idx=0)
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+
+    def forward(self, tokens):
+        out, _ = self.lstm(self.embedding(tokens))
+        real = (tokens != 0).unsqueeze(-1)
+{pool}
+
+encoder = Encoder()
+for rows in ([[5, 6, 7, 0], [8, 9, 0, 0], [4, 3, 2, 1]], [[5, 6, 0, 0, 0], [8, 9, 3, 1, 2], [4, 4, 4, 0, 0]]):
+    encoder(torch.tensor(rows))
+"""
+
+
+def _pool(body: str) -> str:
+    return _POOL.format(pool="".join(f"        {line}\n" for line in body.splitlines()).rstrip("\n"))
+
+
+class PaddingLeak(RuntimeRule):
+    """At run time, a mean, sum or max over time takes the padded steps in.
+
+    ## What it does
+    When an `nn.Embedding` with `padding_idx` has shown which steps of the batch are
+    padding, checks every `mean`, `sum`, `max`, `amax` or `logsumexp` over the time axis
+    of a tensor derived from it: a mean always counts the padded steps; a sum is wrong
+    when the padded steps are not zero; a max when they are not `-inf`.
+
+    ## Why is this bad?
+    A sample's pooled vector then depends on how much padding its batch needed, that is on
+    the other samples: the same sentence gets another representation in another batch.
+
+    ## Example
+    ```python
+    out, _ = self.lstm(embeds)
+    pooled = out.mean(dim=1)
+    ```
+
+    ## Use instead
+    ```python
+    real = (tokens != pad).unsqueeze(-1)
+    pooled = (out * real).sum(1) / real.sum(1)
+    ```
+    """
+
+    code = "SHP508"
+    name = "padding-leak"
+    fix_title = "Mask the padded steps before pooling"
+    VALID = (
+        _pool("return (out * real).sum(1) / real.sum(1)"),
+        _pool("return out.masked_fill(~real, float('-inf')).max(1).values"),
+    )
+    INVALID = (
+        _pool("return out.mean(dim=1)"),
+        _pool("return torch.max(out, 1).values"),
+    )
+
+    @classmethod
+    def finding(cls, place: str, pool: str, time: Origin) -> Finding:
+        why = "the mean counts them" if pool in ("mean", "nanmean") else "they are not masked out"
+        return cls.at(
+            place,
+            f"`{pool}` over {time} (time) takes the padded steps in ({why}): a sample's result depends on its "
+            "batch; mask them first: use `(x * real).sum(1) / real.sum(1)` with `real = (tokens != pad)`",
+        )
