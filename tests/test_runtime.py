@@ -290,3 +290,14 @@ def test_the_probe_can_be_switched_off() -> None:
     with shapelint.trace(probe=False) as tracer:
         exec(compile(example, "<probe-off>", "exec", dont_inherit=True), {"__name__": "__main__"})
     assert tracer.findings == []
+
+
+def test_a_loss_target_per_sample_tells_the_batch_axis() -> None:
+    """Fixed-length batches of one size: only the classifier's targets say which axis is the batch."""
+    lstm, embedding, fc = nn.LSTM(4, 6), nn.Embedding(20, 4), nn.Linear(6, 2)
+    with shapelint.trace() as tracer:
+        for _ in range(2):
+            tokens = torch.randint(0, 20, (3, 5))  # (batch, seq): fed to a time-major LSTM as it is
+            out, _ = lstm(embedding(tokens))
+            nn.functional.cross_entropy(fc(out.mean(1)), torch.randint(0, 2, (3,)))
+    assert "SHP502" in [finding.code for finding in tracer.findings]

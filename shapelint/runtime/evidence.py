@@ -2,9 +2,9 @@
 
 Declarations win. Otherwise: across calls the time size keeps changing (batches padded
 to their own longest sequence) while the batch size takes at most two values; in a padded
-token batch each sample is real tokens then padding; ``pack_padded_sequence``'s lengths
-and an RNN's initial state give the batch size. Evidence that disagrees with itself
-decides nothing. Pure Python: no torch here.
+token batch each sample is real tokens then padding; ``pack_padded_sequence``'s lengths,
+an RNN's initial state and a classifier's targets give the batch size. Evidence that
+disagrees with itself decides nothing. Pure Python: no torch here.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from shapelint.runtime.axes import Label, Origin
 class Evidence:
     declared: dict[Origin, str] = field(default_factory=dict)
     shapes: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
+    latest: dict[str, tuple[int, ...]] = field(default_factory=dict)
     votes: Counter[tuple[Origin, str]] = field(default_factory=Counter)
 
     def declare(self, origin: Origin, role: str) -> None:
@@ -29,6 +30,15 @@ class Evidence:
         seen = self.shapes.setdefault(source, [])
         if shape not in seen:
             seen.append(shape)
+        self.latest[source] = shape
+
+    def saw_targets(self, count: int) -> None:
+        """A loss got one target per sample: in the latest inputs, the one axis of that size is the batch."""
+        for source, shape in self.latest.items():
+            if len(shape) == 2 and shape[0] != shape[1] and count in shape:
+                batch = shape.index(count)
+                self.votes[(Origin(source, batch), "batch")] += 1
+                self.votes[(Origin(source, 1 - batch), "time")] += 1
 
     def saw_batch_size(self, labels: Sequence[Label | None], batch_size: int, sizes: Sequence[int]) -> None:
         """Two leading dims of sizes ``sizes`` with labels ``labels``, and a known batch size."""

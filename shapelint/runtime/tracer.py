@@ -475,6 +475,10 @@ class Tracer:
             labels = self._get(tensor) if isinstance(tensor, torch.Tensor) else None
             if labels is not None:
                 self._state.observations.append(Observation("loss", _user_place(), name, labels))
+        target = args[1] if len(args) > 1 else None
+        if isinstance(target, torch.Tensor) and target.dim() == 1 and self._get(target) is None:
+            # One target per sample (a classifier): its length is the batch size of the last inputs.
+            self._state.evidence.saw_targets(target.shape[0])
 
     def observe_pack(self, data: torch.Tensor, lengths: Any, batch_first: bool) -> None:
         """Called for ``pack_padded_sequence``: which labelled axis it was told is the batch."""
