@@ -254,7 +254,9 @@ class Tracer:
             order = _permutation(first, result, name, args[1:], kwargs)
             if order is not None:
                 self._set(result, moved(labels, order, _user_place()))
-        elif name in ("__getitem__", "select", "unsqueeze", "squeeze"):
+        elif name == "squeeze":
+            self._set(result, _squeezed(labels, tuple(first.shape), args[1:], kwargs))
+        elif name in ("__getitem__", "select", "unsqueeze"):
             kept = _indexed(labels, name, args[1:], kwargs, first.dim())
             self._set(result, _note_dropped(labels, kept, _user_place) if kept is not None else None)
         elif name in ("narrow", "expand", "unfold"):
@@ -618,8 +620,6 @@ def _indexed(labels: Labels, name: str, rest: tuple[Any, ...], kwargs: dict[str,
         if name == "unsqueeze":
             dim = int(values[0]) % (rank + 1)
             return (*labels[:dim], None, *labels[dim:])
-        if name == "squeeze":
-            return None  # which dims go depends on sizes: not followed
         index = values[0] if isinstance(values[0], tuple) else (values[0],)
     except (TypeError, ValueError, IndexError):
         return None
@@ -645,6 +645,21 @@ def _indexed(labels: Labels, name: str, rest: tuple[Any, ...], kwargs: dict[str,
             position += 1
     result.extend(labels[position:])
     return tuple(result)
+
+
+def _squeezed(labels: Labels, shape: tuple[int, ...], rest: tuple[Any, ...], kwargs: dict[str, Any]) -> Labels | None:
+    """``squeeze()`` drops every size-1 dim, ``squeeze(d)`` (or a tuple of dims) only those, if size 1."""
+    values = [*rest, *kwargs.values()]
+    try:
+        dims = values[0] if values else None
+        chosen = (
+            set(range(len(shape)))
+            if dims is None
+            else {int(d) % len(shape) for d in (dims if isinstance(dims, (tuple, list)) else [dims])}
+        )
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return tuple(label for i, (label, size) in enumerate(zip(labels, shape)) if not (size == 1 and i in chosen))
 
 
 def _aligned_by_size(labels: Labels, before: tuple[int, ...], after: tuple[int, ...]) -> Labels | None:

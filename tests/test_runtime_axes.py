@@ -1,0 +1,52 @@
+"""The runtime label algebra on its own (pure Python): how views regroup dims and when they mix."""
+
+from __future__ import annotations
+
+from shapelint.runtime.axes import FEATURES, Label, Origin, chunks, moved, reshaped
+from shapelint.runtime.evidence import Evidence
+
+BATCH, TIME = Label((Origin("tokens", 0),)), Label((Origin("tokens", 1),))
+EMBEDS = (BATCH, TIME, FEATURES)
+
+
+def test_chunks_pair_runs_of_equal_size_product() -> None:
+    assert chunks((2, 3, 4), (6, 4)) == [((0, 1), (0,)), ((2,), (1,))]
+    assert chunks((2, 3, 4), (3, 2, 4)) == [((0, 1), (0, 1)), ((2,), (2,))]
+    assert chunks((2, 3), (7,)) is None
+
+
+def test_view_as_transpose_mixes_when_batch_differs_from_seq() -> None:
+    labels = reshaped(EMBEDS, (2, 3, 4), (3, 2, 4), "model.py:7")
+    assert labels is not None and labels[0] is not None and labels[0].mixed_at == "model.py:7"
+    assert set(labels[0].origins) == {BATCH.origins[0], TIME.origins[0]}
+
+
+def test_view_as_transpose_relabels_when_batch_equals_seq() -> None:
+    labels = reshaped(EMBEDS, (4, 4, 8), (4, 4, 8), "model.py:7")
+    assert labels is not None
+    assert labels[0] is not None and labels[0].single() == BATCH.origins[0] and labels[0].moved_at == "model.py:7"
+
+
+def test_flattening_batch_and_time_and_cutting_back_restores_them() -> None:
+    flat = reshaped(EMBEDS, (2, 3, 4), (6, 4), "a:1")
+    assert flat is not None and flat[0] is not None and not flat[0].mixed
+    back = reshaped(flat, (6, 4), (2, 3, 4), "a:2")
+    assert back is not None and [label.single() for label in back[:2] if label] == [
+        o for l in (BATCH, TIME) for o in l.origins
+    ]
+
+
+def test_permutation_moves_labels() -> None:
+    assert moved(EMBEDS, (1, 0, 2), "a:3")[0] is not None
+    assert moved(EMBEDS, (1, 0, 2), "a:3")[0].single() == TIME.origins[0]  # type: ignore[union-attr]
+
+
+def test_evidence_from_changing_sequence_lengths_and_conflicts() -> None:
+    evidence = Evidence()
+    for shape in ((4, 5), (4, 7), (4, 6), (2, 3)):
+        evidence.saw_sizes("tokens", shape)
+    assert evidence.roles() == {Origin("tokens", 0): "batch", Origin("tokens", 1): "time"}
+    evidence.saw_batch_axis(TIME, BATCH)  # contradicting evidence: nothing is settled
+    assert evidence.roles() == {}
+    evidence.declare(Origin("tokens", 0), "batch")
+    assert evidence.roles()[Origin("tokens", 0)] == "batch"
