@@ -32,7 +32,7 @@ def test_flattening_batch_and_time_and_cutting_back_restores_them() -> None:
     assert flat is not None and flat[0] is not None and not flat[0].mixed
     back = reshaped(flat, (6, 4), (2, 3, 4), "a:2")
     assert back is not None and [label.single() for label in back[:2] if label] == [
-        o for l in (BATCH, TIME) for o in l.origins
+        origin for label in (BATCH, TIME) for origin in label.origins
     ]
 
 
