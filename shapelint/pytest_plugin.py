@@ -95,12 +95,10 @@ def _fail_on_declared_shapes(error: Exception) -> None:
     """A jaxtyping/beartype violation from --shapelint-typecheck, said the way shapelint says it."""
     if type(error).__name__ != "TypeCheckError":
         return
-    from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation
+    from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation, summarise
 
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    wanted = [line for line in lines if line.startswith(("The problem arose", "Actual value", "Expected type"))]
     message = f"{DeclaredLayoutViolation.code} {DeclaredLayoutViolation.name}: a call breaks its jaxtyping annotations"
-    pytest.fail(f"{message}: {' '.join(wanted or lines[:2])}", pytrace=False)
+    pytest.fail(f"{message}: {summarise(str(error))}", pytrace=False)
 
 
 def _report(findings: list[Finding]) -> str:

@@ -48,7 +48,7 @@ def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int) -> boo
         # Each run from the same state: a stateful forward must not feed one run into the next.
         with _isolated(model), torch.no_grad(), torch.random.fork_rng(devices=[]):
             model.eval()
-            return list(_tensors(model(*inputs)))
+            return list(tensors_in(model(*inputs)))
 
     try:
         base = run(args)
@@ -104,9 +104,10 @@ def _only_one_sample_changed(base: list[torch.Tensor], probed: list[torch.Tensor
     return True if judged else None
 
 
-def _tensors(value: Any) -> Iterator[torch.Tensor]:
+def tensors_in(value: Any) -> Iterator[torch.Tensor]:
+    """The tensors in a value that may be a tensor or (nested) tuples and lists of them."""
     if isinstance(value, torch.Tensor):
         yield value
     elif isinstance(value, (tuple, list)):
         for item in value:
-            yield from _tensors(item)
+            yield from tensors_in(item)

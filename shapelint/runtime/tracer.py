@@ -25,10 +25,10 @@ from torch.utils.weak import WeakTensorKeyDictionary
 from shapelint.findings import Finding
 from shapelint.runtime.axes import FEATURES, Label, Labels, Origin, moved, reshaped
 from shapelint.runtime.evidence import Evidence
-from shapelint.runtime.probe import mixes_samples, token_input
+from shapelint.runtime.probe import mixes_samples, tensors_in, token_input
 from shapelint.runtime.rules.batch_dependence import BatchDependence
 from shapelint.runtime.rules.batch_time_swap import BatchTimeSwap
-from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation
+from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation, summarise
 from shapelint.runtime.rules.layers_as_batch import LayersAsBatch
 from shapelint.runtime.rules.lengths_mismatch import LengthsMismatch
 from shapelint.runtime.rules.mixed_axes import MixedAxes
@@ -310,7 +310,7 @@ class Tracer:
         elif isinstance(module, _RNNS) and args:
             self._label_rnn_outputs(module, args[0], output)
         if state.depth == 0:
-            for tensor in _tensors(output):
+            for tensor in tensors_in(output):
                 labels = self._get(tensor)
                 if labels is not None:
                     state.observations.append(Observation("output", "", self._name(module), labels))
@@ -435,7 +435,7 @@ class Tracer:
         try:
             checker(*args)
         except Exception as error:  # jaxtyping's TypeCheckError and beartype's violations
-            problem = _first_line_naming_a_parameter(str(error))
+            problem = summarise(str(error))
             self._state.declared_violations.append(
                 DeclaredLayoutViolation.finding(_user_place(), self._name(module), problem)
             )
@@ -469,7 +469,7 @@ class Tracer:
             return
         # h_n/c_n: (layers * directions, batch, hidden) whatever batch_first says.
         layers = Label((Origin(f"the layers*directions of `{self._name(module)}`'s final state", -1),))
-        for state in _tensors(output[1]):
+        for state in tensors_in(output[1]):
             self._set(state, (layers, batch, FEATURES))
 
     def _observe_loss(self, name: str, args: Any) -> None:
@@ -701,14 +701,6 @@ def _permutation(
         return None
 
 
-def _tensors(value: Any) -> Iterator[torch.Tensor]:
-    if isinstance(value, torch.Tensor):
-        yield value
-    elif isinstance(value, (tuple, list)):
-        for item in value:
-            yield from _tensors(item)
-
-
 def _parameter_names(module: nn.Module, count: int) -> list[str]:
     try:
         parameters = list(inspect.signature(module.forward).parameters.values())
@@ -747,13 +739,6 @@ def _declared_checker(module_type: type[nn.Module]) -> Callable[..., None] | Non
     check.__annotations__ = {name: annotation | None for name, annotation in declared.items()}
     checked: Callable[..., None] = jaxtyped(typechecker=beartype)(check)
     return checked
-
-
-def _first_line_naming_a_parameter(message: str) -> str:
-    """jaxtyping's error, cut to what says which parameter and which shape."""
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    wanted = [line for line in lines if line.startswith(("The problem arose", "Actual value", "Expected type"))]
-    return " ".join(wanted or lines[:1])
 
 
 def _annotation_dims(module: nn.Module, name: str) -> str | None:

@@ -66,3 +66,10 @@ class DeclaredLayoutViolation(RuntimeRule):
             f"this call of `{model}` breaks its jaxtyping annotations: {problem}; "
             "pass inputs in the layout `forward` declares (transpose them), or fix the annotation",
         )
+
+
+def summarise(message: str) -> str:
+    """jaxtyping's error, cut to the lines that say which parameter and which shape."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    wanted = [line for line in lines if line.startswith(("The problem arose", "Actual value", "Expected type"))]
+    return " ".join(wanted or lines[:2])
