@@ -47,7 +47,8 @@ class Pooler(nn.Module):
         out, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True)
         if not self.masked:
             return out.mean(1)
-        real = (torch.arange(out.size(1))[None, :] < lengths[:, None]).unsqueeze(-1)
+        lengths = lengths.to(out.device)  # packing wants them on the CPU; the mask lives with `out`
+        real = (torch.arange(out.size(1), device=out.device)[None, :] < lengths[:, None]).unsqueeze(-1)
         return (out * real).sum(1) / lengths[:, None]
 
 
