@@ -301,3 +301,17 @@ def test_a_loss_target_per_sample_tells_the_batch_axis() -> None:
             out, _ = lstm(embedding(tokens))
             nn.functional.cross_entropy(fc(out.mean(1)), torch.randint(0, 2, (3,)))
     assert "SHP502" in [finding.code for finding in tracer.findings]
+
+
+def test_a_failure_of_the_tracer_never_breaks_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shapelint.runtime import tracer as tracer_module
+
+    def broken(*_: object) -> None:
+        raise ZeroDivisionError("shapelint bug")
+
+    monkeypatch.setattr(tracer_module, "reshaped", broken)
+    model = nn.Sequential(nn.Embedding(10, 4))
+    with shapelint.trace() as tracer:
+        out = model(torch.randint(0, 10, (2, 3))).view(3, 2, 4)
+    assert out.shape == (3, 2, 4)
+    assert tracer.errors and "ZeroDivisionError: shapelint bug" in tracer.errors[0]

@@ -30,6 +30,8 @@ def run_script(script: Path, arguments: list[str], fmt: str, output: Path | None
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
     findings = tracer.findings
+    for error in dict.fromkeys(tracer.errors):
+        print(f"shapelint: internal error while tracing (please report): {error}", file=sys.stderr)
     rules = [rule for rule in all_rules() if rule.code.startswith("SHP5")]
     report = render(findings, fmt, rules, 1)
     if output is not None:

@@ -106,6 +106,7 @@ class _State:
     declared_violations: list[Finding] = field(default_factory=list)  # found at call time, not judged later
     probed: set[int] = field(default_factory=set)
     pad_mask: PadMask | None = None
+    errors: list[str] = field(default_factory=list)
     token_padding: dict[Origin, TokenPadding] = field(default_factory=dict)
     packs: list[PackedLengths] = field(default_factory=list)
     last_pack: tuple[Label | None, Label | None] | None = None  # (batch, time) as the last pack was told
@@ -121,7 +122,10 @@ class _Mode(TorchFunctionMode):
     def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         kwargs = kwargs or {}
         result = func(*args, **kwargs)
-        self.tracer._after_op(func, args, kwargs, result)
+        try:
+            self.tracer._after_op(func, args, kwargs, result)
+        except Exception as error:  # a bug of ours must never break the user's run
+            self.tracer._internal_error(error)
         return result
 
 
@@ -192,16 +196,37 @@ class Tracer:
         return traced  # type: ignore[return-value]
 
     def _install_hooks(self) -> None:
+        before, after = self._guarded(self._before_module), self._guarded(self._after_module)
         if self.model is None:
             register_pre = nn.modules.module.register_module_forward_pre_hook
             register_post = nn.modules.module.register_module_forward_hook
-            self._handles.append(register_pre(self._before_module))
-            self._handles.append(register_post(self._after_module, always_call=True))
+            self._handles.append(register_pre(before))
+            self._handles.append(register_post(after, always_call=True))
         else:
             for name, module in self.model.named_modules():
                 self._state.names[id(module)] = name or type(module).__name__
-                self._handles.append(module.register_forward_pre_hook(self._before_module))
-                self._handles.append(module.register_forward_hook(self._after_module, always_call=True))
+                self._handles.append(module.register_forward_pre_hook(before))
+                self._handles.append(module.register_forward_hook(after, always_call=True))
+
+    def _guarded(self, hook: Callable[..., None]) -> Callable[..., None]:
+        """A hook that records its own failure instead of breaking the user's forward pass."""
+
+        @functools.wraps(hook)
+        def guarded(*args: Any) -> None:
+            try:
+                hook(*args)
+            except Exception as error:
+                self._internal_error(error)
+
+        return guarded
+
+    def _internal_error(self, error: Exception) -> None:
+        self.errors.append(f"{type(error).__name__}: {error}")
+
+    @property
+    def errors(self) -> list[str]:
+        """Failures of the tracer itself (a bug of shapelint's): the run went on without those observations."""
+        return self._state.errors
 
     def _remove_hooks(self) -> None:
         while self._handles:
