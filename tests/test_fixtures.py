@@ -83,3 +83,8 @@ def test_message_names_the_axes_their_origin_and_the_fix() -> None:
     assert "re-cuts `embeds` (batch, time, feat) into (time, batch, -1)" in finding["message"]
     assert f'the embedding of `tokens` declared "batch seq" at line {declared_on}' in finding["message"]
     assert "use `embeds.transpose(0, 1)`" in finding["message"]
+
+
+def test_readme_shows_the_message_as_shapelint_prints_it() -> None:
+    printed = run_cli("check", "fixtures/view_transpose_buggy.py").stdout.splitlines()[0]
+    assert printed in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
