@@ -53,6 +53,7 @@ RUNTIME_CAUGHT = {
     "hn_view_buggy.py": "SHP501",
     "hn_batch_first_buggy.py": "SHP504",
     "unmasked_pool_buggy.py": "SHP508",
+    "hn_last_bidir_buggy.py": "SHP509",
 }
 
 
@@ -315,3 +316,48 @@ def test_a_failure_of_the_tracer_never_breaks_the_run(monkeypatch: pytest.Monkey
         out = model(torch.randint(0, 10, (2, 3))).view(3, 2, 4)
     assert out.shape == (3, 2, 4)
     assert tracer.errors and "ZeroDivisionError: shapelint bug" in tracer.errors[0]
+
+
+class _SortedMeanPool(nn.Module):
+    """A packed LSTM averaged over padded steps; fed lengths sorted for packing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.embedding, self.lstm = nn.Embedding(30, 4, padding_idx=0), nn.LSTM(4, 6, batch_first=True)
+
+    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True)
+        padded, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True)
+        return padded.mean(1)
+
+
+def test_sorted_lengths_pad_the_columns_like_the_rows_so_only_a_declaration_tells_the_batch() -> None:
+    # Sorted longest first, the columns of this batch also read as real-then-padding: ambiguous.
+    tokens, lengths = torch.tensor([[5, 6, 7, 8], [3, 4, 2, 0], [9, 1, 0, 0]]), torch.tensor([4, 3, 2])
+    with shapelint.trace(_SortedMeanPool(), probe=False) as undeclared:
+        undeclared.model(tokens, lengths)
+    assert [f.code for f in undeclared.findings] == []
+    with shapelint.trace(_SortedMeanPool(), layouts={"tokens": "batch seq"}, probe=False) as declared:
+        declared.model(tokens, lengths)
+    assert [f.code for f in declared.findings] == ["SHP508"]
+
+
+def test_unfold_keeps_the_unfolded_axis_role_so_a_wrong_pack_after_it_is_seen() -> None:
+    class Windows(nn.Module):
+        def __init__(self, batch_first: bool) -> None:
+            super().__init__()
+            self.batch_first = batch_first
+            self.embedding, self.lstm = nn.Embedding(30, 3, padding_idx=0), nn.LSTM(6, 5)
+
+        def forward(self, tokens: torch.Tensor, lengths: list[int]) -> torch.Tensor:
+            embeds = self.embedding(tokens).unfold(1, 2, 1)  # (batch, windows, emb, 2)
+            embeds = embeds.reshape(embeds.size(0), embeds.size(1), -1)
+            packed = pack_padded_sequence(embeds, lengths, batch_first=self.batch_first)
+            return self.lstm(packed)[1][0][-1]
+
+    tokens = torch.randint(1, 30, (3, 4))  # 3 windows of 2 per sample: batch == windows
+    for batch_first, expected in ((False, ["SHP503"]), (True, [])):
+        with shapelint.trace(Windows(batch_first), layouts={"tokens": "batch seq"}, probe=False) as tracer:
+            tracer.model(tokens, [3, 3, 2])
+        assert [f.code for f in tracer.findings] == expected, batch_first

@@ -34,10 +34,12 @@ from shapelint.runtime.rules.lengths_mismatch import LengthsMismatch
 from shapelint.runtime.rules.mixed_axes import MixedAxes
 from shapelint.runtime.rules.pack_batch_first import PackBatchFirst
 from shapelint.runtime.rules.padding_leak import PaddingLeak
+from shapelint.runtime.rules.unused_direction import UnusedDirection
 from shapelint.static.knowledge import DIMENSION_ROLES
 
 _RNNS = (nn.RNNBase,)
 _HERE = str(Path(__file__).resolve().parent.parent)  # the shapelint package
+_REFERENCE_MODELS = os.path.join(_HERE, "reference", "models")  # inside the package, but written as user code
 _TORCH = str(Path(torch.__file__).resolve().parent)
 _RESHAPES = {"view", "reshape", "flatten", "unflatten", "view_as", "reshape_as"}
 _POOLS = {"mean", "nanmean", "sum", "max", "amax", "logsumexp"}
@@ -51,6 +53,8 @@ _LOSSES = {
     "smooth_l1_loss",
     "kl_div",
 }
+# Ops that read only a tensor's metadata, not its values: no use of an RNN's result.
+_METADATA = {"size", "dim", "numel", "__len__", "stride", "is_contiguous"}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -95,6 +99,20 @@ class PadMask:
 
 
 @dataclass
+class _BidirectionalCall:
+    """One call of a bidirectional RNN within the current top-level call, and what of its results
+    the model has used so far: rows of ``h_n``/``c_n`` read one by one, or something wholesale."""
+
+    rnn: nn.RNNBase
+    where: str
+    states: tuple[torch.Tensor, ...]  # h_n, and c_n for an LSTM
+    output: torch.Tensor  # a PackedSequence's data when packed
+    rows_read: set[int] = field(default_factory=set)
+    whole: bool = False  # the output, or a state as a whole, reached an op
+    last_row_at: str | None = None  # where h_n's last row (the backward direction) was first read
+
+
+@dataclass
 class _State:
     labels: WeakTensorKeyDictionary = field(default_factory=WeakTensorKeyDictionary)
     observations: list[Observation] = field(default_factory=list)
@@ -110,6 +128,7 @@ class _State:
     token_padding: dict[Origin, TokenPadding] = field(default_factory=dict)
     packs: list[PackedLengths] = field(default_factory=list)
     last_pack: tuple[Label | None, Label | None] | None = None  # (batch, time) as the last pack was told
+    bidirectional: list[_BidirectionalCall] = field(default_factory=list)  # in the current top-level call
 
 
 class _Mode(TorchFunctionMode):
@@ -249,6 +268,8 @@ class Tracer:
             self._state.labels[tensor] = labels
 
     def _after_op(self, func: Any, args: Any, kwargs: Any, result: Any) -> None:
+        if self._state.bidirectional and not self._state.busy:
+            self._observe_directions(func, args, kwargs, result)
         if not self._state.labels or self._state.busy:
             return
         first = args[0] if args else None
@@ -284,7 +305,10 @@ class Tracer:
         elif name in ("__getitem__", "select", "unsqueeze"):
             kept = _indexed(labels, name, args[1:], kwargs, first.dim())
             self._set(result, _note_dropped(labels, kept, _user_place) if kept is not None else None)
-        elif name in ("narrow", "expand", "unfold"):
+        elif name == "unfold" and result.dim() == first.dim() + 1:
+            # The unfolded axis keeps its role (one window per step); each window's steps are a sample's features.
+            self._set(result, (*labels, FEATURES))
+        elif name in ("narrow", "expand"):
             self._set(result, _aligned_by_size(labels, tuple(first.shape), tuple(result.shape)))
         elif name in ("linear", "matmul", "__matmul__"):
             self._set(result, (*labels[:-1], FEATURES))
@@ -334,7 +358,12 @@ class Tracer:
                     self._padding_evidence(args[0], module.padding_idx, labels)
         elif isinstance(module, _RNNS) and args:
             self._label_rnn_outputs(module, args[0], output)
+            # A top-level RNN's results all go back to the caller, and without the mode no op is seen.
+            if module.bidirectional and state.depth > 0 and self._mode is not None:
+                self._watch_directions(module, output)
         if state.depth == 0:
+            if state.bidirectional:
+                self._judge_directions(module, output)
             for tensor in tensors_in(output):
                 labels = self._get(tensor)
                 if labels is not None:
@@ -396,8 +425,10 @@ class Tracer:
             left = [bool((rows[:, 1:] - rows[:, :-1] >= 0).all()) for rows in samples]
         finally:
             self._state.busy = False
-        if padded_rows[0] != padded_rows[1]:
-            batch = 0 if padded_rows[0] else 1
+        declared = self._declared_batch_axis(labels[:2])
+        if padded_rows[0] != padded_rows[1] or (declared is not None and padded_rows[declared]):
+            # Lengths sorted for packing pad the columns like the rows: then only a declaration tells.
+            batch = declared if declared is not None else (0 if padded_rows[0] else 1)
             self._state.evidence.saw_batch_axis(labels[batch], labels[1 - batch])
             sample_label, step_label = labels[batch], labels[1 - batch]
             sample = sample_label.single() if sample_label is not None else None
@@ -411,6 +442,13 @@ class Tracer:
                 self._state.token_padding[origin] = TokenPadding(
                     counts[batch], padded_left, time, tokens.shape[1 - batch]
                 )
+
+    def _declared_batch_axis(self, labels: Labels) -> int | None:
+        """Which of these axes a declared layout names the batch, if one does."""
+        declared = self._state.evidence.declared
+        origins = [label.single() if label is not None else None for label in labels]
+        roles = [declared.get(origin) if origin is not None else None for origin in origins]
+        return roles.index("batch") if roles.count("batch") == 1 else None
 
     def _label_inputs(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         """Each dimension of each tensor argument of a top-level call is a data axis of its own."""
@@ -496,6 +534,64 @@ class Tracer:
         layers = Label((Origin(f"the layers*directions of `{self._name(module)}`'s final state", -1),))
         for state in tensors_in(output[1]):
             self._set(state, (layers, batch, FEATURES))
+
+    def _watch_directions(self, module: nn.RNNBase, output: Any) -> None:
+        if not isinstance(output, tuple) or len(output) != 2:
+            return
+        result, hidden = output
+        data = result[0] if isinstance(result, tuple) else result  # a PackedSequence is a tuple, data first
+        states = tuple(tensors_in(hidden))
+        if isinstance(data, torch.Tensor) and states and states[0].dim() == 3:
+            self._state.bidirectional.append(_BidirectionalCall(module, _user_place(), states, data))
+
+    def _observe_directions(self, func: Any, args: Any, kwargs: Any, result: Any) -> None:
+        """Which results of the watched bidirectional RNN calls this op uses."""
+        name = getattr(func, "__name__", "")
+        if name in _METADATA or (name == "__get__" and not isinstance(result, torch.Tensor)):
+            return  # `.shape`, `.size(0)`, `.dtype` read no values
+        given = {id(tensor) for tensor in _held((args, kwargs))}
+        for call in self._state.bidirectional:
+            if call.whole:
+                continue
+            if id(call.output) in given:
+                call.whole = True
+                continue
+            for position, state in enumerate(call.states):
+                if id(state) not in given:
+                    continue
+                rows = _rows_indexed(state, name, args)
+                if rows is None:
+                    call.whole = True
+                    break
+                call.rows_read |= rows
+                if position == 0 and state.shape[0] - 1 in rows and call.last_row_at is None:
+                    call.last_row_at = _user_place()
+
+    def _judge_directions(self, model: nn.Module, output: Any) -> None:
+        """At the end of a top-level call: the watched calls that used only the backward direction of
+        their last layer, unless their results leave the call (returned, or kept in an attribute)."""
+        calls, self._state.bidirectional = self._state.bidirectional, []
+        suspects = [
+            (call, call.last_row_at)
+            for call in calls
+            if call.last_row_at is not None and not call.whole and call.states[0].shape[0] - 2 not in call.rows_read
+        ]
+        if not suspects or output is None:
+            return  # None: the forward raised (or keeps its results where the tracer cannot see)
+        kept = {id(tensor) for tensor in _held(output)}
+        kept.update(id(tensor) for submodule in model.modules() for tensor in _held(vars(submodule)))
+        for call, place in suspects:
+            if kept.isdisjoint(map(id, (call.output, *call.states))):
+                h_n = call.states[0]
+                finding = UnusedDirection.finding(
+                    place,
+                    self._name(call.rnn),
+                    type(call.rnn).__name__,
+                    call.where,
+                    tuple(h_n.shape),
+                    str(h_n.dtype).removeprefix("torch."),
+                )
+                self._state.declared_violations.append(finding)
 
     def _observe_loss(self, name: str, args: Any) -> None:
         for tensor in args[:2]:
@@ -614,6 +710,39 @@ def _judge(observation: Observation, roles: dict[Origin, str]) -> Iterator[Findi
         origin = label.single() if label is not None else None
         if origin is not None and roles.get(origin) == "time":
             yield PackBatchFirst.finding(observation, origin)
+
+
+def _held(value: Any, depth: int = 3) -> Iterator[torch.Tensor]:
+    """The tensors in a value and in the tuples, lists, dicts and plain objects (a dataclass
+    output) in it, a few levels deep; modules are left to the caller."""
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif depth and isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _held(item, depth - 1)
+    elif depth and isinstance(value, dict):
+        for item in value.values():
+            yield from _held(item, depth - 1)
+    elif depth and hasattr(value, "__dict__") and not isinstance(value, nn.Module):
+        yield from _held(vars(value), depth - 1)
+
+
+def _rows_indexed(state: torch.Tensor, name: str, args: Any) -> set[int] | None:
+    """The rows of ``state`` that ``state[i]``, ``state[i, ...]`` or ``state[a:b]`` reads; None for any
+    other use of it (a view, a cat, an index by tensor), which the caller counts as using all of it."""
+    if name != "__getitem__" or len(args) != 2 or args[0] is not state:
+        return None
+    index = args[1]
+    first = index[0] if isinstance(index, tuple) and index else index
+    count = state.shape[0]
+    if isinstance(first, int) and not isinstance(first, bool) and -count <= first < count:
+        return {first % count}
+    if isinstance(first, slice):
+        try:
+            return set(range(count)[first])
+        except (TypeError, ValueError):
+            return None
+    return None
 
 
 def _rows_are_padded_sequences(real: torch.Tensor) -> bool:
@@ -786,7 +915,8 @@ def _user_place() -> str:
     frame = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not filename.startswith((_HERE, _TORCH, "<frozen")) and "contextlib" not in filename:
+        ours = filename.startswith((_HERE, _TORCH, "<frozen")) and not filename.startswith(_REFERENCE_MODELS)
+        if not ours and "contextlib" not in filename:
             try:
                 shown = os.path.relpath(filename)
             except ValueError:
