@@ -26,6 +26,7 @@ from shapelint.config import Config
 from shapelint.findings import Edit, Finding, Fix
 from shapelint.rule import Rule
 from shapelint.static.discovery import discover
+from shapelint.static.imports import import_aliases
 from shapelint.static.inference import module_events
 from shapelint.static.knowledge import RELEVANT_WORDS
 from shapelint.static.rules import Report, StaticRule
@@ -54,6 +55,7 @@ class _Source:
         self.module = module
         self._positions: Iterable[tuple[cst.CSTNode, CodeRange]] | None = None
         self._lookup: dict[cst.CSTNode, CodeRange] = {}
+        self._aliases: dict[str, str] | None = None
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -68,6 +70,11 @@ class _Source:
 
     def line(self, node: cst.CSTNode | None) -> int:
         return self.position(node).start.line if node is not None else 0
+
+    def imported_as(self, module: str) -> str | None:
+        if self._aliases is None:
+            self._aliases = import_aliases(self.module)
+        return next((name for name, path in self._aliases.items() if path == module), None)
 
 
 def static_rules(config: Config) -> tuple[type[StaticRule[Any]], ...]:

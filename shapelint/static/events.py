@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from shapelint.static.layout import Alignment, Entry, Tensor
+from shapelint.static.values import LayerModule
 
 # What indexing does to one axis: an integer picks one position, ":" keeps the axis,
 # "slice" keeps part of it.
@@ -46,6 +47,7 @@ class IndexEvent:
     ``per_axis[i]`` says what happens to axis ``i``. ``in_concat``: the expression is an
     element of a ``torch.cat``/``torch.stack`` list. ``first_axis_picks``: every integer
     this function uses on axis 0 of the same tensor (``h_n[-2]`` beside ``h_n[-1]``).
+    ``fed_to``: the layer of the class that the expression is the only argument of (``self.fc(h_n[-1])``).
     """
 
     node: cst.Subscript
@@ -53,6 +55,7 @@ class IndexEvent:
     per_axis: tuple[AxisIndex, ...]
     in_concat: bool
     first_axis_picks: frozenset[int]
+    fed_to: LayerModule | None
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ def _class_attributes(cls: cst.ClassDef, aliases: dict[str, str], names: Convent
             assert isinstance(target, cst.Attribute)
             value = evaluator.expression(assign.value, record=False)
             name = target.attr.value
-            found[name] = value if found.get(name, value) == value else UNKNOWN
+            found[name] = _merged(found.get(name, value), value)
     return found
 
 
@@ -129,6 +129,7 @@ class FunctionFlow:
     _optional: set[str] = field(default_factory=set)  # parameters that default to None
     _left: bool = False  # the current path has returned or raised
     _in_concat: set[cst.CSTNode] = field(default_factory=set)
+    _fed_to: dict[cst.CSTNode, LayerModule] = field(default_factory=dict)
     _indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...]]] = field(default_factory=list)
 
     def run(self, function: cst.FunctionDef) -> None:
@@ -172,7 +173,7 @@ class FunctionFlow:
                 picks.setdefault(id(tensor.axes[0]), set()).add(per_axis[0])
         for node, tensor, per_axis in self._indexings:
             siblings = frozenset(picks.get(id(tensor.axes[0]), ()))
-            self._emit(IndexEvent(node, tensor, per_axis, node in self._in_concat, siblings))
+            self._emit(IndexEvent(node, tensor, per_axis, node in self._in_concat, siblings, self._fed_to.get(node)))
 
     # ------------------------------------------------------------ statements
 
@@ -450,6 +451,10 @@ class FunctionFlow:
         if isinstance(callee, RnnModule):
             return self._rnn_call(callee, call, args)
         if isinstance(callee, LayerModule):
+            if isinstance(func, cst.Attribute) and isinstance(receiver, SelfRef) and len(call.args) == 1:
+                only = call.args[0]
+                if only.keyword is None and not only.star:
+                    self._fed_to[only.value] = callee
             return self._layer_call(callee, call, args)
         if isinstance(callee, Path):
             return self._function(callee.path, call, args)
@@ -466,7 +471,7 @@ class FunctionFlow:
         if path in kb.EMBEDDING_CLASSES:
             return LayerModule("embedding")
         if path in kb.LINEAR_CLASSES:
-            return LayerModule("linear")
+            return self._linear_module(path, call)
         if path in kb.ELEMENTWISE_MODULES:
             return LayerModule("elementwise")
         if path == kb.PACK_PADDED:
@@ -529,9 +534,8 @@ class FunctionFlow:
         signature = kb.RNN_CLASSES[path]
         if any(arg.star for arg in call.args):
             return RnnModule(None, None, None, signature.returns_cell_state, call)
-        positional = [value for arg, value in zip(call.args, args) if arg.keyword is None]
-        settings: dict[str, Value] = dict(zip(signature.positional, positional))
-        settings.update({arg.keyword.value: value for arg, value in zip(call.args, args) if arg.keyword is not None})
+        positions = _parameter_positions(call, signature.positional)
+        settings = {name: args[index] for name, index in positions.items()}
 
         def setting(name: str) -> int | bool | None:
             value = settings.get(name, Literal(kb.RNN_DEFAULTS[name]))
@@ -540,13 +544,24 @@ class FunctionFlow:
         layers, bidirectional = setting("num_layers"), setting("bidirectional")
         layers_dirs = None if layers is None or bidirectional is None else int(layers) * (2 if bidirectional else 1)
         batch_first = setting("batch_first")
+        # With a projection, the final state has `proj_size` features, not `hidden_size`.
+        plain = "hidden_size" in positions and settings.get("proj_size", Literal(0)) == Literal(0)
         return RnnModule(
             None if batch_first is None else bool(batch_first),
             layers_dirs,
             None if bidirectional is None else bool(bidirectional),
             signature.returns_cell_state,
             call,
+            call.args[positions["hidden_size"]].value if plain else None,
         )
+
+    def _linear_module(self, path: str, call: cst.Call) -> LayerModule:
+        if path in kb.LAZY_CLASSES:
+            return LayerModule("linear", sized_on_first_call=True)
+        if any(arg.star for arg in call.args):
+            return LayerModule("linear")
+        index = _parameter_positions(call, kb.LINEAR_POSITIONAL).get("in_features")
+        return LayerModule("linear", None if index is None else call.args[index].value)
 
     def _rnn_call(self, rnn: RnnModule, call: cst.Call, args: list[Value]) -> Value:
         if not args or rnn.batch_first is None:
@@ -580,7 +595,7 @@ class FunctionFlow:
             layers = Axis(Role.LAYERS, call, singleton=True)
         elif rnn.layers_dirs is not None:
             layers = Axis(Role.LAYERS, call)
-        source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first)
+        source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first, rnn.state_size)
         final = Tensor(
             (layers, batch, Axis(Role.FEAT, call)), "final state of the RNN", call, rnn=replace(source, state=True)
         )
@@ -1070,6 +1085,17 @@ def _axis_for(entry: Entry, where: cst.CSTNode) -> Axis:
     return Axis(Role.UNKNOWN, where)
 
 
+def _parameter_positions(call: cst.Call, positional: Sequence[str]) -> dict[str, int]:
+    """Parameter name -> index in ``call.args`` of the argument given for it (the call has no ``*``)."""
+    names = iter(positional)
+    positions = {}
+    for index, arg in enumerate(call.args):
+        name = arg.keyword.value if arg.keyword is not None else next(names, None)
+        if name is not None:
+            positions[name] = index
+    return positions
+
+
 def _keyword(arg: cst.Arg) -> str | None:
     return arg.keyword.value if arg.keyword is not None else None
 
@@ -1081,10 +1107,16 @@ def _entry_role(value: Value) -> Role:
 
 
 def _join(first: Env, second: Env) -> Env:
-    return {
-        name: first[name] if _agree(first.get(name), second.get(name)) else UNKNOWN
-        for name in first.keys() | second.keys()
-    }
+    return {name: _merged(first.get(name), second.get(name)) for name in first.keys() | second.keys()}
+
+
+def _merged(first: Value | None, second: Value | None) -> Value:
+    """What a name holds after two paths (or two assignments) gave it these values."""
+    if first is not None and _agree(first, second):
+        return first
+    if isinstance(first, LayerModule) and isinstance(second, LayerModule) and first.kind == second.kind:
+        return LayerModule(first.kind)  # the same kind of layer either way; its sizes are not known
+    return UNKNOWN
 
 
 def _agree(first: Value | None, second: Value | None) -> bool:

@@ -29,6 +29,9 @@ RNN_DEFAULTS = {"num_layers": 1, "batch_first": False, "bidirectional": False}
 
 EMBEDDING_CLASSES = frozenset({"torch.nn.Embedding"})
 LINEAR_CLASSES = frozenset({"torch.nn.Linear", "torch.nn.LazyLinear"})
+LINEAR_POSITIONAL = ("in_features", "out_features", "bias")
+# Layers that take their input size from their first input, not from a constructor argument.
+LAZY_CLASSES = frozenset({"torch.nn.LazyLinear"})
 # Modules whose output has the input's layout and strides.
 ELEMENTWISE_MODULES = frozenset(
     f"torch.nn.{name}"

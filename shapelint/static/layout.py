@@ -85,12 +85,17 @@ class NonContiguity:
 
 @dataclass(frozen=True)
 class RnnSource:
-    """The RNN a tensor came out of: its output (``state=False``) or its final state ``h_n``/``c_n``."""
+    """The RNN a tensor came out of: its output (``state=False``) or its final state ``h_n``/``c_n``.
+
+    ``state_size`` is the constructor's expression for the size of each direction's final state
+    (``hidden_size``), when it says so plainly (no ``proj_size``, no ``*args``).
+    """
 
     where: Where
     state: bool
     bidirectional: bool | None
     batch_first: bool
+    state_size: cst.BaseExpression | None = None
 
 
 @dataclass(frozen=True)

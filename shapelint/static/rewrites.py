@@ -20,8 +20,31 @@ def method_call(receiver: cst.BaseExpression, method: str, args: Sequence[cst.Ar
     return cst.Call(func=cst.Attribute(value=_operand(receiver), attr=cst.Name(method)), args=list(args))
 
 
+def _integer(value: int) -> cst.BaseExpression:
+    return cst.Integer(str(value)) if value >= 0 else cst.parse_expression(str(value))
+
+
+def _keyword_arg(keyword: str, value: cst.BaseExpression) -> cst.Arg:
+    """``keyword=value``, spaced as PEP 8 has it."""
+    no_space = cst.SimpleWhitespace("")
+    return cst.Arg(
+        keyword=cst.Name(keyword),
+        value=value,
+        equal=cst.AssignEqual(whitespace_before=no_space, whitespace_after=no_space),
+    )
+
+
 def int_args(*values: int) -> list[cst.Arg]:
-    return [cst.Arg(cst.Integer(str(value)) if value >= 0 else cst.parse_expression(str(value))) for value in values]
+    return [cst.Arg(_integer(value)) for value in values]
+
+
+def concatenated(torch: str, pieces: Sequence[cst.BaseExpression], dim: int) -> cst.Call:
+    """``torch.cat([a, b, ...], dim=d)``, with ``torch`` the name the file imports torch under."""
+    listing = cst.List([cst.Element(piece) for piece in pieces])
+    return cst.Call(
+        func=cst.Attribute(value=cst.Name(torch), attr=cst.Name("cat")),
+        args=[cst.Arg(listing), _keyword_arg("dim", _integer(dim))],
+    )
 
 
 def moved_axes(receiver: cst.BaseExpression, order: Sequence[int]) -> cst.Call:
@@ -54,13 +77,5 @@ def with_keyword(call: cst.Call, keyword: str, value: str, position: int) -> cst
     if args and args[-1].comma is not cst.MaybeSentinel.DEFAULT:
         # The user's trailing comma now separates the new argument.
         args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-    args.append(
-        cst.Arg(
-            keyword=cst.Name(keyword),
-            value=new_value,
-            equal=cst.AssignEqual(
-                whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
-            ),
-        )
-    )
+    args.append(_keyword_arg(keyword, new_value))
     return call.with_changes(args=args)

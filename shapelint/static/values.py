@@ -68,13 +68,20 @@ class RnnModule:
     bidirectional: bool | None
     returns_cell_state: bool
     where: cst.CSTNode
+    state_size: cst.BaseExpression | None = None  # as in RnnSource
 
 
 @dataclass(frozen=True)
 class LayerModule:
-    """A module that maps layouts simply: ``embedding``, ``linear`` or ``elementwise``."""
+    """A module that maps layouts simply: ``embedding``, ``linear`` or ``elementwise``.
+
+    For a linear layer: ``in_size`` is the expression its constructor gives as ``in_features``;
+    ``sized_on_first_call`` says it has none and takes the size of its first input (``LazyLinear``).
+    """
 
     kind: str
+    in_size: cst.BaseExpression | None = None
+    sized_on_first_call: bool = False
 
 
 @dataclass(frozen=True)

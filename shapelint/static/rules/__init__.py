@@ -29,6 +29,10 @@ class SourceView(Protocol):
 
     def line(self, node: cst.CSTNode | None) -> int: ...
 
+    def imported_as(self, module: str) -> str | None:
+        """The name the file binds to ``module`` (``torch``) by an import, if any."""
+        ...
+
 
 EventT = TypeVar("EventT", ReshapeEvent, PackEvent, IndexEvent, RnnCallEvent, ReduceEvent, ReturnEvent)
 
