@@ -13,6 +13,7 @@ from shapelint.checks import (  # noqa: E402
     batch_independence,
     device_agreement,
     padding_invariance,
+    parameter_use,
     reference_equivalence,
 )
 
@@ -91,6 +92,49 @@ def test_padding_invariance_catches_padding_that_the_model_reads() -> None:
     tokens, lengths = torch.tensor([[5, 6, 7], [3, 0, 0]]), torch.tensor([3, 1])
     result = padding_invariance(Unpacked(), tokens, lengths, pad_idx=0)
     assert not result and "more padding: sample 1's output changes" in str(result)
+
+
+def test_padding_invariance_compares_per_step_outputs_on_the_real_steps_only() -> None:
+    class StepTagger(nn.Module):  # unpacked, unidirectional: padding comes after every real step
+        def __init__(self) -> None:
+            super().__init__()
+            torch.manual_seed(0)
+            self.embedding, self.lstm = nn.Embedding(30, 4), nn.LSTM(4, 6, batch_first=True)
+
+        def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+            return self.lstm(self.embedding(tokens))[0]
+
+    tokens, lengths = torch.tensor([[5, 6, 7], [3, 0, 0]]), torch.tensor([3, 1])
+    assert padding_invariance(StepTagger(), tokens, lengths, pad_idx=0)
+
+
+class BiClassifier(nn.Module):
+    """A bidirectional LSTM read through `h_n[-1]` (the backward direction alone) or both directions."""
+
+    def __init__(self, both: bool, softmax: bool = False) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.both, self.softmax = both, softmax
+        self.embedding = nn.Embedding(30, 4)
+        self.lstm = nn.LSTM(4, 6, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(12 if both else 6, 3)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        h_n = self.lstm(self.embedding(tokens))[1][0]
+        logits = self.fc(torch.cat([h_n[-2], h_n[-1]], dim=-1) if self.both else h_n[-1])
+        return logits.softmax(-1) if self.softmax else logits
+
+
+@pytest.mark.parametrize("softmax", [False, True], ids=["logits", "softmax"])
+def test_parameter_use_names_the_parameters_that_never_reach_the_output(softmax: bool) -> None:
+    tokens = torch.randint(0, 30, (2, 5))
+    dropped = parameter_use(BiClassifier(both=False, softmax=softmax), tokens)
+    assert not dropped
+    assert dropped.details == tuple(
+        f"lstm.{name}_l0 gets no gradient: it never reaches the output"
+        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    )  # the forward direction; softmax outputs, which always sum to one, do not hide it
+    assert parameter_use(BiClassifier(both=True, softmax=softmax), tokens)
 
 
 def test_device_agreement_skips_cleanly_without_cuda() -> None:

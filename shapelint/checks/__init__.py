@@ -3,6 +3,7 @@
 * :func:`batch_independence`: does one sample's output depend on another sample's input?
 * :func:`padding_invariance`: does a sample's output change with more padding, or other padding content?
 * :func:`reference_equivalence`: does the padded batch give each sample what it gets alone, unpadded?
+* :func:`parameter_use`: does every trainable parameter reach the output?
 * :func:`device_agreement`: do the same weights give the same outputs on every available device?
 
 Each returns a :class:`CheckResult` (truthy when it passed) whose text says what failed and
@@ -15,6 +16,7 @@ from shapelint.checks.devices import device_agreement
 from shapelint.checks.independence import batch_independence
 from shapelint.checks.padding import padding_invariance, reference_equivalence
 from shapelint.checks.result import CheckError, CheckResult
+from shapelint.checks.usage import parameter_use
 
 __all__ = [
     "CheckError",
@@ -22,5 +24,6 @@ __all__ = [
     "batch_independence",
     "device_agreement",
     "padding_invariance",
+    "parameter_use",
     "reference_equivalence",
 ]
