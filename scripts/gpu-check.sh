@@ -3,14 +3,19 @@
 #
 # Meant for a GPU machine whose `python3` already has torch built with CUDA
 # (and pytest) installed, possibly with no network access. It prints the GPU
-# and the python/torch/CUDA/cuDNN versions, makes shapelint importable, and
-# runs the CUDA-marked tests that pin the torch behaviours shapelint's static
-# rules rely on (tests/test_torch_facts.py), recording the truth on cuDNN.
+# and the python/torch/CUDA/cuDNN versions, makes shapelint importable, runs
+# `shapelint verify --device all` (every reference model, buggy, fixed and
+# autofixed, through both halves and the behavioural checks, on the CPU and on
+# CUDA, where the fixed ones must also agree with the CPU), then the
+# CUDA-marked tests (the torch behaviours the static rules rely on, the checks
+# and verify on cuDNN). About a minute on an H200.
 #
-# Exit status is pytest's; on a machine without a GPU the cuda tests skip and
-# the script exits 0 (pytest's 5, "no tests collected", also counts as success).
+# Without network access, missing packages (libcst, beartype) are taken from
+# wheels in .whl/ if that folder exists (see README, "GPU check").
 #
-# Later issues add `shapelint verify --device all` to this script.
+# Exit status: non-zero if verify or a test fails; on a machine without a GPU
+# the CUDA column and the cuda tests skip and the script exits 0 (pytest's 5,
+# "no tests collected", also counts as success).
 #
 # Usage: bash scripts/gpu-check.sh    (from any directory)
 set -euo pipefail
@@ -40,6 +45,11 @@ if torch.cuda.is_available():
 PY
 
 echo "== shapelint"
+if [ -d .whl ] && ls .whl/*.whl >/dev/null 2>&1; then
+    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/shapelint-site .whl/*.whl \
+        && export PYTHONPATH="/tmp/shapelint-site${PYTHONPATH:+:$PYTHONPATH}" \
+        && echo "installed the wheels in .whl/: $(ls .whl | tr '\n' ' ')"
+fi
 # Check from outside the repo, so the checkout on the current directory does
 # not make an uninstalled shapelint look importable.
 if (cd / && python3 -c "import shapelint") >/dev/null 2>&1; then
@@ -51,12 +61,16 @@ else
     export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 fi
 
+echo "== shapelint verify --device all"
+verify_rc=0
+python3 -m shapelint verify --device all || verify_rc=$?
+
 echo "== pytest (cuda tests)"
 rc=0
-# The torch behaviours the rules rely on, and the behavioural checks on CUDA (they need no libcst).
-python3 -m pytest -q -p no:cacheprovider -m cuda tests/test_torch_facts.py tests/test_checks.py -rA || rc=$?
+python3 -m pytest -q -p no:cacheprovider -m cuda tests/test_torch_facts.py tests/test_checks.py tests/test_verify.py -rA || rc=$?
 if [ "$rc" -eq 5 ]; then
     echo "no tests collected (pytest exit 5): treated as success"
     rc=0
 fi
-exit "$rc"
+echo "== verify exit $verify_rc, pytest exit $rc"
+[ "$verify_rc" -eq 0 ] && [ "$rc" -eq 0 ]

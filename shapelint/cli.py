@@ -14,7 +14,7 @@ from shapelint.report import FORMATS, render
 from shapelint.static.engine import default_jobs, lint_paths
 from shapelint.static.fixes import fix_paths
 
-COMMANDS = ("check", "rules", "rule", "run")
+COMMANDS = ("check", "rules", "rule", "run", "verify")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -31,6 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(options.code)
         if options.command == "run":
             return _run(options)
+        if options.command == "verify":
+            return _verify(options)
         return _check(options)
     except ConfigError as error:
         _error(str(error))
@@ -72,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--output", type=Path, default=None, help="write the report here (the program owns stdout)")
     run.add_argument("script", type=Path, help="the program, run as __main__")
     run.add_argument("arguments", nargs=argparse.REMAINDER, help="its own arguments")
+    verify = commands.add_parser(
+        "verify", help="run the reference models, buggy and fixed, through both halves and the behavioural checks"
+    )
+    verify.add_argument(
+        "--device", choices=("cpu", "cuda", "all"), default="cpu", help="where to run them (default: cpu)"
+    )
+    verify.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     return parser
 
 
@@ -148,13 +157,31 @@ def _run(options: argparse.Namespace) -> int:
     try:
         from shapelint.runtime.script import run_script
     except ImportError as error:
-        if error.name is not None and error.name.split(".")[0] in ("torch", "jaxtyping", "beartype"):
-            from shapelint.runtime import INSTALL_HINT
-
-            _error(INSTALL_HINT)
-            return EXIT_ERROR
-        raise
+        return _runtime_missing(error)
     return run_script(options.script, options.arguments, options.format, options.output)
+
+
+def _verify(options: argparse.Namespace) -> int:
+    try:
+        from shapelint.verify import DEVICES, verify
+        from shapelint.verify.table import render_json, render_text
+    except ImportError as error:
+        return _runtime_missing(error)
+    devices = DEVICES if options.device == "all" else (options.device,)
+    rows = verify(devices)
+    render = render_json if options.format == "json" else render_text
+    sys.stdout.write(render(rows, devices))
+    return EXIT_FINDINGS if any(row.problems for row in rows) else EXIT_CLEAN
+
+
+def _runtime_missing(error: ImportError) -> int:
+    """An import failed: for want of the runtime extra, say how to install it; else it is a bug."""
+    if error.name is None or error.name.split(".")[0] not in ("torch", "jaxtyping", "beartype"):
+        raise error
+    from shapelint.runtime import INSTALL_HINT
+
+    _error(INSTALL_HINT)
+    return EXIT_ERROR
 
 
 def _list_rules() -> int:
