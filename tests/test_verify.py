@@ -142,9 +142,11 @@ def test_cli_all_devices_without_cuda_skips_the_cuda_column_and_passes() -> None
     lines = result.stdout.splitlines()
     assert lines[0].split()[:6] == ["family", "variant", "sizes", "static", "cpu:", "runtime"]
     assert all("skipped (no CUDA device)" in line for line in lines[2:46] if "not run" not in line)
-    assert lines[-1].startswith(
-        "verify: passed, 44 rows as expected (22 variants on cpu; skipped cuda (no CUDA device))"
-    )
+    assert lines[-1] == "verify: passed, 44 rows as expected (22 variants on cpu; skipped cuda (no CUDA device))"
+    by_kind = [" ".join(line.split()) for line in lines[lines.index("") + 4 : -1]]  # after the legend
+    assert by_kind[0] == "family buggy fixed autofixed"
+    assert "view-as-transpose caught 2/2 clean 4/4 clean 2/2" in by_kind
+    assert "bidirectional-last-state caught 2/2 clean 2/2 suggestion only (SHP203)" in by_kind
 
 
 def test_cli_json_says_what_ran() -> None:

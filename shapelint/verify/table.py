@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from shapelint.verify.outcome import CheckCell, DeviceRun, Row
+from shapelint.verify.outcome import AUTOFIXED, BUGGY, FIXED, CheckCell, DeviceRun, Row
 
 SHORT = {
     "batch independence": "batch",
@@ -28,7 +28,7 @@ def render_text(rows: Sequence[Row], devices: Sequence[str]) -> str:
     widths = [max(len(line[column]) for line in table) for column in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in table]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    lines += ["", *_legend()]
+    lines += ["", *_legend(), "", *_by_kind(rows)]
     failing = [row for row in rows if row.problems]
     for row in failing:
         lines.append(f"NOT AS EXPECTED: {row.variant} ({row.kind}, {row.sizes}): {'; '.join(row.problems)}")
@@ -71,6 +71,30 @@ def _device_cells(run: DeviceRun | None, row: Row, names: Sequence[str]) -> list
     runtime = f"raises {run.raised.split(':')[0]}" if run.raised else ", ".join(run.runtime) or "clean"
     by_short: dict[str, CheckCell] = {SHORT[name]: cell for name, cell in run.checks}
     return [runtime, *(_MARK[by_short[name].status] if name in by_short else "-" for name in names)]
+
+
+def _by_kind(rows: Sequence[Row]) -> list[str]:
+    """Per family, one column per kind of variant: buggy, hand-fixed, autofixed."""
+    table = [["family", BUGGY, FIXED, AUTOFIXED]]
+    for family in dict.fromkeys(row.family for row in rows):
+        line = [family]
+        for kind in (BUGGY, FIXED, AUTOFIXED):
+            mine = [row for row in rows if row.family == family and row.kind == kind]
+            line.append(_kind_cell(kind, mine))
+        table.append(line)
+    widths = [max(len(line[column]) for line in table) for column in range(4)]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in table]
+
+
+def _kind_cell(kind: str, rows: Sequence[Row]) -> str:
+    if not rows:
+        return "-"
+    unrun = [row for row in rows if row.note is not None]
+    if unrun:
+        return f"suggestion only ({', '.join(unrun[0].static)})"
+    good = sum(not row.problems for row in rows)
+    verdict = "caught" if kind == BUGGY else "clean"
+    return f"{verdict} {good}/{len(rows)}" if good == len(rows) else f"NOT AS EXPECTED {len(rows) - good}/{len(rows)}"
 
 
 def _legend() -> list[str]:
