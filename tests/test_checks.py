@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -59,6 +61,16 @@ def test_batch_independence_tells_the_view_from_the_transpose(shape: tuple[int, 
     buggy = batch_independence(Tagger(transpose=False), tokens, output_batch_dim=1)
     assert not buggy and "sample 0's output depends on sample 1's input" in str(buggy)
     assert batch_independence(Tagger(transpose=True), tokens, output_batch_dim=1)
+
+
+def test_batch_independence_under_the_tracer_says_where_samples_mix() -> None:
+    tokens = torch.randint(1, 30, (2, 3))
+    buggy = batch_independence(Tagger(transpose=False), tokens, output_batch_dim=1, trace=True)
+    (where,) = [line for line in buggy.details if line.startswith("where: ")]
+    view_line = next(n for n, line in enumerate(Path(__file__).read_text().splitlines(), 1) if ".view(seq_len" in line)
+    assert where.startswith(f"where: {Path(__file__).relative_to(Path.cwd())}:{view_line}: SHP501 ")
+    assert "reaches `lstm`" in where
+    assert batch_independence(Tagger(transpose=True), tokens, output_batch_dim=1, trace=True).details == ()
 
 
 def test_batch_independence_without_a_floating_path_perturbs_tokens() -> None:

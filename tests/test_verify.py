@@ -74,6 +74,13 @@ def test_the_seed_view_raises_and_its_pack_mixes_samples_once_the_view_is_repair
     assert "sample 0's output depends on sample" in checks["batch independence"].details[0]
 
 
+def test_a_failed_batch_independence_says_where_samples_mix(rows: list[Row]) -> None:
+    square = next(row for row in rows if row.variant == "view_transpose_buggy" and row.sizes.batch == row.sizes.seq)
+    details = dict(square.runs[0].checks)["batch independence"].details
+    where = [line for line in details if line.startswith("where: ")]
+    assert where and where[0].startswith("where: shapelint/reference/models/view_transpose_buggy.py:21: SHP502 ")
+
+
 def test_a_dropped_direction_fails_parameter_use_and_nothing_else(rows: list[Row]) -> None:
     row = next(row for row in rows if row.variant == "bidir_last_state_buggy")
     checks = dict(row.runs[0].checks)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import torch
@@ -17,6 +19,7 @@ def batch_independence(
     batch_dim: int = 0,
     output_batch_dim: int | None = None,
     tolerance: float = 1e-7,
+    trace: bool = False,
 ) -> CheckResult:
     """Whether each output sample depends only on its own input sample.
 
@@ -24,13 +27,15 @@ def batch_independence(
     embeddings (the output of the model's first ``nn.Embedding``, or the floating inputs),
     which a correct model keeps at exactly zero, for any sizes, batch == seq included.
     Without a floating path it changes one sample's tokens at a time instead. ``batch_dim``
-    is the batch axis of the inputs; the output's is found by size unless given.
+    is the batch axis of the inputs; the output's is found by size unless given. With
+    ``trace=True`` the model runs under shapelint's runtime tracer, and a failure also says
+    where samples mix: the tracer's findings, with the module and ``file:line``.
     """
     first = inputs[0] if inputs else None
     if not isinstance(first, torch.Tensor) or not -first.dim() <= batch_dim < first.dim():
         raise CheckError(f"batch_dim={batch_dim} is not an axis of the first input")
     batch = first.shape[batch_dim]
-    with evaluating(model):
+    with evaluating(model), _traced(model, trace) as where:
         embedding = next((m for m in model.modules() if isinstance(m, nn.Embedding)), None)
         if embedding is not None and not first.is_floating_point():
             leaks = _gradient_leaks(model, inputs, embedding, batch_dim, output_batch_dim, batch)
@@ -44,7 +49,23 @@ def batch_independence(
     )
     if len(significant) > 10:
         details += (f"... and {len(significant) - 10} more pairs",)
+    if significant:
+        details += tuple(f"where: {place}" for place in where)
     return CheckResult("batch independence", not significant, details)
+
+
+@contextmanager
+def _traced(model: nn.Module, trace: bool) -> Iterator[list[str]]:
+    """The tracer's findings, ``path:line: CODE message``, once the block is done (none without ``trace``)."""
+    where: list[str] = []
+    if not trace:
+        yield where
+        return
+    from shapelint.runtime.tracer import trace as tracing  # the checks need no tracer unless asked
+
+    with tracing(model, probe=False) as tracer:
+        yield where
+    where += [f"{finding.path}:{finding.line}: {finding.code} {finding.message}" for finding in tracer.findings]
 
 
 def _gradient_leaks(
