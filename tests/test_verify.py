@@ -9,10 +9,11 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from conftest import run_cli  # noqa: E402
+
 from shapelint.reference import FAMILIES, Family, Sizes, Variant  # noqa: E402
 from shapelint.verify import Row, verify  # noqa: E402
 from shapelint.verify.outcome import AUTOFIXED, BUGGY, FIXED  # noqa: E402
-from tests.conftest import run_cli  # noqa: E402
 
 # What each buggy reference model is flagged for: static codes, and runtime codes per size
 # (None: the model raises, as the seed's view does).
