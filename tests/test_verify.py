@@ -4,6 +4,8 @@ every fixed one, by hand or by `--fix`, is clean and passes every check; the ver
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -174,3 +176,10 @@ def test_on_cuda_the_verdicts_hold_and_fixed_models_agree_with_the_cpu() -> None
         if row.kind != BUGGY and row.runs:
             checks = dict(row.runs[1].checks)
             assert row.runs[1].device == "cuda" and checks["device agreement"].status == "pass", row.variant
+
+
+def test_verify_without_torch_says_what_to_install() -> None:
+    code = "import sys; sys.modules['torch'] = None; from shapelint.cli import main; sys.exit(main(['verify']))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "pip install torch==2.13.0 'shapelint[runtime]'" in result.stderr and "Traceback" not in result.stderr
