@@ -26,6 +26,7 @@ CAUGHT = {
     # batch == seq: the sizes cannot say which axes the view re-cut; the probe sees samples mix
     "flatten_time_major_buggy": (("SHP102",), {"B=3 T=5": ("SHP501",), "B=4 T=4": ("SHP507",)}),
     "bidir_last_state_buggy": (("SHP203",), {"B=3 T=5": ("SHP509",), "B=4 T=4": ("SHP509",)}),
+    "bidir_last_state_sized_buggy": (("SHP203",), {"B=3 T=5": None, "B=4 T=4": None}),
     "unmasked_mean_buggy": (("SHP302",), {"B=3 T=5": ("SHP508",), "B=4 T=4": ("SHP508",)}),
     "seq2seq_buggy": (("SHP201",), {"B=3 T=5": ("SHP501",), "B=4 T=4": ("SHP501",)}),
 }
@@ -113,6 +114,7 @@ def test_autofix_repairs_what_it_can_and_the_result_passes_every_check_that_appl
         "context_window_buggy --fix",
         "context_window_reshape_buggy --fix",
         "flatten_time_major_buggy --fix",
+        "bidir_last_state_sized_buggy --fix",
     }
     for name in repaired:
         row = autofixed[name]
@@ -151,12 +153,17 @@ def test_cli_all_devices_without_cuda_skips_the_cuda_column_and_passes() -> None
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split()[:6] == ["family", "variant", "sizes", "static", "cpu:", "runtime"]
-    assert all("skipped (no CUDA device)" in line for line in lines[2:46] if "not run" not in line)
-    assert lines[-1] == "verify: passed, 44 rows as expected (22 variants on cpu; skipped cuda (no CUDA device))"
+    rows = sum(len(f.sizes) * (len(f.variants) + sum(v.buggy for v in f.variants)) for f in FAMILIES)
+    variants = sum(len(f.variants) + sum(v.buggy for v in f.variants) for f in FAMILIES)  # + the autofixed
+    assert all("skipped (no CUDA device)" in line for line in lines[2 : 2 + rows] if "not run" not in line)
+    assert (
+        lines[-1]
+        == f"verify: passed, {rows} rows as expected ({variants} variants on cpu; skipped cuda (no CUDA device))"
+    )
     by_kind = [" ".join(line.split()) for line in lines[lines.index("") + 4 : -1]]  # after the legend
     assert by_kind[0] == "family buggy fixed autofixed"
     assert "view-as-transpose caught 2/2 clean 4/4 clean 2/2" in by_kind
-    assert "bidirectional-last-state caught 2/2 clean 2/2 suggestion only (SHP203)" in by_kind
+    assert "bidirectional-last-state caught 4/4 clean 2/2 clean 2/2; suggestion only (SHP203)" in by_kind
 
 
 def test_cli_json_says_what_ran() -> None:

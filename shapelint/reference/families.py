@@ -118,7 +118,11 @@ FAMILIES = (
     Family(
         "bidirectional-last-state",
         "h_n[-1] of a bidirectional LSTM as the sequence's summary",
-        (Variant("bidir_last_state_buggy", buggy=True), Variant("bidir_last_state_fixed", buggy=False)),
+        (
+            Variant("bidir_last_state_buggy", buggy=True),
+            Variant("bidir_last_state_sized_buggy", buggy=True),
+            Variant("bidir_last_state_fixed", buggy=False),
+        ),
         _SQUARE_AND_NOT,
     ),
     Family(

@@ -89,12 +89,19 @@ def _by_kind(rows: Sequence[Row]) -> list[str]:
 def _kind_cell(kind: str, rows: Sequence[Row]) -> str:
     if not rows:
         return "-"
+    ran = [row for row in rows if row.note is None]
     unrun = [row for row in rows if row.note is not None]
+    parts = []
+    if ran:
+        good = sum(not row.problems for row in ran)
+        verdict = "caught" if kind == BUGGY else "clean"
+        parts.append(
+            f"{verdict} {good}/{len(ran)}" if good == len(ran) else f"NOT AS EXPECTED {len(ran) - good}/{len(ran)}"
+        )
     if unrun:
-        return f"suggestion only ({', '.join(unrun[0].static)})"
-    good = sum(not row.problems for row in rows)
-    verdict = "caught" if kind == BUGGY else "clean"
-    return f"{verdict} {good}/{len(rows)}" if good == len(rows) else f"NOT AS EXPECTED {len(rows) - good}/{len(rows)}"
+        codes = sorted({code for row in unrun for code in row.static})
+        parts.append(f"suggestion only ({', '.join(codes)})")
+    return "; ".join(parts)
 
 
 def _legend() -> list[str]:
