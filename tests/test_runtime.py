@@ -54,6 +54,11 @@ RUNTIME_CAUGHT = {
     "hn_batch_first_buggy.py": "SHP504",
     "unmasked_pool_buggy.py": "SHP508",
     "hn_last_bidir_buggy.py": "SHP509",
+    "padded_last_step_buggy.py": "SHP510",
+    "bidir_last_step_buggy.py": "SHP511",
+    "h0_layout_buggy.py": "SHP512",
+    "index_batch_axis_buggy.py": "SHP513",
+    "return_layout_mismatch_buggy.py": "SHP505",
 }
 
 

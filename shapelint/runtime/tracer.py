@@ -7,6 +7,7 @@ has shown which input axis is the batch.
 
 from __future__ import annotations
 
+import dis
 import functools
 import inspect
 import os
@@ -26,14 +27,19 @@ from shapelint.findings import Finding
 from shapelint.runtime.axes import FEATURES, Label, Labels, Origin, moved, reshaped
 from shapelint.runtime.evidence import Evidence
 from shapelint.runtime.probe import mixes_samples, tensors_in, token_input
+from shapelint.runtime.rules import tensor_words
+from shapelint.runtime.rules.backward_last_step import BackwardLastStep
 from shapelint.runtime.rules.batch_dependence import BatchDependence
+from shapelint.runtime.rules.batch_first_state import BatchFirstState
 from shapelint.runtime.rules.batch_time_swap import BatchTimeSwap
 from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation, summarise
+from shapelint.runtime.rules.last_step_padding import LastStepPadding
 from shapelint.runtime.rules.layers_as_batch import LayersAsBatch
 from shapelint.runtime.rules.lengths_mismatch import LengthsMismatch
 from shapelint.runtime.rules.mixed_axes import MixedAxes
 from shapelint.runtime.rules.pack_batch_first import PackBatchFirst
 from shapelint.runtime.rules.padding_leak import PaddingLeak
+from shapelint.runtime.rules.steps_as_batch import StepsAsBatch
 from shapelint.runtime.rules.unused_direction import UnusedDirection
 from shapelint.static.knowledge import DIMENSION_ROLES
 
@@ -55,6 +61,22 @@ _LOSSES = {
 }
 # Ops that read only a tensor's metadata, not its values: no use of an RNN's result.
 _METADATA = {"size", "dim", "numel", "__len__", "stride", "is_contiguous"}
+# Ops that can take the features of one step apart, so that one direction's half may go on alone.
+_PARTS = {
+    "__getitem__",
+    "select",
+    "narrow",
+    "split",
+    "split_with_sizes",
+    "tensor_split",
+    "chunk",
+    "unbind",
+    "view",
+    "reshape",
+    "unflatten",
+    "index_select",
+    "gather",
+}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -98,6 +120,42 @@ class PadMask:
     real: torch.Tensor
 
 
+@dataclass(frozen=True)
+class LastPick:
+    """``x[:, -1]``: an index at -1 that dropped a data axis of size > 1 while other data axes stayed."""
+
+    where: str
+    axis: Origin
+    dim: int
+    axes: tuple[Origin | None, ...]  # of the indexed tensor; None for an axis the model made
+    shape: tuple[int, ...]
+    dtype: str
+
+
+@dataclass(frozen=True)
+class InitialState:
+    """An initial state given to an RNN whose first axis (layers * directions) holds an input's axis."""
+
+    where: str
+    rnn: str
+    axis: Origin  # the input's axis in the layers slot
+    shape: tuple[int, ...]
+    dtype: str
+
+
+@dataclass(frozen=True)
+class DeclaredReturn:
+    """A top-level call's returned tensor beside the roles its ``forward`` annotation declares."""
+
+    where: str
+    model: str
+    declared: str  # the annotation's dimensions, "batch seq tags"
+    roles: tuple[str | None, ...]  # what it declares of each: "batch", "time" or None
+    axes: tuple[Origin | None, ...]
+    shape: tuple[int, ...]
+    dtype: str
+
+
 @dataclass
 class _BidirectionalCall:
     """One call of a bidirectional RNN within the current top-level call, and what of its results
@@ -110,6 +168,11 @@ class _BidirectionalCall:
     rows_read: set[int] = field(default_factory=set)
     whole: bool = False  # the output, or a state as a whole, reached an op
     last_row_at: str | None = None  # where h_n's last row (the backward direction) was first read
+    last_step_at: str | None = None  # where the output's last step was first taken with both directions' features
+    last_step: torch.Tensor | None = None  # what that read returned
+    # The backward direction's summary of the whole sequence reached an op: the output's first step or the
+    # output as a whole, a state's last row or a state as a whole, or the halves of the last step taken apart.
+    backward_used: bool = False
 
 
 @dataclass
@@ -129,6 +192,9 @@ class _State:
     packs: list[PackedLengths] = field(default_factory=list)
     last_pack: tuple[Label | None, Label | None] | None = None  # (batch, time) as the last pack was told
     bidirectional: list[_BidirectionalCall] = field(default_factory=list)  # in the current top-level call
+    last_picks: dict[str, LastPick] = field(default_factory=dict)  # by place: the first seen there
+    initial_states: dict[str, InitialState] = field(default_factory=dict)
+    returns: dict[str, DeclaredReturn] = field(default_factory=dict)
 
 
 class _Mode(TorchFunctionMode):
@@ -284,6 +350,8 @@ class Tracer:
         if labels is not None and name in _POOLS and self._state.pad_mask is not None:
             assert isinstance(first, torch.Tensor)
             self._check_pool(name, first, labels, args[1:], kwargs)  # max returns (values, indices)
+        if name == "__setitem__" and isinstance(first, torch.Tensor) and len(args) == 3 and labels is None:
+            self._after_setitem(first, args[1], args[2])
         if not isinstance(result, torch.Tensor):
             return
         if name in ("cat", "concat", "stack") and isinstance(first, (list, tuple)):
@@ -303,17 +371,57 @@ class Tracer:
         elif name == "squeeze":
             self._set(result, _squeezed(labels, tuple(first.shape), args[1:], kwargs))
         elif name in ("__getitem__", "select", "unsqueeze"):
-            kept = _indexed(labels, name, args[1:], kwargs, first.dim())
-            self._set(result, _note_dropped(labels, kept, _user_place) if kept is not None else None)
+            plan = _index_plan(name, args[1:], kwargs, first.dim())
+            if plan is not None:
+                self._set(result, self._after_index(first, labels, *plan))
         elif name == "unfold" and result.dim() == first.dim() + 1:
             # The unfolded axis keeps its role (one window per step); each window's steps are a sample's features.
             self._set(result, (*labels, FEATURES))
-        elif name in ("narrow", "expand"):
+        elif name == "narrow":
             self._set(result, _aligned_by_size(labels, tuple(first.shape), tuple(result.shape)))
+        elif name == "expand":
+            self._set(result, _expanded(labels, tuple(first.shape), tuple(result.shape)))
         elif name in ("linear", "matmul", "__matmul__"):
             self._set(result, (*labels[:-1], FEATURES))
         elif tuple(result.shape) == tuple(first.shape):
             self._set(result, labels)  # element-wise
+
+    def _after_index(
+        self, tensor: torch.Tensor, labels: Labels, kept: tuple[int | None, ...], picked: dict[int, int]
+    ) -> Labels:
+        """The labels of ``tensor[...]``. When it drops a data axis, the axes left remember where, and an
+        index at -1 (``out[:, -1]``) is kept for the rules that judge last steps."""
+        after = tuple(labels[dim] if dim is not None else None for dim in kept)
+        dropped = [(dim, label) for dim in picked if (label := labels[dim]) and label.origins and label not in after]
+        if not dropped:
+            return after
+        here = _user_place()
+        after = tuple(replace(label, moved_at=here) if label and label.origins else label for label in after)
+        for dim, label in dropped:
+            axis = label.single()
+            if picked[dim] != -1 or axis is None or tensor.shape[dim] < 2:
+                continue  # -1 only: a loop over the positions (`out[:, t]`) reads them all, the last one too
+            if here not in self._state.last_picks and any(label is not None and label.origins for label in after):
+                axes = tuple(label.single() if label is not None else None for label in labels)
+                pick = LastPick(here, axis, dim, axes, tuple(tensor.shape), _dtype(tensor))
+                self._state.last_picks[here] = pick
+            if self._state.pad_mask is not None and self._state.pad_mask.time == axis:
+                self._check_last_step(tensor, labels, dim, here)
+        return after
+
+    def _after_setitem(self, target: torch.Tensor, index: Any, value: Any) -> None:
+        """``h0[:, 0] = proj(context)``: an unlabelled tensor filled from a labelled one takes its axes."""
+        given = self._get(value)
+        plan = _index_plan("__getitem__", (index,), {}, target.dim()) if given is not None else None
+        if given is None or plan is None or len(given) > len(plan[0]):
+            return
+        labels: list[Label | None] = [None] * target.dim()
+        # The value broadcasts against the indexed part: its dims line up with that part's last ones.
+        for size, label, dim in zip(value.shape, given, plan[0][len(plan[0]) - len(given) :]):
+            if dim is not None and size == target.shape[dim]:
+                labels[dim] = label
+        if any(label is not None and label.origins for label in labels):
+            self._set(target, tuple(labels))
 
     def _after_concat(self, name: str, pieces: Any, args: Any, kwargs: Any, result: torch.Tensor) -> None:
         labelled = [p for p in pieces if isinstance(p, torch.Tensor) and p in self._state.labels]
@@ -364,6 +472,8 @@ class Tracer:
         if state.depth == 0:
             if state.bidirectional:
                 self._judge_directions(module, output)
+            if isinstance(output, torch.Tensor):
+                self._observe_return(module, output)
             for tensor in tensors_in(output):
                 labels = self._get(tensor)
                 if labels is not None:
@@ -408,12 +518,43 @@ class Tracer:
         if leaks:
             self._state.declared_violations.append(PaddingLeak.finding(_user_place(), name, mask.time))
 
+    def _check_last_step(self, tensor: torch.Tensor, labels: Labels, dim: int, here: str) -> None:
+        """``out[:, -1]`` over the time axis of a padded batch: is that step padding for some sample, with a
+        value other than at the sample's last real step (where a masked running sum would have stopped)?"""
+        mask = self._state.pad_mask
+        assert mask is not None
+        batch = next((i for i, label in enumerate(labels) if label is not None and label.single() == mask.batch), None)
+        if not tensor.is_floating_point():
+            return  # token ids are no summary (`tokens[:, -1] == pad` asks about the padding itself)
+        if batch is None or (tensor.shape[batch], tensor.shape[dim]) != tuple(mask.real.shape):
+            return  # not this batch's samples, or not the tokens' own steps (a shifted or cut sequence)
+        self._state.busy = True
+        try:
+            real = mask.real.to(tensor.device)
+            samples, steps = real.shape
+            last_real = (real * torch.arange(1, steps + 1, device=real.device)).argmax(1)
+            values = tensor.detach().movedim((batch, dim), (0, 1))
+            at_end, at_last_real = values[:, -1], values[torch.arange(samples, device=real.device), last_real]
+            differs = (at_end != at_last_real).reshape(samples, -1).any(1)
+            wrong = differs & ~real[:, -1] & real.any(1)
+            lengths = real.sum(1)[wrong].tolist()
+        finally:
+            self._state.busy = False
+        if lengths:
+            roles = ["batch" if i == batch else "time" if i == dim else "feat" for i in range(tensor.dim())]
+            described = tensor_words(_dtype(tensor), tuple(tensor.shape), roles)
+            finding = LastStepPadding.finding(here, mask.time, described, lengths, samples)
+            self._state.declared_violations.append(finding)
+
     def _padding_evidence(self, tokens: torch.Tensor, pad: int, labels: Labels) -> None:
         """In a padded batch each sample is real tokens then padding (or the reverse): the axis
         whose rows look like that is the batch."""
         for label in labels[:2]:
             if label is not None and (origin := label.single()) is not None:
                 self._state.token_padding.pop(origin, None)  # a new batch: forget the last one's padding
+                mask = self._state.pad_mask
+                if mask is not None and origin in (mask.batch, mask.time):
+                    self._state.pad_mask = None
         self._state.busy = True
         try:
             real = (tokens != pad).int()
@@ -457,21 +598,20 @@ class Tracer:
             if isinstance(value, torch.Tensor) and value.dim() > 0 and value not in self._state.labels:
                 origins = tuple(Origin(name, dim) for dim in range(value.dim()))
                 self._state.labels[value] = tuple(Label((origin,)) for origin in origins)
+                if self._state.pad_mask is not None and self._state.pad_mask.batch.source == name:
+                    self._state.pad_mask = None  # new tokens: the last ones' padding says nothing of them
                 self._state.evidence.saw_sizes(name, tuple(value.shape))
                 self._declare(module, name, origins)
 
     def _declare(self, module: nn.Module, name: str, origins: tuple[Origin, ...]) -> None:
         """``layouts={"tokens": "batch seq"}`` or a jaxtyping annotation on ``forward``."""
-        spec = self.layouts.get(name) or _annotation_dims(module, name)
-        if spec is None:
+        spec = self.layouts.get(name) or _annotation_dims(module.forward, name)
+        roles = _dimension_roles(spec) if spec is not None else ()
+        if len(roles) != len(origins):
             return
-        dims = spec.split()
-        if len(dims) != len(origins):
-            return
-        for origin, dim in zip(origins, dims):
-            role = DIMENSION_ROLES.get(dim.strip("_?").lower())
-            if role is not None and role.value in ("batch", "time"):
-                self._state.evidence.declare(origin, role.value)
+        for origin, role in zip(origins, roles):
+            if role is not None:
+                self._state.evidence.declare(origin, role)
 
     def _probe(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         position = token_input(args)
@@ -518,6 +658,17 @@ class Tracer:
                 state = hidden[0] if isinstance(hidden, tuple) else hidden
                 if isinstance(state, torch.Tensor) and state.dim() == 3:
                     self._state.evidence.saw_batch_size(labels[:2], state.shape[1], given.shape[:2])
+                    self._observe_initial_state(module, state, place)
+
+    def _observe_initial_state(self, module: nn.RNNBase, state: torch.Tensor, place: str) -> None:
+        """Keep an initial state whose first axis, layers * directions, holds an input's axis: whether
+        that axis is the batch, the run tells by the end."""
+        labels = self._get(state)
+        first = labels[0] if labels is not None else None
+        axis = first.single() if first is not None else None
+        if axis is not None and axis.dim >= 0 and place not in self._state.initial_states:
+            seen = InitialState(place, self._name(module), axis, tuple(state.shape), _dtype(state))
+            self._state.initial_states[place] = seen
 
     def _label_rnn_outputs(self, module: nn.RNNBase, given: Any, output: Any) -> None:
         if not isinstance(output, tuple):
@@ -551,36 +702,57 @@ class Tracer:
             return  # `.shape`, `.size(0)`, `.dtype` read no values
         given = {id(tensor) for tensor in _held((args, kwargs))}
         for call in self._state.bidirectional:
-            if call.whole:
-                continue
+            if call.whole and call.backward_used:
+                continue  # nothing left to learn about this call
             if id(call.output) in given:
                 call.whole = True
-                continue
+                self._observe_output_step(call, name, args, kwargs, result)
+            if call.last_step is not None and id(call.last_step) in given and name in _PARTS:
+                call.backward_used = True  # which half goes on is beyond what the tracer follows
             for position, state in enumerate(call.states):
                 if id(state) not in given:
                     continue
                 rows = _rows_indexed(state, name, args)
                 if rows is None:
-                    call.whole = True
+                    call.whole = call.backward_used = True
                     break
                 call.rows_read |= rows
-                if position == 0 and state.shape[0] - 1 in rows and call.last_row_at is None:
-                    call.last_row_at = _user_place()
+                if state.shape[0] - 1 in rows:
+                    call.backward_used = True
+                    if position == 0 and call.last_row_at is None:
+                        call.last_row_at = _user_place()
+
+    def _observe_output_step(self, call: _BidirectionalCall, name: str, args: Any, kwargs: Any, result: Any) -> None:
+        """``out[:, -1]`` (``out[-1]`` time-major) with every feature, or another use of the output."""
+        output, time = call.output, 1 if call.rnn.batch_first else 0
+        plan = None
+        if name in ("__getitem__", "select") and args and args[0] is output and output.dim() == 3:
+            plan = _index_plan(name, args[1:], kwargs, 3)
+        if plan is None or set(plan[1]) != {time}:
+            call.backward_used = True  # the output as a whole, or one sample of it
+            return
+        position, steps = plan[1][time], output.shape[time]
+        both_halves = isinstance(result, torch.Tensor) and result.shape[-1] == output.shape[-1]
+        if position % steps == 0:
+            call.backward_used = True  # the first step holds the backward direction's summary
+        elif position == -1 and both_halves and call.last_step_at is None:
+            call.last_step_at, call.last_step = _user_place(), result
 
     def _judge_directions(self, model: nn.Module, output: Any) -> None:
         """At the end of a top-level call: the watched calls that used only the backward direction of
         their last layer, unless their results leave the call (returned, or kept in an attribute)."""
         calls, self._state.bidirectional = self._state.bidirectional, []
-        suspects = [
+        unused = [
             (call, call.last_row_at)
             for call in calls
             if call.last_row_at is not None and not call.whole and call.states[0].shape[0] - 2 not in call.rows_read
         ]
-        if not suspects or output is None:
+        last_steps = [(call, call.last_step_at) for call in calls if call.last_step_at and not call.backward_used]
+        if not (unused or last_steps) or output is None:
             return  # None: the forward raised (or keeps its results where the tracer cannot see)
         kept = {id(tensor) for tensor in _held(output)}
         kept.update(id(tensor) for submodule in model.modules() for tensor in _held(vars(submodule)))
-        for call, place in suspects:
+        for call, place in unused:
             if kept.isdisjoint(map(id, (call.output, *call.states))):
                 h_n = call.states[0]
                 finding = UnusedDirection.finding(
@@ -589,9 +761,36 @@ class Tracer:
                     type(call.rnn).__name__,
                     call.where,
                     tuple(h_n.shape),
-                    str(h_n.dtype).removeprefix("torch."),
+                    _dtype(h_n),
                 )
                 self._state.declared_violations.append(finding)
+        for call, place in last_steps:
+            if kept.isdisjoint(map(id, (call.output, *call.states))):
+                out = call.output
+                roles = ("batch", "time", "feat") if call.rnn.batch_first else ("time", "batch", "feat")
+                finding = BackwardLastStep.finding(
+                    place,
+                    self._name(call.rnn),
+                    type(call.rnn).__name__,
+                    call.where,
+                    tensor_words(_dtype(out), tuple(out.shape), roles),
+                    call.rnn.batch_first,
+                    call.rnn.hidden_size,
+                )
+                self._state.declared_violations.append(finding)
+
+    def _observe_return(self, model: nn.Module, output: torch.Tensor) -> None:
+        """Keep a returned tensor whose ``forward`` declares its layout (``-> Float[Tensor, "batch seq tags"]``)."""
+        if type(model) not in _RETURNS:
+            _RETURNS[type(model)] = _declared_return(type(model))
+        declared = _RETURNS[type(model)]
+        labels = self._get(output)
+        if declared is None or labels is None or declared[2] in self._state.returns:
+            return
+        spec, roles, place = declared
+        axes = tuple(label.single() if label is not None else None for label in labels)
+        seen = DeclaredReturn(place, self._name(model), spec, roles, axes, tuple(output.shape), _dtype(output))
+        self._state.returns[place] = seen
 
     def _observe_loss(self, name: str, args: Any) -> None:
         for tensor in args[:2]:
@@ -636,15 +835,29 @@ class Tracer:
     @property
     def findings(self) -> list[Finding]:
         """What the run showed, judged with everything the run taught about which axis is the batch."""
-        roles = self._state.evidence.roles()
+        state, roles = self._state, self._state.evidence.roles()
         found: dict[tuple[str, str], Finding] = {}
-        judged = (finding for observation in self._state.observations for finding in _judge(observation, roles))
+        judged = [
+            finding for observation in state.observations for finding in _judge(observation, roles, state.last_picks)
+        ]
         lengths = (
             LengthsMismatch.finding(pack)
-            for pack in self._state.packs
+            for pack in state.packs
             if roles.get(pack.batch) == "batch" and (pack.tokens.left or pack.tokens.counts != pack.lengths)
         )
-        for finding in (*self._state.declared_violations, *judged, *lengths):
+        initial_states = (
+            BatchFirstState.finding(seen.where, seen.rnn, seen.axis, tensor_words(seen.dtype, seen.shape))
+            for seen in state.initial_states.values()
+            if roles.get(seen.axis) == "batch"
+        )
+        # An RNN that ran along the batch swaps batch and time in all that follows: its finding says where.
+        swapped = any(finding.code == BatchTimeSwap.code for finding in judged)
+        returns = (
+            DeclaredLayoutViolation.returned(seen.where, seen.model, seen.declared, _tensor_words(seen, roles))
+            for seen in state.returns.values()
+            if not swapped and _returns_swapped(seen, roles)
+        )
+        for finding in (*state.declared_violations, *judged, *lengths, *initial_states, *returns):
             found.setdefault((finding.code, f"{finding.path}:{finding.line}"), finding)
         if any(code != BatchDependence.code for code, _ in found):
             # The probe is the last resort: when the axes already say where samples mix, it adds nothing.
@@ -684,8 +897,8 @@ class _Inert:
 _INERT: Any = _Inert()
 
 
-def _judge(observation: Observation, roles: dict[Origin, str]) -> Iterator[Finding]:
-    """The findings one observation supports, given the roles known for data axes."""
+def _judge(observation: Observation, roles: dict[Origin, str], picks: dict[str, LastPick]) -> Iterator[Finding]:
+    """The findings one observation supports, given the roles known for data axes and the ``x[:, -1]`` seen."""
     for label in observation.labels:
         if label is not None and label.mixed and _crosses_data_axes(label):
             yield MixedAxes.finding(observation, label, roles)
@@ -704,12 +917,51 @@ def _judge(observation: Observation, roles: dict[Origin, str]) -> Iterator[Findi
             if origin is not None and origin.dim < 0:
                 yield LayersAsBatch.finding(observation, label)  # type: ignore[arg-type]
                 return
+    if observation.kind in ("linear", "loss", "output"):
+        pick = _steps_as_batch(observation, roles, picks)
+        if pick is not None:
+            size, words = pick.shape[pick.dim], _tensor_words(pick, roles)
+            yield StepsAsBatch.finding(observation, pick.where, pick.axis, size, words)
+            return
     if observation.kind == "pack" and observation.batch_first is not None:
         batch_slot = 0 if observation.batch_first else 1
         label = observation.labels[batch_slot]
         origin = label.single() if label is not None else None
         if origin is not None and roles.get(origin) == "time":
             yield PackBatchFirst.finding(observation, origin)
+
+
+def _steps_as_batch(observation: Observation, roles: dict[Origin, str], picks: dict[str, LastPick]) -> LastPick | None:
+    """The ``out[:, -1]`` that took the batch axis of an RNN-like tensor (time, batch and features) away and
+    left its time axis to stand for the batch in what ``observation`` saw; None when a batch axis is there."""
+    axes = [label.single() if label is not None else None for label in observation.labels]
+    if any(roles.get(axis) == "batch" for axis in axes if axis is not None):
+        return None
+    for label, axis in zip(observation.labels, axes):
+        pick = picks.get(label.moved_at) if label is not None and label.moved_at is not None else None
+        if pick is None or axis is None or roles.get(axis) != "time" or roles.get(pick.axis) != "batch":
+            continue
+        # The time and the batch of one input (tokens), beside an axis the model made (features).
+        if axis.source == pick.axis.source and axis in pick.axes and None in pick.axes:
+            return pick
+    return None
+
+
+def _returns_swapped(seen: DeclaredReturn, roles: dict[Origin, str]) -> bool:
+    """The returned tensor holds the time where its annotation declares the batch, and the batch where the time."""
+    if len(seen.roles) != len(seen.axes):
+        return False
+    held = [roles.get(axis) if axis is not None else None for axis in seen.axes]
+    return held[seen.roles.index("batch")] == "time" and held[seen.roles.index("time")] == "batch"
+
+
+def _tensor_words(seen: LastPick | DeclaredReturn, roles: dict[Origin, str]) -> str:
+    """``f32[4,4,8] (time=4 batch=4 feat=8)``: a kept tensor, with the roles the run settled for its axes."""
+    named = [
+        "feat" if axis is None else "layers*dirs" if axis.dim < 0 else roles.get(axis, f"{axis.source}[{axis.dim}]")
+        for axis in seen.axes
+    ]
+    return tensor_words(seen.dtype, seen.shape, named)
 
 
 def _held(value: Any, depth: int = 3) -> Iterator[torch.Tensor]:
@@ -745,6 +997,10 @@ def _rows_indexed(state: torch.Tensor, name: str, args: Any) -> set[int] | None:
     return None
 
 
+def _dtype(tensor: torch.Tensor) -> str:
+    return str(tensor.dtype).removeprefix("torch.")
+
+
 def _rows_are_padded_sequences(real: torch.Tensor) -> bool:
     """Every row of the 0/1 mask is ones then zeros, or zeros then ones."""
     steps = real[:, 1:] - real[:, :-1]
@@ -755,25 +1011,19 @@ def _crosses_data_axes(label: Label) -> bool:
     return len({origin for origin in label.origins}) >= 2
 
 
-def _note_dropped(before: Labels, after: Labels, place: Callable[[], str]) -> Labels:
-    """When an op drops a data axis (indexing it away), the axes left remember where."""
-    lost = {label for label in before if label is not None and label.origins} - set(after)
-    if not lost:
-        return after
-    here = place()
-    return tuple(replace(label, moved_at=here) if label is not None and label.origins else label for label in after)
-
-
-def _indexed(labels: Labels, name: str, rest: tuple[Any, ...], kwargs: dict[str, Any], rank: int) -> Labels | None:
-    """Labels after indexing (``t[...]``), ``select``, ``squeeze(dim)`` or ``unsqueeze(dim)``."""
+def _index_plan(
+    name: str, rest: tuple[Any, ...], kwargs: dict[str, Any], rank: int
+) -> tuple[tuple[int | None, ...], dict[int, int]] | None:
+    """For indexing (``t[...]``), ``select`` or ``unsqueeze``: the input dim each result dim comes from
+    (None for a new one), and the position each int index picks, by input dim; None for advanced indexing."""
     values = [*rest, *kwargs.values()]
     try:
         if name == "select":
             dim = int(values[0]) % rank
-            return labels[:dim] + labels[dim + 1 :]
+            return tuple(d for d in range(rank) if d != dim), {dim: int(values[1])}
         if name == "unsqueeze":
             dim = int(values[0]) % (rank + 1)
-            return (*labels[:dim], None, *labels[dim:])
+            return (*range(dim), None, *range(dim, rank)), {}
         index = values[0] if isinstance(values[0], tuple) else (values[0],)
     except (TypeError, ValueError, IndexError):
         return None
@@ -785,20 +1035,22 @@ def _indexed(labels: Labels, name: str, rest: tuple[Any, ...], kwargs: dict[str,
             expanded.extend([slice(None)] * (rank - sum(1 for i in index if i is not Ellipsis and i is not None)))
         else:
             expanded.append(item)
-    result: list[Label | None] = []
+    kept: list[int | None] = []
+    picked: dict[int, int] = {}
     position = 0
     for item in expanded:
         if item is None:
-            result.append(None)
+            kept.append(None)
         elif isinstance(item, bool) or not isinstance(item, (int, slice)):
             return None  # a tensor or a list: advanced indexing
         elif isinstance(item, int):
+            picked[position] = item
             position += 1
         else:
-            result.append(labels[position] if position < rank else None)
+            kept.append(position if position < rank else None)
             position += 1
-    result.extend(labels[position:])
-    return tuple(result)
+    kept.extend(range(position, rank))
+    return tuple(kept), picked
 
 
 def _squeezed(labels: Labels, shape: tuple[int, ...], rest: tuple[Any, ...], kwargs: dict[str, Any]) -> Labels | None:
@@ -814,6 +1066,14 @@ def _squeezed(labels: Labels, shape: tuple[int, ...], rest: tuple[Any, ...], kwa
     except (TypeError, ValueError, ZeroDivisionError):
         return None
     return tuple(label for i, (label, size) in enumerate(zip(labels, shape)) if not (size == 1 and i in chosen))
+
+
+def _expanded(labels: Labels, before: tuple[int, ...], after: tuple[int, ...]) -> Labels:
+    """``expand`` adds dims on the left and stretches size-1 dims; the other dims keep their labels
+    (aligned from the left by size, an expanded (batch, hidden) would read as batch-first at layers == batch)."""
+    new = len(after) - len(before)
+    kept = (label if size == after[new + dim] else None for dim, (label, size) in enumerate(zip(labels, before)))
+    return (*(None for _ in range(new)), *kept)
 
 
 def _aligned_by_size(labels: Labels, before: tuple[int, ...], after: tuple[int, ...]) -> Labels | None:
@@ -895,19 +1155,47 @@ def _declared_checker(module_type: type[nn.Module]) -> Callable[..., None] | Non
     return checked
 
 
-def _annotation_dims(module: nn.Module, name: str) -> str | None:
-    """The dimension string of a jaxtyping annotation on ``forward``'s parameter ``name``."""
+def _annotation_dims(function: Callable[..., Any], name: str) -> str | None:
+    """The dimension string of a jaxtyping annotation on ``function``'s parameter ``name``, or on what
+    it returns for ``"return"``."""
     try:
-        annotation = inspect.signature(module.forward).parameters[name].annotation
+        signature = inspect.signature(function)
+        annotation = signature.return_annotation if name == "return" else signature.parameters[name].annotation
     except (KeyError, TypeError, ValueError):
         return None
     if isinstance(annotation, str):  # `from __future__ import annotations`
         try:
-            annotation = typing.get_type_hints(module.forward).get(name)
+            annotation = typing.get_type_hints(function).get(name)
         except Exception:  # an annotation that does not evaluate declares nothing
             return None
     dims = getattr(annotation, "dim_str", None)
     return dims if isinstance(dims, str) else None
+
+
+def _dimension_roles(spec: str) -> tuple[str | None, ...]:
+    """``"batch seq emb"`` -> ``("batch", "time", None)``: the batch and time a layout names."""
+    roles = (DIMENSION_ROLES.get(dim.strip("_?").lower()) for dim in spec.split())
+    return tuple(role.value if role is not None and role.value in ("batch", "time") else None for role in roles)
+
+
+_RETURNS: dict[type[nn.Module], tuple[str, tuple[str | None, ...], str] | None] = {}
+
+
+def _declared_return(module_type: type[nn.Module]) -> tuple[str, tuple[str | None, ...], str] | None:
+    """``forward``'s jaxtyping return annotation when it places both the batch and the time: its
+    dimensions, their roles, and the ``path:line`` of the ``return`` (the ``def`` when there are several)."""
+    forward = module_type.forward
+    spec = _annotation_dims(forward, "return")
+    code = getattr(inspect.unwrap(forward), "__code__", None)
+    if spec is None or code is None or any(dim.startswith(("*", "...")) for dim in spec.split()):
+        return None  # a variadic dimension leaves the positions unknown
+    roles = _dimension_roles(spec)
+    if "batch" not in roles or "time" not in roles:
+        return None
+    # The bytecode knows the line of each `return`, also for code compiled from a string.
+    lines = {i.positions.lineno for i in dis.get_instructions(code) if i.opname == "RETURN_VALUE" and i.positions}
+    line = lines.pop() if len(lines) == 1 else code.co_firstlineno
+    return spec, roles, f"{_shown_path(code.co_filename)}:{line}"
 
 
 def _user_place() -> str:
@@ -917,10 +1205,13 @@ def _user_place() -> str:
         filename = frame.f_code.co_filename
         ours = filename.startswith((_HERE, _TORCH, "<frozen")) and not filename.startswith(_REFERENCE_MODELS)
         if not ours and "contextlib" not in filename:
-            try:
-                shown = os.path.relpath(filename)
-            except ValueError:
-                shown = filename
-            return f"{shown}:{frame.f_lineno}"
+            return f"{_shown_path(filename)}:{frame.f_lineno}"
         frame = frame.f_back  # type: ignore[assignment]
     return "?:0"
+
+
+def _shown_path(filename: str) -> str:
+    try:
+        return os.path.relpath(filename)
+    except ValueError:  # another drive on Windows
+        return filename

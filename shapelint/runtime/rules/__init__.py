@@ -5,6 +5,7 @@ These modules never import torch, so `shapelint rules` lists them without it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from shapelint.findings import Finding
@@ -12,6 +13,8 @@ from shapelint.rule import Rule
 
 if TYPE_CHECKING:
     from shapelint.runtime.tracer import Observation
+
+_SHORT_DTYPES = {"float32": "f32", "float64": "f64", "float16": "f16", "bfloat16": "bf16"}
 
 
 class RuntimeRule(Rule):
@@ -30,3 +33,12 @@ def where(observation: Observation) -> str:
     if observation.kind == "output":
         return f"the output of `{observation.module}`"
     return f"`{observation.module}` at {observation.where}"
+
+
+def tensor_words(dtype: str, shape: Sequence[int], roles: Sequence[str] = ()) -> str:
+    """A tensor as dtype and shape, ``f32[3,6,20]``, with each axis's role and size when given:
+    ``f32[3,6,20] (batch=3 time=6 feat=20)``."""
+    words = f"{_SHORT_DTYPES.get(dtype, dtype)}[{','.join(map(str, shape))}]"
+    if not roles:
+        return words
+    return f"{words} ({' '.join(f'{role}={size}' for role, size in zip(roles, shape))})"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shapelint.findings import Finding
-from shapelint.runtime.rules import RuntimeRule
+from shapelint.runtime.rules import RuntimeRule, tensor_words
 
 _PROGRAM = """
 import torch
@@ -27,7 +27,6 @@ for seq_len in (3, 5, 4):
 """
 _BIDIRECTIONAL = "LSTM(8, 16, batch_first=True, bidirectional=True)"
 _TWO_LAYER_GRU = "GRU(8, 16, num_layers=2, batch_first=True, bidirectional=True)"
-_SHORT_DTYPES = {"float32": "f32", "float64": "f64", "float16": "f16", "bfloat16": "bf16"}
 
 
 def _program(summary: str, rnn: str = _BIDIRECTIONAL, unpack: str = "out, (h_n, c_n)", features: int = 16) -> str:
@@ -84,7 +83,7 @@ class UnusedDirection(RuntimeRule):
         class; ``shape``/``dtype``: of its final state."""
         named = f"bidirectional {kind}" + (f" `{rnn}`" if rnn != kind else "")
         rows, batch, hidden = shape
-        state = f"{_SHORT_DTYPES.get(dtype, dtype)}[{','.join(map(str, shape))}]"
+        state = tensor_words(dtype, shape)
         return cls.at(
             place,
             f"`h_n[-1]` is only the backward direction of the last layer of the {named} called at {called_at} "

@@ -1,0 +1,93 @@
+"""The last time step of a bidirectional RNN's output used whole, as a summary of the sequence."""
+
+from __future__ import annotations
+
+from shapelint.findings import Finding
+from shapelint.runtime.rules import RuntimeRule
+
+_PROGRAM = """
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding, self.rnn = nn.Embedding(50, 8), nn.{rnn}
+        self.fc = nn.Linear({features}, 3)
+
+    def forward(self, tokens):
+        out, h_n = self.rnn(self.embedding(tokens{transpose}))
+        return self.fc({summary})
+
+model = Model()
+for seq_len in (3, 5, 4):
+    model(torch.randint(0, 50, (4, seq_len)))
+"""
+_BIDIRECTIONAL = "LSTM(8, 16, batch_first=True, bidirectional=True)"
+
+
+def _program(summary: str, rnn: str = _BIDIRECTIONAL, features: int = 32, transpose: str = "") -> str:
+    return _PROGRAM.format(rnn=rnn, summary=summary, features=features, transpose=transpose)
+
+
+class BackwardLastStep(RuntimeRule):
+    """At run time, `out[:, -1]` of a bidirectional RNN passes its backward half off as a summary.
+
+    ## What it does
+    Follows each call of a bidirectional `nn.LSTM`, `nn.GRU` or `nn.RNN` inside a model
+    to the end of the model's call, and flags the last time step of its output taken with
+    every feature (`out[:, -1]` batch-first, `out[-1]` time-major) when nothing else
+    carries the backward direction's summary: not the output's first step, not the output
+    as a whole, not `h_n`'s last row or `h_n` as a whole, and no results leave the call.
+
+    ## Why is this bad?
+    The backward direction runs from the end of the sequence to its start: at the last
+    step it has read only the last token. Half of the "summary" is then close to useless;
+    the backward direction's summary of the whole sequence is at the first step. Nothing
+    fails or warns.
+
+    ## Example
+    ```python
+    out, _ = self.lstm(x)                  # bidirectional=True, batch_first=True
+    summary = out[:, -1]
+    ```
+
+    ## Use instead
+    ```python
+    summary = torch.cat([out[:, -1, :hidden], out[:, 0, hidden:]], dim=-1)
+    ```
+    or `torch.cat([h_n[-2], h_n[-1]], dim=-1)`.
+    """
+
+    code = "SHP511"
+    name = "backward-last-step"
+    fix_title = "Join the forward half's last step with the backward half's first step"
+    VALID = (
+        _program("torch.cat([out[:, -1, :16], out[:, 0, 16:]], dim=-1)"),
+        # The whole last step, but with the first step beside it: both summaries are there.
+        _program("torch.stack([out[:, -1], out[:, 0]], 1).mean(1)"),
+        _program("torch.cat([out[:, -1, :16], h_n[0][-1]], dim=-1)"),
+        _program("out[:, -1]", rnn="LSTM(8, 16, batch_first=True)", features=16),
+    )
+    INVALID = (
+        _program("out[:, -1]"),
+        _program("out[-1]", rnn="GRU(8, 16, bidirectional=True)", transpose=".t()"),
+        _program("torch.relu(out[:, -1, :])"),
+    )
+
+    @classmethod
+    def finding(
+        cls, place: str, rnn: str, kind: str, called_at: str, output: str, batch_first: bool, hidden: int
+    ) -> Finding:
+        """``output``: the RNN's output, in words; ``hidden``: its hidden size (each direction's half)."""
+        named = f"bidirectional {kind}" + (f" `{rnn}`" if rnn != kind else "")
+        last, first = ("out[:, -1", "out[:, 0") if batch_first else ("out[-1, :", "out[0, :")
+        return cls.at(
+            place,
+            f"the last step of the output of the {named} called at {called_at} ({output}) is used with both "
+            f"halves: its backward half (features {hidden}:{2 * hidden}) has read only the last token, and the "
+            f"backward summary of the whole sequence (the first step) is never used; use `torch.cat([{last}, "
+            f":{hidden}], {first}, {hidden}:]], dim=-1)` or `torch.cat([h_n[-2], h_n[-1]], dim=-1)`",
+        )

@@ -1,0 +1,99 @@
+"""SHP510-SHP513 and SHP505's return check at run time: what they read, and what they leave alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+from jaxtyping import Float, Int  # noqa: E402
+from torch import Tensor, nn  # noqa: E402
+
+import shapelint  # noqa: E402
+from shapelint.runtime.rules.backward_last_step import BackwardLastStep  # noqa: E402
+from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation  # noqa: E402
+from shapelint.runtime.rules.last_step_padding import LastStepPadding  # noqa: E402
+
+PADDED = torch.tensor([[5, 6, 7, 0], [8, 9, 0, 0], [4, 3, 2, 1]])
+FULL = torch.tensor([[5, 6, 7, 2], [8, 9, 1, 1], [4, 3, 2, 1]])
+
+
+class LastStep(nn.Module):
+    """A padded, unpacked bidirectional LSTM summarised by its last step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.embedding = nn.Embedding(30, 4, padding_idx=0)
+        self.lstm = nn.LSTM(4, 6, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(12, 2)
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        out, _ = self.lstm(self.embedding(tokens))
+        return self.fc(out[:, -1])
+
+
+def _step(model: nn.Module, tokens: Tensor) -> tuple[Tensor, ...]:
+    logits = model(tokens)
+    logits.pow(2).sum().backward()
+    return (logits.detach(), *(p.grad.clone() for p in model.parameters() if p.grad is not None))
+
+
+def test_the_last_step_checks_leave_outputs_and_gradients_bitwise_identical() -> None:
+    plain = _step(LastStep(), PADDED)
+    with shapelint.trace() as tracer:
+        traced = _step(LastStep(), PADDED)
+    assert all(torch.equal(a, b) for a, b in zip(plain, traced, strict=True))
+    assert {LastStepPadding.code, BackwardLastStep.code} <= {f.code for f in tracer.findings}
+
+
+class PadsOnlySometimes(nn.Module):
+    """Reads the last step only of batches without padding; reads a mask of the tokens before embedding them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(30, 4, padding_idx=0)
+        self.lstm = nn.LSTM(4, 6, batch_first=True)
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        real = (tokens != 0).sum(1, keepdim=True)
+        out, _ = self.lstm(self.embedding(tokens))
+        if bool((tokens == 0).any()):
+            return out[:, 0] * real
+        return out[:, -1] * real
+
+
+def test_new_tokens_forget_the_last_batchs_padding() -> None:
+    # Same shape, no padding: what the first batch's padding said must not be held against the second.
+    with shapelint.trace(probe=False) as tracer:
+        model = PadsOnlySometimes()
+        model(PADDED)
+        model(FULL)
+    assert tracer.findings == []
+
+
+class TwoReturns(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedding, self.lstm = nn.Embedding(30, 4), nn.LSTM(4, 6)
+
+    def forward(self, tokens: Int[Tensor, "seq batch"], early: bool = False) -> Float[Tensor, "batch seq hidden"]:
+        out, _ = self.lstm(self.embedding(tokens))
+        if early:
+            return out.transpose(0, 1)
+        return out
+
+
+def test_a_swapped_return_is_reported_at_the_return_or_at_the_def_when_there_are_several() -> None:
+    with shapelint.trace(probe=False) as tracer:
+        TwoReturns()(torch.randint(0, 30, (4, 4)))
+    (finding,) = [f for f in tracer.findings if f.code == DeclaredLayoutViolation.code]
+    source = Path(__file__).read_text(encoding="utf-8").splitlines()
+    assert source[finding.line - 1].strip().startswith("def forward(self, tokens")
+    assert '`TwoReturns` returns f32[4,4,6] (time=4 batch=4 feat=6), but its annotation declares "batch seq' in (
+        finding.message
+    )
+    with shapelint.trace(probe=False) as tracer:
+        TwoReturns()(torch.randint(0, 30, (4, 4)), True)
+    assert tracer.findings == []
