@@ -7,15 +7,9 @@ has shown which input axis is the batch.
 
 from __future__ import annotations
 
-import dis
 import functools
-import inspect
-import os
-import sys
-import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, TypeVar
 
 import torch
@@ -25,7 +19,26 @@ from torch.utils.weak import WeakTensorKeyDictionary
 
 from shapelint.findings import Finding
 from shapelint.runtime.axes import FEATURES, Label, Labels, Origin, moved, reshaped
+from shapelint.runtime.declarations import (
+    annotation_dims,
+    declared_checker,
+    declared_return,
+    dimension_roles,
+    parameter_names,
+)
 from shapelint.runtime.evidence import Evidence
+from shapelint.runtime.judging import judge, kept_tensor_words, returns_swapped
+from shapelint.runtime.observations import (
+    DeclaredReturn,
+    InitialState,
+    LastPick,
+    Observation,
+    PackedLengths,
+    PadMask,
+    TokenPadding,
+)
+from shapelint.runtime.ops import aligned_by_size, expanded, index_plan, permutation, rows_indexed, squeezed
+from shapelint.runtime.places import user_place
 from shapelint.runtime.probe import mixes_samples, tensors_in, token_input
 from shapelint.runtime.rules import tensor_words
 from shapelint.runtime.rules.backward_last_step import BackwardLastStep
@@ -34,19 +47,12 @@ from shapelint.runtime.rules.batch_first_state import BatchFirstState
 from shapelint.runtime.rules.batch_time_swap import BatchTimeSwap
 from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation, summarise
 from shapelint.runtime.rules.last_step_padding import LastStepPadding
-from shapelint.runtime.rules.layers_as_batch import LayersAsBatch
 from shapelint.runtime.rules.lengths_mismatch import LengthsMismatch
-from shapelint.runtime.rules.mixed_axes import MixedAxes
-from shapelint.runtime.rules.pack_batch_first import PackBatchFirst
 from shapelint.runtime.rules.padding_leak import PaddingLeak
-from shapelint.runtime.rules.steps_as_batch import StepsAsBatch
 from shapelint.runtime.rules.unused_direction import UnusedDirection
-from shapelint.static.knowledge import DIMENSION_ROLES
+from shapelint.runtime.tensors import dtype, held, rows_are_padded_sequences
 
 _RNNS = (nn.RNNBase,)
-_HERE = str(Path(__file__).resolve().parent.parent)  # the shapelint package
-_REFERENCE_MODELS = os.path.join(_HERE, "reference", "models")  # inside the package, but written as user code
-_TORCH = str(Path(torch.__file__).resolve().parent)
 _RESHAPES = {"view", "reshape", "flatten", "unflatten", "view_as", "reshape_as"}
 _POOLS = {"mean", "nanmean", "sum", "max", "amax", "logsumexp"}
 _LOSSES = {
@@ -78,82 +84,10 @@ _PARTS = {
     "gather",
 }
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-@dataclass(frozen=True)
-class Observation:
-    """Labels seen where they matter: an RNN's input, a Linear's, a loss's, a model output, a pack."""
-
-    kind: str  # "rnn", "linear", "loss", "output", "pack"
-    where: str
-    module: str
-    labels: Labels
-    batch_first: bool | None = None
-
-
-@dataclass(frozen=True)
-class TokenPadding:
-    """Per sample (if this axis is the batch): how many real tokens, and whether padding comes first."""
-
-    counts: list[int]
-    left: bool
-    time: Label
-    time_size: int
-
-
-@dataclass(frozen=True)
-class PackedLengths:
-    """The lengths a ``pack_padded_sequence`` was given, beside what the tokens show."""
-
-    where: str
-    batch: Origin
-    tokens: TokenPadding
-    lengths: list[int]
-
-
-@dataclass(frozen=True)
-class PadMask:
-    """The real (not padding) tokens of the last padded batch, samples as rows."""
-
-    batch: Origin
-    time: Origin
-    real: torch.Tensor
-
-
-@dataclass(frozen=True)
-class LastPick:
-    """``x[:, -1]``: an index at -1 that dropped a data axis of size > 1 while other data axes stayed."""
-
-    where: str
-    axis: Origin
-    dim: int
-    axes: tuple[Origin | None, ...]  # of the indexed tensor; None for an axis the model made
-    shape: tuple[int, ...]
-    dtype: str
-
-
-@dataclass(frozen=True)
-class InitialState:
-    """An initial state given to an RNN whose first axis (layers * directions) holds an input's axis."""
-
-    where: str
-    rnn: str
-    axis: Origin  # the input's axis in the layers slot
-    shape: tuple[int, ...]
-    dtype: str
-
-
-@dataclass(frozen=True)
-class DeclaredReturn:
-    """A top-level call's returned tensor beside the roles its ``forward`` annotation declares."""
-
-    where: str
-    model: str
-    declared: str  # the annotation's dimensions, "batch seq tags"
-    roles: tuple[str | None, ...]  # what it declares of each: "batch", "time" or None
-    axes: tuple[Origin | None, ...]
-    shape: tuple[int, ...]
-    dtype: str
+# Per model class, worked out on its first top-level call: the checker of forward's annotations, and its
+# declared return.
+_CHECKERS: dict[type[nn.Module], Callable[..., None] | None] = {}
+_RETURNS: dict[type[nn.Module], tuple[str, tuple[str | None, ...], str] | None] = {}
 
 
 @dataclass
@@ -363,24 +297,24 @@ class Tracer:
             return
         assert isinstance(first, torch.Tensor)
         if name in _RESHAPES:
-            self._set(result, reshaped(labels, tuple(first.shape), tuple(result.shape), _user_place()))
+            self._set(result, reshaped(labels, tuple(first.shape), tuple(result.shape), user_place()))
         elif name in ("transpose", "swapaxes", "swapdims", "permute", "movedim", "moveaxis", "t"):
-            order = _permutation(first, result, name, args[1:], kwargs)
+            order = permutation(first, name, args[1:], kwargs)
             if order is not None:
-                self._set(result, moved(labels, order, _user_place()))
+                self._set(result, moved(labels, order, user_place()))
         elif name == "squeeze":
-            self._set(result, _squeezed(labels, tuple(first.shape), args[1:], kwargs))
+            self._set(result, squeezed(labels, tuple(first.shape), args[1:], kwargs))
         elif name in ("__getitem__", "select", "unsqueeze"):
-            plan = _index_plan(name, args[1:], kwargs, first.dim())
+            plan = index_plan(name, args[1:], kwargs, first.dim())
             if plan is not None:
                 self._set(result, self._after_index(first, labels, *plan))
         elif name == "unfold" and result.dim() == first.dim() + 1:
             # The unfolded axis keeps its role (one window per step); each window's steps are a sample's features.
             self._set(result, (*labels, FEATURES))
         elif name == "narrow":
-            self._set(result, _aligned_by_size(labels, tuple(first.shape), tuple(result.shape)))
+            self._set(result, aligned_by_size(labels, tuple(first.shape), tuple(result.shape)))
         elif name == "expand":
-            self._set(result, _expanded(labels, tuple(first.shape), tuple(result.shape)))
+            self._set(result, expanded(labels, tuple(first.shape), tuple(result.shape)))
         elif name in ("linear", "matmul", "__matmul__"):
             self._set(result, (*labels[:-1], FEATURES))
         elif tuple(result.shape) == tuple(first.shape):
@@ -395,7 +329,7 @@ class Tracer:
         dropped = [(dim, label) for dim in picked if (label := labels[dim]) and label.origins and label not in after]
         if not dropped:
             return after
-        here = _user_place()
+        here = user_place()
         after = tuple(replace(label, moved_at=here) if label and label.origins else label for label in after)
         for dim, label in dropped:
             axis = label.single()
@@ -403,7 +337,7 @@ class Tracer:
                 continue  # -1 only: a loop over the positions (`out[:, t]`) reads them all, the last one too
             if here not in self._state.last_picks and any(label is not None and label.origins for label in after):
                 axes = tuple(label.single() if label is not None else None for label in labels)
-                pick = LastPick(here, axis, dim, axes, tuple(tensor.shape), _dtype(tensor))
+                pick = LastPick(here, axis, dim, axes, tuple(tensor.shape), dtype(tensor))
                 self._state.last_picks[here] = pick
             if self._state.pad_mask is not None and self._state.pad_mask.time == axis:
                 self._check_last_step(tensor, labels, dim, here)
@@ -412,7 +346,7 @@ class Tracer:
     def _after_setitem(self, target: torch.Tensor, index: Any, value: Any) -> None:
         """``h0[:, 0] = proj(context)``: an unlabelled tensor filled from a labelled one takes its axes."""
         given = self._get(value)
-        plan = _index_plan("__getitem__", (index,), {}, target.dim()) if given is not None else None
+        plan = index_plan("__getitem__", (index,), {}, target.dim()) if given is not None else None
         if given is None or plan is None or len(given) > len(plan[0]):
             return
         labels: list[Label | None] = [None] * target.dim()
@@ -451,7 +385,7 @@ class Tracer:
         elif isinstance(module, nn.Linear) and args and isinstance(args[0], torch.Tensor):
             labels = self._get(args[0])
             if labels is not None:
-                state.observations.append(Observation("linear", _user_place(), self._name(module), labels))
+                state.observations.append(Observation("linear", user_place(), self._name(module), labels))
 
     def _after_module(self, module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
         state = self._state
@@ -516,7 +450,7 @@ class Tracer:
         finally:
             self._state.busy = False
         if leaks:
-            self._state.declared_violations.append(PaddingLeak.finding(_user_place(), name, mask.time))
+            self._state.declared_violations.append(PaddingLeak.finding(user_place(), name, mask.time))
 
     def _check_last_step(self, tensor: torch.Tensor, labels: Labels, dim: int, here: str) -> None:
         """``out[:, -1]`` over the time axis of a padded batch: is that step padding for some sample, with a
@@ -542,7 +476,7 @@ class Tracer:
             self._state.busy = False
         if lengths:
             roles = ["batch" if i == batch else "time" if i == dim else "feat" for i in range(tensor.dim())]
-            described = tensor_words(_dtype(tensor), tuple(tensor.shape), roles)
+            described = tensor_words(dtype(tensor), tuple(tensor.shape), roles)
             finding = LastStepPadding.finding(here, mask.time, described, lengths, samples)
             self._state.declared_violations.append(finding)
 
@@ -561,7 +495,7 @@ class Tracer:
             if bool(real.all()):
                 return  # no padding: nothing to see
             samples = [real, real.t()]  # rows are samples if the batch is axis 0, or axis 1
-            padded_rows = [_rows_are_padded_sequences(rows) for rows in samples]
+            padded_rows = [rows_are_padded_sequences(rows) for rows in samples]
             counts = [sorted(rows.sum(1).tolist()) for rows in samples]
             left = [bool((rows[:, 1:] - rows[:, :-1] >= 0).all()) for rows in samples]
         finally:
@@ -593,7 +527,7 @@ class Tracer:
 
     def _label_inputs(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         """Each dimension of each tensor argument of a top-level call is a data axis of its own."""
-        names = _parameter_names(module, len(args))
+        names = parameter_names(module, len(args))
         for name, value in zip(names, args):
             if isinstance(value, torch.Tensor) and value.dim() > 0 and value not in self._state.labels:
                 origins = tuple(Origin(name, dim) for dim in range(value.dim()))
@@ -605,8 +539,8 @@ class Tracer:
 
     def _declare(self, module: nn.Module, name: str, origins: tuple[Origin, ...]) -> None:
         """``layouts={"tokens": "batch seq"}`` or a jaxtyping annotation on ``forward``."""
-        spec = self.layouts.get(name) or _annotation_dims(module.forward, name)
-        roles = _dimension_roles(spec) if spec is not None else ()
+        spec = self.layouts.get(name) or annotation_dims(module.forward, name)
+        roles = dimension_roles(spec) if spec is not None else ()
         if len(roles) != len(origins):
             return
         for origin, role in zip(origins, roles):
@@ -617,20 +551,20 @@ class Tracer:
         position = token_input(args)
         if position is None:
             return
-        place = _user_place()
+        place = user_place()
         self._state.busy = True
         try:
             mixed = mixes_samples(module, args, position)
         finally:
             self._state.busy = False
         if mixed:
-            source = _parameter_names(module, len(args))[position]
+            source = parameter_names(module, len(args))[position]
             self._state.declared_violations.append(BatchDependence.finding(place, self._name(module), source))
 
     def _check_declared(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         """Run the jaxtyping annotations of ``forward`` through beartype; a violation is a finding."""
         if type(module) not in _CHECKERS:
-            _CHECKERS[type(module)] = _declared_checker(type(module))
+            _CHECKERS[type(module)] = declared_checker(type(module))
         checker = _CHECKERS[type(module)]
         if checker is None:
             return
@@ -640,7 +574,7 @@ class Tracer:
         except Exception as error:  # jaxtyping's TypeCheckError and beartype's violations
             problem = summarise(str(error))
             self._state.declared_violations.append(
-                DeclaredLayoutViolation.finding(_user_place(), self._name(module), problem)
+                DeclaredLayoutViolation.finding(user_place(), self._name(module), problem)
             )
         finally:
             self._state.busy = False
@@ -650,7 +584,7 @@ class Tracer:
         if isinstance(given, torch.Tensor) and given.dim() == 3:
             labels = self._get(given)
             if labels is not None:
-                place = _user_place()
+                place = user_place()
                 self._state.observations.append(
                     Observation("rnn", place, self._name(module), labels, module.batch_first)
                 )
@@ -667,7 +601,7 @@ class Tracer:
         first = labels[0] if labels is not None else None
         axis = first.single() if first is not None else None
         if axis is not None and axis.dim >= 0 and place not in self._state.initial_states:
-            seen = InitialState(place, self._name(module), axis, tuple(state.shape), _dtype(state))
+            seen = InitialState(place, self._name(module), axis, tuple(state.shape), dtype(state))
             self._state.initial_states[place] = seen
 
     def _label_rnn_outputs(self, module: nn.RNNBase, given: Any, output: Any) -> None:
@@ -693,14 +627,14 @@ class Tracer:
         data = result[0] if isinstance(result, tuple) else result  # a PackedSequence is a tuple, data first
         states = tuple(tensors_in(hidden))
         if isinstance(data, torch.Tensor) and states and states[0].dim() == 3:
-            self._state.bidirectional.append(_BidirectionalCall(module, _user_place(), states, data))
+            self._state.bidirectional.append(_BidirectionalCall(module, user_place(), states, data))
 
     def _observe_directions(self, func: Any, args: Any, kwargs: Any, result: Any) -> None:
         """Which results of the watched bidirectional RNN calls this op uses."""
         name = getattr(func, "__name__", "")
         if name in _METADATA or (name == "__get__" and not isinstance(result, torch.Tensor)):
             return  # `.shape`, `.size(0)`, `.dtype` read no values
-        given = {id(tensor) for tensor in _held((args, kwargs))}
+        given = {id(tensor) for tensor in held((args, kwargs))}
         for call in self._state.bidirectional:
             if call.whole and call.backward_used:
                 continue  # nothing left to learn about this call
@@ -712,7 +646,7 @@ class Tracer:
             for position, state in enumerate(call.states):
                 if id(state) not in given:
                     continue
-                rows = _rows_indexed(state, name, args)
+                rows = rows_indexed(state, name, args)
                 if rows is None:
                     call.whole = call.backward_used = True
                     break
@@ -720,14 +654,14 @@ class Tracer:
                 if state.shape[0] - 1 in rows:
                     call.backward_used = True
                     if position == 0 and call.last_row_at is None:
-                        call.last_row_at = _user_place()
+                        call.last_row_at = user_place()
 
     def _observe_output_step(self, call: _BidirectionalCall, name: str, args: Any, kwargs: Any, result: Any) -> None:
         """``out[:, -1]`` (``out[-1]`` time-major) with every feature, or another use of the output."""
         output, time = call.output, 1 if call.rnn.batch_first else 0
         plan = None
         if name in ("__getitem__", "select") and args and args[0] is output and output.dim() == 3:
-            plan = _index_plan(name, args[1:], kwargs, 3)
+            plan = index_plan(name, args[1:], kwargs, 3)
         if plan is None or set(plan[1]) != {time}:
             call.backward_used = True  # the output as a whole, or one sample of it
             return
@@ -736,7 +670,7 @@ class Tracer:
         if position % steps == 0:
             call.backward_used = True  # the first step holds the backward direction's summary
         elif position == -1 and both_halves and call.last_step_at is None:
-            call.last_step_at, call.last_step = _user_place(), result
+            call.last_step_at, call.last_step = user_place(), result
 
     def _judge_directions(self, model: nn.Module, output: Any) -> None:
         """At the end of a top-level call: the watched calls that used only the backward direction of
@@ -750,8 +684,8 @@ class Tracer:
         last_steps = [(call, call.last_step_at) for call in calls if call.last_step_at and not call.backward_used]
         if not (unused or last_steps) or output is None:
             return  # None: the forward raised (or keeps its results where the tracer cannot see)
-        kept = {id(tensor) for tensor in _held(output)}
-        kept.update(id(tensor) for submodule in model.modules() for tensor in _held(vars(submodule)))
+        kept = {id(tensor) for tensor in held(output)}
+        kept.update(id(tensor) for submodule in model.modules() for tensor in held(vars(submodule)))
         for call, place in unused:
             if kept.isdisjoint(map(id, (call.output, *call.states))):
                 h_n = call.states[0]
@@ -761,7 +695,7 @@ class Tracer:
                     type(call.rnn).__name__,
                     call.where,
                     tuple(h_n.shape),
-                    _dtype(h_n),
+                    dtype(h_n),
                 )
                 self._state.declared_violations.append(finding)
         for call, place in last_steps:
@@ -773,7 +707,7 @@ class Tracer:
                     self._name(call.rnn),
                     type(call.rnn).__name__,
                     call.where,
-                    tensor_words(_dtype(out), tuple(out.shape), roles),
+                    tensor_words(dtype(out), tuple(out.shape), roles),
                     call.rnn.batch_first,
                     call.rnn.hidden_size,
                 )
@@ -782,21 +716,21 @@ class Tracer:
     def _observe_return(self, model: nn.Module, output: torch.Tensor) -> None:
         """Keep a returned tensor whose ``forward`` declares its layout (``-> Float[Tensor, "batch seq tags"]``)."""
         if type(model) not in _RETURNS:
-            _RETURNS[type(model)] = _declared_return(type(model))
+            _RETURNS[type(model)] = declared_return(type(model))
         declared = _RETURNS[type(model)]
         labels = self._get(output)
         if declared is None or labels is None or declared[2] in self._state.returns:
             return
         spec, roles, place = declared
         axes = tuple(label.single() if label is not None else None for label in labels)
-        seen = DeclaredReturn(place, self._name(model), spec, roles, axes, tuple(output.shape), _dtype(output))
+        seen = DeclaredReturn(place, self._name(model), spec, roles, axes, tuple(output.shape), dtype(output))
         self._state.returns[place] = seen
 
     def _observe_loss(self, name: str, args: Any) -> None:
         for tensor in args[:2]:
             labels = self._get(tensor) if isinstance(tensor, torch.Tensor) else None
             if labels is not None:
-                self._state.observations.append(Observation("loss", _user_place(), name, labels))
+                self._state.observations.append(Observation("loss", user_place(), name, labels))
         target = args[1] if len(args) > 1 else None
         if isinstance(target, torch.Tensor) and target.dim() == 1 and self._get(target) is None:
             # One target per sample (a classifier): its length is the batch size of the last inputs.
@@ -811,7 +745,7 @@ class Tracer:
         if count is not None:
             self._state.evidence.saw_batch_size(labels[:2], count, data.shape[:2])
         self._state.last_pack = (labels[0], labels[1]) if batch_first else (labels[1], labels[0])
-        place = _user_place()
+        place = user_place()
         self._state.observations.append(Observation("pack", place, "pack_padded_sequence", labels, batch_first))
         batch, time = self._state.last_pack
         origin = batch.single() if batch is not None else None
@@ -838,7 +772,7 @@ class Tracer:
         state, roles = self._state, self._state.evidence.roles()
         found: dict[tuple[str, str], Finding] = {}
         judged = [
-            finding for observation in state.observations for finding in _judge(observation, roles, state.last_picks)
+            finding for observation in state.observations for finding in judge(observation, roles, state.last_picks)
         ]
         lengths = (
             LengthsMismatch.finding(pack)
@@ -853,9 +787,9 @@ class Tracer:
         # An RNN that ran along the batch swaps batch and time in all that follows: its finding says where.
         swapped = any(finding.code == BatchTimeSwap.code for finding in judged)
         returns = (
-            DeclaredLayoutViolation.returned(seen.where, seen.model, seen.declared, _tensor_words(seen, roles))
+            DeclaredLayoutViolation.returned(seen.where, seen.model, seen.declared, kept_tensor_words(seen, roles))
             for seen in state.returns.values()
-            if not swapped and _returns_swapped(seen, roles)
+            if not swapped and returns_swapped(seen, roles)
         )
         for finding in (*state.declared_violations, *judged, *lengths, *initial_states, *returns):
             found.setdefault((finding.code, f"{finding.path}:{finding.line}"), finding)
@@ -895,323 +829,3 @@ class _Inert:
 
 
 _INERT: Any = _Inert()
-
-
-def _judge(observation: Observation, roles: dict[Origin, str], picks: dict[str, LastPick]) -> Iterator[Finding]:
-    """The findings one observation supports, given the roles known for data axes and the ``x[:, -1]`` seen."""
-    for label in observation.labels:
-        if label is not None and label.mixed and _crosses_data_axes(label):
-            yield MixedAxes.finding(observation, label, roles)
-            return
-    if observation.kind == "rnn" and observation.batch_first is not None:
-        time_slot = 1 if observation.batch_first else 0
-        for slot, expected in ((time_slot, "time"), (1 - time_slot, "batch")):
-            label = observation.labels[slot]
-            origin = label.single() if label is not None else None
-            if origin is not None and roles.get(origin) not in (None, expected):
-                yield BatchTimeSwap.finding(observation, label, origin, roles[origin])  # type: ignore[arg-type]
-                return
-    if observation.kind in ("linear", "loss"):
-        for label in observation.labels[:1]:
-            origin = label.single() if label is not None else None
-            if origin is not None and origin.dim < 0:
-                yield LayersAsBatch.finding(observation, label)  # type: ignore[arg-type]
-                return
-    if observation.kind in ("linear", "loss", "output"):
-        pick = _steps_as_batch(observation, roles, picks)
-        if pick is not None:
-            size, words = pick.shape[pick.dim], _tensor_words(pick, roles)
-            yield StepsAsBatch.finding(observation, pick.where, pick.axis, size, words)
-            return
-    if observation.kind == "pack" and observation.batch_first is not None:
-        batch_slot = 0 if observation.batch_first else 1
-        label = observation.labels[batch_slot]
-        origin = label.single() if label is not None else None
-        if origin is not None and roles.get(origin) == "time":
-            yield PackBatchFirst.finding(observation, origin)
-
-
-def _steps_as_batch(observation: Observation, roles: dict[Origin, str], picks: dict[str, LastPick]) -> LastPick | None:
-    """The ``out[:, -1]`` that took the batch axis of an RNN-like tensor (time, batch and features) away and
-    left its time axis to stand for the batch in what ``observation`` saw; None when a batch axis is there."""
-    axes = [label.single() if label is not None else None for label in observation.labels]
-    if any(roles.get(axis) == "batch" for axis in axes if axis is not None):
-        return None
-    for label, axis in zip(observation.labels, axes):
-        pick = picks.get(label.moved_at) if label is not None and label.moved_at is not None else None
-        if pick is None or axis is None or roles.get(axis) != "time" or roles.get(pick.axis) != "batch":
-            continue
-        # The time and the batch of one input (tokens), beside an axis the model made (features).
-        if axis.source == pick.axis.source and axis in pick.axes and None in pick.axes:
-            return pick
-    return None
-
-
-def _returns_swapped(seen: DeclaredReturn, roles: dict[Origin, str]) -> bool:
-    """The returned tensor holds the time where its annotation declares the batch, and the batch where the time."""
-    if len(seen.roles) != len(seen.axes):
-        return False
-    held = [roles.get(axis) if axis is not None else None for axis in seen.axes]
-    return held[seen.roles.index("batch")] == "time" and held[seen.roles.index("time")] == "batch"
-
-
-def _tensor_words(seen: LastPick | DeclaredReturn, roles: dict[Origin, str]) -> str:
-    """``f32[4,4,8] (time=4 batch=4 feat=8)``: a kept tensor, with the roles the run settled for its axes."""
-    named = [
-        "feat" if axis is None else "layers*dirs" if axis.dim < 0 else roles.get(axis, f"{axis.source}[{axis.dim}]")
-        for axis in seen.axes
-    ]
-    return tensor_words(seen.dtype, seen.shape, named)
-
-
-def _held(value: Any, depth: int = 3) -> Iterator[torch.Tensor]:
-    """The tensors in a value and in the tuples, lists, dicts and plain objects (a dataclass
-    output) in it, a few levels deep; modules are left to the caller."""
-    if isinstance(value, torch.Tensor):
-        yield value
-    elif depth and isinstance(value, (tuple, list)):
-        for item in value:
-            yield from _held(item, depth - 1)
-    elif depth and isinstance(value, dict):
-        for item in value.values():
-            yield from _held(item, depth - 1)
-    elif depth and hasattr(value, "__dict__") and not isinstance(value, nn.Module):
-        yield from _held(vars(value), depth - 1)
-
-
-def _rows_indexed(state: torch.Tensor, name: str, args: Any) -> set[int] | None:
-    """The rows of ``state`` that ``state[i]``, ``state[i, ...]`` or ``state[a:b]`` reads; None for any
-    other use of it (a view, a cat, an index by tensor), which the caller counts as using all of it."""
-    if name != "__getitem__" or len(args) != 2 or args[0] is not state:
-        return None
-    index = args[1]
-    first = index[0] if isinstance(index, tuple) and index else index
-    count = state.shape[0]
-    if isinstance(first, int) and not isinstance(first, bool) and -count <= first < count:
-        return {first % count}
-    if isinstance(first, slice):
-        try:
-            return set(range(count)[first])
-        except (TypeError, ValueError):
-            return None
-    return None
-
-
-def _dtype(tensor: torch.Tensor) -> str:
-    return str(tensor.dtype).removeprefix("torch.")
-
-
-def _rows_are_padded_sequences(real: torch.Tensor) -> bool:
-    """Every row of the 0/1 mask is ones then zeros, or zeros then ones."""
-    steps = real[:, 1:] - real[:, :-1]
-    return bool((steps <= 0).all()) or bool((steps >= 0).all())
-
-
-def _crosses_data_axes(label: Label) -> bool:
-    return len({origin for origin in label.origins}) >= 2
-
-
-def _index_plan(
-    name: str, rest: tuple[Any, ...], kwargs: dict[str, Any], rank: int
-) -> tuple[tuple[int | None, ...], dict[int, int]] | None:
-    """For indexing (``t[...]``), ``select`` or ``unsqueeze``: the input dim each result dim comes from
-    (None for a new one), and the position each int index picks, by input dim; None for advanced indexing."""
-    values = [*rest, *kwargs.values()]
-    try:
-        if name == "select":
-            dim = int(values[0]) % rank
-            return tuple(d for d in range(rank) if d != dim), {dim: int(values[1])}
-        if name == "unsqueeze":
-            dim = int(values[0]) % (rank + 1)
-            return (*range(dim), None, *range(dim, rank)), {}
-        index = values[0] if isinstance(values[0], tuple) else (values[0],)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if sum(1 for item in index if item is Ellipsis) > 1:
-        return None
-    expanded: list[Any] = []
-    for item in index:
-        if item is Ellipsis:
-            expanded.extend([slice(None)] * (rank - sum(1 for i in index if i is not Ellipsis and i is not None)))
-        else:
-            expanded.append(item)
-    kept: list[int | None] = []
-    picked: dict[int, int] = {}
-    position = 0
-    for item in expanded:
-        if item is None:
-            kept.append(None)
-        elif isinstance(item, bool) or not isinstance(item, (int, slice)):
-            return None  # a tensor or a list: advanced indexing
-        elif isinstance(item, int):
-            picked[position] = item
-            position += 1
-        else:
-            kept.append(position if position < rank else None)
-            position += 1
-    kept.extend(range(position, rank))
-    return tuple(kept), picked
-
-
-def _squeezed(labels: Labels, shape: tuple[int, ...], rest: tuple[Any, ...], kwargs: dict[str, Any]) -> Labels | None:
-    """``squeeze()`` drops every size-1 dim, ``squeeze(d)`` (or a tuple of dims) only those, if size 1."""
-    values = [*rest, *kwargs.values()]
-    try:
-        dims = values[0] if values else None
-        chosen = (
-            set(range(len(shape)))
-            if dims is None
-            else {int(d) % len(shape) for d in (dims if isinstance(dims, (tuple, list)) else [dims])}
-        )
-    except (TypeError, ValueError, ZeroDivisionError):
-        return None
-    return tuple(label for i, (label, size) in enumerate(zip(labels, shape)) if not (size == 1 and i in chosen))
-
-
-def _expanded(labels: Labels, before: tuple[int, ...], after: tuple[int, ...]) -> Labels:
-    """``expand`` adds dims on the left and stretches size-1 dims; the other dims keep their labels
-    (aligned from the left by size, an expanded (batch, hidden) would read as batch-first at layers == batch)."""
-    new = len(after) - len(before)
-    kept = (label if size == after[new + dim] else None for dim, (label, size) in enumerate(zip(labels, before)))
-    return (*(None for _ in range(new)), *kept)
-
-
-def _aligned_by_size(labels: Labels, before: tuple[int, ...], after: tuple[int, ...]) -> Labels | None:
-    """Labels for ops that drop or add dims without moving the others (indexing, squeeze, unsqueeze)."""
-    kept: list[Label | None] = []
-    position = 0
-    for size in after:
-        while position < len(before) and before[position] != size and before[position] != 1 and size != 1:
-            position += 1  # this input dim was indexed away
-        if position < len(before) and before[position] == size:
-            kept.append(labels[position])
-            position += 1
-        else:
-            kept.append(None)
-    return tuple(kept) if len(kept) == len(after) else None
-
-
-def _permutation(
-    first: torch.Tensor, result: torch.Tensor, name: str, rest: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[int, ...] | None:
-    rank = first.dim()
-    values = [*rest, *kwargs.values()]
-    try:
-        if name in ("transpose", "swapaxes", "swapdims"):
-            a, b = (int(v) % rank for v in values[:2])
-            order = list(range(rank))
-            order[a], order[b] = order[b], order[a]
-            return tuple(order)
-        if name == "t":
-            return (1, 0) if rank == 2 else (0,)
-        if name == "permute":
-            dims = values[0] if len(values) == 1 and isinstance(values[0], (list, tuple)) else values
-            return tuple(int(d) % rank for d in dims)
-        source, destination = (int(v) % rank for v in values[:2])
-        order = [i for i in range(rank) if i != source]
-        order.insert(destination, source)
-        return tuple(order)
-    except (TypeError, ValueError):
-        return None
-
-
-def _parameter_names(module: nn.Module, count: int) -> list[str]:
-    try:
-        parameters = list(inspect.signature(module.forward).parameters.values())
-    except (TypeError, ValueError):
-        parameters = []
-    names = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return names[:count] + [f"input{i}" for i in range(len(names), count)]
-
-
-_CHECKERS: dict[type[nn.Module], Callable[..., None] | None] = {}
-
-
-def _declared_checker(module_type: type[nn.Module]) -> Callable[..., None] | None:
-    """A function with ``forward``'s positional parameters and jaxtyping annotations, checked by
-    beartype under ``jaxtyped`` (so a name such as ``batch`` binds across arguments); None when
-    ``forward`` declares no shapes or the runtime extra lacks jaxtyping/beartype."""
-    try:
-        from beartype import beartype
-        from jaxtyping import jaxtyped
-    except ImportError:
-        return None
-    forward = module_type.forward
-    try:
-        hints = typing.get_type_hints(forward)
-        parameters = list(inspect.signature(forward).parameters.values())[1:]  # without self
-    except Exception:  # annotations that do not evaluate declare nothing we can check
-        return None
-    names = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    declared = {name: hints[name] for name in names if hasattr(hints.get(name), "dim_str")}
-    if not declared or not all(name.isidentifier() for name in names):
-        return None
-    namespace: dict[str, Any] = {}
-    # Extra positional arguments, if forward takes *args, are not checked.
-    exec(f"def check({', '.join(f'{name}=None' for name in names)}, *_): return None", namespace)
-    check = namespace["check"]
-    check.__annotations__ = {name: annotation | None for name, annotation in declared.items()}
-    checked: Callable[..., None] = jaxtyped(typechecker=beartype)(check)
-    return checked
-
-
-def _annotation_dims(function: Callable[..., Any], name: str) -> str | None:
-    """The dimension string of a jaxtyping annotation on ``function``'s parameter ``name``, or on what
-    it returns for ``"return"``."""
-    try:
-        signature = inspect.signature(function)
-        annotation = signature.return_annotation if name == "return" else signature.parameters[name].annotation
-    except (KeyError, TypeError, ValueError):
-        return None
-    if isinstance(annotation, str):  # `from __future__ import annotations`
-        try:
-            annotation = typing.get_type_hints(function).get(name)
-        except Exception:  # an annotation that does not evaluate declares nothing
-            return None
-    dims = getattr(annotation, "dim_str", None)
-    return dims if isinstance(dims, str) else None
-
-
-def _dimension_roles(spec: str) -> tuple[str | None, ...]:
-    """``"batch seq emb"`` -> ``("batch", "time", None)``: the batch and time a layout names."""
-    roles = (DIMENSION_ROLES.get(dim.strip("_?").lower()) for dim in spec.split())
-    return tuple(role.value if role is not None and role.value in ("batch", "time") else None for role in roles)
-
-
-_RETURNS: dict[type[nn.Module], tuple[str, tuple[str | None, ...], str] | None] = {}
-
-
-def _declared_return(module_type: type[nn.Module]) -> tuple[str, tuple[str | None, ...], str] | None:
-    """``forward``'s jaxtyping return annotation when it places both the batch and the time: its
-    dimensions, their roles, and the ``path:line`` of the ``return`` (the ``def`` when there are several)."""
-    forward = module_type.forward
-    spec = _annotation_dims(forward, "return")
-    code = getattr(inspect.unwrap(forward), "__code__", None)
-    if spec is None or code is None or any(dim.startswith(("*", "...")) for dim in spec.split()):
-        return None  # a variadic dimension leaves the positions unknown
-    roles = _dimension_roles(spec)
-    if "batch" not in roles or "time" not in roles:
-        return None
-    # The bytecode knows the line of each `return`, also for code compiled from a string.
-    lines = {i.positions.lineno for i in dis.get_instructions(code) if i.opname == "RETURN_VALUE" and i.positions}
-    line = lines.pop() if len(lines) == 1 else code.co_firstlineno
-    return spec, roles, f"{_shown_path(code.co_filename)}:{line}"
-
-
-def _user_place() -> str:
-    """``path:line`` of the innermost frame outside torch and shapelint: the user's code."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        ours = filename.startswith((_HERE, _TORCH, "<frozen")) and not filename.startswith(_REFERENCE_MODELS)
-        if not ours and "contextlib" not in filename:
-            return f"{_shown_path(filename)}:{frame.f_lineno}"
-        frame = frame.f_back  # type: ignore[assignment]
-    return "?:0"
-
-
-def _shown_path(filename: str) -> str:
-    try:
-        return os.path.relpath(filename)
-    except ValueError:  # another drive on Windows
-        return filename

@@ -12,7 +12,7 @@ from shapelint.findings import Finding
 from shapelint.rule import Rule
 
 if TYPE_CHECKING:
-    from shapelint.runtime.tracer import Observation
+    from shapelint.runtime.observations import Observation
 
 _SHORT_DTYPES = {"float32": "f32", "float64": "f64", "float16": "f16", "bfloat16": "bf16"}
 

@@ -9,7 +9,7 @@ from shapelint.runtime.axes import Label
 from shapelint.runtime.rules import RuntimeRule, where
 
 if TYPE_CHECKING:
-    from shapelint.runtime.tracer import Observation
+    from shapelint.runtime.observations import Observation
 
 _STATE = """
 import torch

@@ -8,7 +8,7 @@ from shapelint.findings import Finding
 from shapelint.runtime.rules import RuntimeRule
 
 if TYPE_CHECKING:
-    from shapelint.runtime.tracer import PackedLengths
+    from shapelint.runtime.observations import PackedLengths
 
 _PACKED = """
 import torch

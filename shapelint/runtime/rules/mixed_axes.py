@@ -10,7 +10,7 @@ from shapelint.runtime.examples import pipeline
 from shapelint.runtime.rules import RuntimeRule, where
 
 if TYPE_CHECKING:
-    from shapelint.runtime.tracer import Observation
+    from shapelint.runtime.observations import Observation
 
 
 class MixedAxes(RuntimeRule):

@@ -9,7 +9,7 @@ from shapelint.runtime.axes import Origin
 from shapelint.runtime.rules import RuntimeRule
 
 if TYPE_CHECKING:
-    from shapelint.runtime.tracer import Observation
+    from shapelint.runtime.observations import Observation
 
 _PACK = """
 import torch

@@ -10,7 +10,7 @@ from shapelint.runtime.examples import pipeline
 from shapelint.runtime.rules import RuntimeRule, where
 
 if TYPE_CHECKING:
-    from shapelint.runtime.tracer import Observation
+    from shapelint.runtime.observations import Observation
 
 _SIZES = "[(3, 4), (3, 6), (3, 5)]"  # the time size changes from batch to batch: the run tells the time axis
 _TIME_MAJOR = "out, _ = self.lstm(embeds.transpose(0, 1))\n"

@@ -1,0 +1,85 @@
+"""What a traced run showed, kept as plain records for the rules to judge once the run is over."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from shapelint.runtime.axes import Label, Labels, Origin
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Labels seen where they matter: an RNN's input, a Linear's, a loss's, a model output, a pack."""
+
+    kind: str  # "rnn", "linear", "loss", "output", "pack"
+    where: str
+    module: str
+    labels: Labels
+    batch_first: bool | None = None
+
+
+@dataclass(frozen=True)
+class TokenPadding:
+    """Per sample (if this axis is the batch): how many real tokens, and whether padding comes first."""
+
+    counts: list[int]
+    left: bool
+    time: Label
+    time_size: int
+
+
+@dataclass(frozen=True)
+class PackedLengths:
+    """The lengths a ``pack_padded_sequence`` was given, beside what the tokens show."""
+
+    where: str
+    batch: Origin
+    tokens: TokenPadding
+    lengths: list[int]
+
+
+@dataclass(frozen=True)
+class PadMask:
+    """The real (not padding) tokens of the last padded batch, samples as rows."""
+
+    batch: Origin
+    time: Origin
+    real: torch.Tensor
+
+
+@dataclass(frozen=True)
+class LastPick:
+    """``x[:, -1]``: an index at -1 that dropped a data axis of size > 1 while other data axes stayed."""
+
+    where: str
+    axis: Origin
+    dim: int
+    axes: tuple[Origin | None, ...]  # of the indexed tensor; None for an axis the model made
+    shape: tuple[int, ...]
+    dtype: str
+
+
+@dataclass(frozen=True)
+class InitialState:
+    """An initial state given to an RNN whose first axis (layers * directions) holds an input's axis."""
+
+    where: str
+    rnn: str
+    axis: Origin  # the input's axis in the layers slot
+    shape: tuple[int, ...]
+    dtype: str
+
+
+@dataclass(frozen=True)
+class DeclaredReturn:
+    """A top-level call's returned tensor beside the roles its ``forward`` annotation declares."""
+
+    where: str
+    model: str
+    declared: str  # the annotation's dimensions, "batch seq tags"
+    roles: tuple[str | None, ...]  # what it declares of each: "batch", "time" or None
+    axes: tuple[Origin | None, ...]
+    shape: tuple[int, ...]
+    dtype: str

@@ -1,0 +1,32 @@
+"""Where in the user's code something happened, as ``path:line``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import torch
+
+_HERE = str(Path(__file__).resolve().parent.parent)  # the shapelint package
+_REFERENCE_MODELS = os.path.join(_HERE, "reference", "models")  # inside the package, but written as user code
+_TORCH = str(Path(torch.__file__).resolve().parent)
+
+
+def user_place() -> str:
+    """``path:line`` of the innermost frame outside torch and shapelint: the user's code."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        ours = filename.startswith((_HERE, _TORCH, "<frozen")) and not filename.startswith(_REFERENCE_MODELS)
+        if not ours and "contextlib" not in filename:
+            return f"{shown_path(filename)}:{frame.f_lineno}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return "?:0"
+
+
+def shown_path(filename: str) -> str:
+    try:
+        return os.path.relpath(filename)
+    except ValueError:  # another drive on Windows
+        return filename
