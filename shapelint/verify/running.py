@@ -74,17 +74,25 @@ def verify(devices: Sequence[str] = ("cpu",), families: Sequence[Family] = FAMIL
                     _row(family, variant, variant.name, kind, sizes, static, module, devices) for sizes in family.sizes
                 ]
                 if variant.buggy:
-                    rows += _autofixed(family, variant, Path(scratch), config, devices)
+                    rows += _autofixed(family, variant, source, static, Path(scratch), config, devices)
     return rows
 
 
-def _autofixed(family: Family, variant: Variant, scratch: Path, config: Config, devices: Sequence[str]) -> list[Row]:
+def _autofixed(
+    family: Family,
+    variant: Variant,
+    source: bytes,
+    static: tuple[str, ...],
+    scratch: Path,
+    config: Config,
+    devices: Sequence[str],
+) -> list[Row]:
     """The buggy variant after `shapelint check --fix`, run like a hand-fixed one when nothing is left to fix."""
     path = scratch / variant.path.name
-    path.write_bytes(variant.path.read_bytes())
+    path.write_bytes(source)
     fixed = fix_file(path, config, write=True)
     name = f"{variant.name} --fix"
-    remaining = _codes(lint_source(path.read_bytes(), str(path), config))
+    remaining = static if fixed is None else _codes(fixed.remaining)  # None: nothing could be fixed
     if fixed is None or remaining:
         note = f"no complete automatic fix ({', '.join(remaining)} left as suggestions)"
         return [Row(family.name, name, AUTOFIXED, sizes, remaining, note=note) for sizes in family.sizes]
