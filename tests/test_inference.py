@@ -132,6 +132,27 @@ def test_shape_unpacking_declares_the_layout() -> None:
     assert codes(source) == ["SHP101"]
 
 
+@pytest.mark.parametrize(
+    ("unpacking", "view", "fix"),
+    [
+        # Time unknown: the swap is certain, the sizes of the target are not.
+        ("batch_size, _ = tokens.shape", "embeds.view(seq_len, batch_size, -1)", "use `embeds.transpose(0, 1)` (then"),
+        # The function form: a pure reordering, told as the method that does it.
+        (
+            "batch_size, seq_len = tokens.shape",
+            "torch.reshape(embeds, (embeds.size(1), embeds.size(0), -1))",
+            "use `embeds.transpose(0, 1)`, or",
+        ),
+    ],
+)
+def test_the_suggested_transpose_is_whole_code(unpacking: str, view: str, fix: str) -> None:
+    body = f"{unpacking}\nembeds = self.emb(tokens)\nreturn {view}\n"
+    source = model("nn.Embedding(10, 4)", body, params="tokens, seq_len").replace("self.rnn", "self.emb")
+    (finding,) = lint_source(source.encode(), "m.py", Config())
+    assert fix in finding.message
+    assert finding.message.count("`") % 2 == 0
+
+
 def test_without_any_layout_evidence_nothing_is_reported() -> None:
     body = "embeds = self.emb(tokens)\nreturn embeds.view(len(sentence), self.batch_size, -1)\n"
     source = model("nn.Embedding(10, 4)", body, params="tokens, sentence").replace("self.rnn", "self.emb")
@@ -216,3 +237,45 @@ def test_code_after_raise_is_not_analysed() -> None:
 def test_lengths_mean_padding_only_where_they_exist(body: str, flagged: bool) -> None:
     source = model("nn.LSTM(4, 8, batch_first=True)", body, params="x, lengths=None")
     assert codes(source) == (["SHP303"] if flagged else [])
+
+
+HN_LAST = "out, (h_n, c_n) = self.rnn(x)\nreturn h_n[-1]\n"
+
+
+@pytest.mark.parametrize(
+    ("module_lines", "body", "flagged"),
+    [
+        ("BIDIRECTIONAL = True\n", HN_LAST, True),
+        ("BIDIRECTIONAL = False\n", HN_LAST, False),
+        # Bound twice, or rebound through `global`: its value at the call is not known.
+        ("BIDIRECTIONAL = True\nif torch.cuda.is_available():\n    BIDIRECTIONAL = False\n", HN_LAST, False),
+        (
+            "BIDIRECTIONAL = True\n\ndef configure():\n    global BIDIRECTIONAL\n    BIDIRECTIONAL = False\n",
+            HN_LAST,
+            False,
+        ),
+        ("from settings import BIDIRECTIONAL\n", HN_LAST, False),
+        ("BIDIRECTIONAL = 1 if torch.cuda.is_available() else 0\n", HN_LAST, False),
+    ],
+)
+def test_a_module_constant_is_known_only_if_bound_once_to_a_literal(
+    module_lines: str, body: str, flagged: bool
+) -> None:
+    imports = "import torch\nfrom torch import nn\n" + module_lines
+    source = model("nn.LSTM(4, 8, bidirectional=BIDIRECTIONAL)", body, imports=imports)
+    assert codes(source) == (["SHP203"] if flagged else [])
+
+
+def test_a_local_name_shadows_the_module_constant() -> None:
+    body = """\
+        layers = NUM_LAYERS
+        if x.dim() == 2:
+            layers = 1
+        rnn = nn.GRU(4, 8, num_layers=layers)
+        out, h_n = rnn(x)
+        return h_n.view(batch_size, -1)
+    """
+    imports = "import torch\nfrom torch import nn\nNUM_LAYERS = 2\n"
+    source = model("nn.Linear(4, 8)", body, imports=imports)
+    assert codes(source) == []
+    assert codes(source.replace("            layers = 1\n", "            pass\n")) == ["SHP201"]

@@ -63,40 +63,94 @@ from shapelint.static.values import (
     Unknown,
     Value,
 )
-from shapelint.static.walk import assigned_names, body_of, nested_definitions, self_assignments
+from shapelint.static.walk import (
+    assigned_names,
+    body_of,
+    nested_definitions,
+    nested_definitions_deep,
+    self_assignments,
+    walk,
+)
 
 # ---------------------------------------------------------------- module walk
+
+
+@dataclass(frozen=True)
+class ModuleScope:
+    """What every function of a module sees: its imports, its constants and the project's names."""
+
+    aliases: dict[str, str]
+    constants: dict[str, Literal]
+    names: Conventions
 
 
 def module_events(module: cst.Module, names: Conventions) -> Iterator[Event]:
     """Events from every function and method of a module."""
     aliases = import_aliases(module)
-    yield from _block_events(module.body, aliases, names, attributes=None)
+    scope = ModuleScope(aliases, module_constants(module, aliases), names)
+    yield from _block_events(module.body, scope, attributes=None)
+
+
+def module_constants(module: cst.Module, aliases: dict[str, str]) -> dict[str, Literal]:
+    """``BIDIRECTIONAL = True``: a top-level name bound once, to an int or bool literal, and never
+    rebound (no other top-level binding, no ``global`` in a function, not an import)."""
+    bindings: dict[str, int] = {}
+    literals: dict[str, Literal] = {}
+    for statement in module.body:
+        for name in assigned_names(statement):
+            bindings[name] = bindings.get(name, 0) + 1
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target, value = small.targets[0].target, _literal(small.value)
+                if isinstance(target, cst.Name) and value is not None:
+                    literals[target.value] = value
+    declared_global = {
+        name.name.value
+        for definition in nested_definitions_deep(module.body)
+        for statement in walk(body_of(definition.body))
+        if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body
+        if isinstance(small, cst.Global)
+        for name in small.names
+    }
+    return {
+        name: value
+        for name, value in literals.items()
+        if bindings.get(name) == 1 and name not in declared_global and name not in aliases
+    }
+
+
+def _literal(node: cst.BaseExpression) -> Literal | None:
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return Literal(node.value == "True")
+    negative = isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
+    number = node.expression if isinstance(node, cst.UnaryOperation) and negative else node
+    if isinstance(number, cst.Integer):
+        return Literal(-int(number.value, 0) if negative else int(number.value, 0))
+    return None
 
 
 def _block_events(
-    body: Sequence[cst.BaseStatement],
-    aliases: dict[str, str],
-    names: Conventions,
-    attributes: dict[str, Value] | None,
+    body: Sequence[cst.BaseStatement], scope: ModuleScope, attributes: dict[str, Value] | None
 ) -> Iterator[Event]:
     for statement in body:
         if isinstance(statement, cst.ClassDef):
-            class_attributes = _class_attributes(statement, aliases, names)
-            yield from _block_events(body_of(statement.body), aliases, names, class_attributes)
+            class_attributes = _class_attributes(statement, scope)
+            yield from _block_events(body_of(statement.body), scope, class_attributes)
         elif isinstance(statement, cst.FunctionDef):
-            flow = FunctionFlow(aliases, names, attributes or {})
+            flow = FunctionFlow(scope, attributes or {})
             flow.run(statement)
             yield from flow.events
-            yield from _block_events(nested_definitions(statement), aliases, names, None)
+            yield from _block_events(nested_definitions(statement), scope, None)
         elif isinstance(statement, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
-            yield from _block_events(nested_definitions(statement), aliases, names, attributes)
+            yield from _block_events(nested_definitions(statement), scope, attributes)
 
 
-def _class_attributes(cls: cst.ClassDef, aliases: dict[str, str], names: Conventions) -> dict[str, Value]:
+def _class_attributes(cls: cst.ClassDef, scope: ModuleScope) -> dict[str, Value]:
     """``self.X = ...`` in any method; an attribute assigned two different ways is unknown."""
     found: dict[str, Value] = {}
-    evaluator = FunctionFlow(aliases, names, {})
+    evaluator = FunctionFlow(scope, {})
     for method in body_of(cls.body):
         if not isinstance(method, cst.FunctionDef):
             continue
@@ -118,8 +172,7 @@ Env = dict[str, Value]
 class FunctionFlow:
     """The forward pass over one function."""
 
-    aliases: dict[str, str]
-    names: Conventions
+    scope: ModuleScope
     attributes: dict[str, Value]
     env: Env = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
@@ -321,7 +374,7 @@ class FunctionFlow:
     def _declare_from_unpacking(self, target: cst.Tuple | cst.List, tensor_name: str) -> None:
         """``batch_size, seq_len = tokens.shape`` declares the layout of an unknown ``tokens``."""
         roles = [
-            self.names.role_of(element.value.value) if isinstance(element.value, cst.Name) else None
+            self.scope.names.role_of(element.value.value) if isinstance(element.value, cst.Name) else None
             for element in target.elements
         ]
         if not any(roles):
@@ -380,13 +433,15 @@ class FunctionFlow:
         self._names_read.add(name)
         value = self.env.get(name)
         if value is None or isinstance(value, Unknown):
-            role = self.names.role_of(name)
+            role = self.scope.names.role_of(name)
             if role is not None:
                 return Size((RoleSize(role),))
-            if value is None and name in self.aliases:
-                return Path(resolve(cst.Name(name), self.aliases) or name)
+            if value is None and name in self.scope.aliases:
+                return Path(resolve(cst.Name(name), self.scope.aliases) or name)
             if name in ("True", "False", "None"):
                 return Literal({"True": True, "False": False, "None": None}[name])
+            if value is None and name in self.scope.constants:
+                return self.scope.constants[name]
             return UNKNOWN
         return value
 
@@ -403,8 +458,8 @@ class FunctionFlow:
         if isinstance(base, Tensor) and attr == "data":
             return base
         if isinstance(base, Path):
-            return Path(resolve(node, self.aliases) or f"{base.path}.{attr}")
-        role = self.names.role_of(attr)
+            return Path(resolve(node, self.scope.aliases) or f"{base.path}.{attr}")
+        role = self.scope.names.role_of(attr)
         return Size((RoleSize(role),)) if role is not None else UNKNOWN
 
     def _binary(self, node: cst.BinaryOperation) -> Value:
@@ -424,7 +479,7 @@ class FunctionFlow:
 
     def _call(self, call: cst.Call) -> Value:
         func = call.func
-        if call.args and resolve(func, self.aliases) in kb.CONCATENATIONS:
+        if call.args and resolve(func, self.scope.aliases) in kb.CONCATENATIONS:
             pieces = call.args[0].value
             if isinstance(pieces, (cst.List, cst.Tuple)):
                 self._in_concat.update(element.value for element in pieces.elements)
@@ -441,7 +496,9 @@ class FunctionFlow:
                 if isinstance(position, int) and not isinstance(position, bool) and position >= 0:
                     return SizeOnes(frozenset({position}))
             if isinstance(receiver, Path):
-                return self._function(resolve(func, self.aliases) or f"{receiver.path}.{func.attr.value}", call, args)
+                return self._function(
+                    resolve(func, self.scope.aliases) or f"{receiver.path}.{func.attr.value}", call, args
+                )
             callee = self._attribute_of(receiver, func)
         else:
             callee = self._expression(func)
@@ -524,7 +581,7 @@ class FunctionFlow:
         argument = call.args[0].value
         if args and isinstance(args[0], Tensor) and args[0].rank:
             return Size((args[0].axes[0],))
-        if isinstance(argument, cst.Name) and argument.value in self.names.sequences:
+        if isinstance(argument, cst.Name) and argument.value in self.scope.names.sequences:
             return Size((RoleSize(Role.TIME),))
         return UNKNOWN
 
@@ -616,7 +673,7 @@ class FunctionFlow:
 
     def _layer_call(self, layer: LayerModule, call: cst.Call, args: list[Value]) -> Value:
         given = args[0] if args else UNKNOWN
-        if layer.kind == "embedding" and isinstance(given, Unknown) and self.names.input_layout is not None:
+        if layer.kind == "embedding" and isinstance(given, Unknown) and self.scope.names.input_layout is not None:
             given = self._configured_tokens(call)
         if not isinstance(given, Tensor):
             return UNKNOWN
@@ -630,9 +687,9 @@ class FunctionFlow:
     def _configured_tokens(self, call: cst.Call) -> Tensor:
         """Tokens of unknown layout, laid out as `input-layout` in [tool.shapelint] says."""
         batch, time = Axis(Role.BATCH, call), Axis(Role.TIME, call)
-        axes = (batch, time) if self.names.input_layout == "batch-first" else (time, batch)
+        axes = (batch, time) if self.scope.names.input_layout == "batch-first" else (time, batch)
         tokens = short_code(call.args[0].value) if call.args else "tokens"
-        return Tensor(axes, f"`{tokens}` ({self.names.input_layout} by `input-layout` in [tool.shapelint])", call)
+        return Tensor(axes, f"`{tokens}` ({self.scope.names.input_layout} by `input-layout` in [tool.shapelint])", call)
 
     def _pack(self, call: cst.Call, args: list[Value]) -> Value:
         batch_first = self._argument(call, args, "batch_first", kb.BATCH_FIRST_POSITION[kb.PACK_PADDED])
@@ -1010,7 +1067,7 @@ class FunctionFlow:
             if dimension.isdigit():
                 axes.append(Axis(Role.UNKNOWN, where, singleton=dimension == "1"))
             else:
-                axes.append(Axis(self.names.dimensions.get(dimension.lower(), Role.UNKNOWN), where))
+                axes.append(Axis(self.scope.names.dimensions.get(dimension.lower(), Role.UNKNOWN), where))
         return Tensor(tuple(axes), f'`{name}` declared "{text}"', where)
 
     def _emit(self, event: Event) -> None:

@@ -51,6 +51,14 @@ def nested_definitions(node: cst.BaseStatement) -> list[cst.BaseStatement]:
     return [statement for statement in walk(inner) if isinstance(statement, (cst.FunctionDef, cst.ClassDef))]
 
 
+def nested_definitions_deep(body: Sequence[cst.BaseStatement]) -> Iterator[cst.FunctionDef | cst.ClassDef]:
+    """Functions and classes at any depth, those inside other functions and classes too."""
+    for statement in walk(body):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            yield statement
+            yield from nested_definitions_deep(body_of(statement.body))
+
+
 def self_assignments(method: cst.FunctionDef) -> Iterator[cst.Assign]:
     for statement in walk(body_of(method.body)):
         if not isinstance(statement, cst.SimpleStatementLine):

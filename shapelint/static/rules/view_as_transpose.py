@@ -104,8 +104,7 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
         if tensor.rnn is not None and tensor.rnn.state:
             return  # h_n cut per sample: hn-view says it better
         receiver = short(source.code(event.receiver), 30)
-        hint, replacement = _fix(event)
-        hint_code = f"`{short(source.code(replacement), 60)}`" if replacement is not None else f"`{receiver}.{hint}`"
+        hint, replacement = _fix(event, source)
         alternative = ""
         if wanted.role is Role.TIME and tensor.is_batch_first():
             alternative = ", or, if it feeds a time-major RNN, build that RNN with `batch_first=True` and pass it as is"
@@ -113,7 +112,7 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
             event.call,
             f"`{short(source.code(event.call))}` re-cuts `{receiver}` {layout_words(tensor)} into "
             f"{entry_words(event.entries)}: a {event.op} keeps memory order, so it mixes samples instead of "
-            f"moving axes (`{receiver}` is the {origin_words(tensor, source)}); use {hint_code}{alternative}",
+            f"moving axes (`{receiver}` is the {origin_words(tensor, source)}); use {hint}{alternative}",
             replacement,
         )
 
@@ -127,8 +126,8 @@ def flattens_time_major(event: ReshapeEvent) -> bool:
     return wanted.role is Role.BATCH and found.role is Role.TIME and not names_time
 
 
-def _fix(event: ReshapeEvent) -> tuple[str, cst.Call | None]:
-    """How to move the axes: as a hint, and as a replacement expression when it is certain.
+def _fix(event: ReshapeEvent, source: SourceView) -> tuple[str, cst.Call | None]:
+    """How to move the axes: as a hint in backticks, and as a replacement expression when it is certain.
 
     Certain: the target is a pure reordering (`x.transpose(0, 1)`), or it names both batch and
     time so that moving them and then reshaping keeps every other size (`.transpose(...).reshape(...)`).
@@ -139,14 +138,16 @@ def _fix(event: ReshapeEvent) -> tuple[str, cst.Call | None]:
     order = _permutation(tensor, event.entries)
     if order is not None:
         moved = moved_axes(event.receiver, order)
-        return "", moved if method_form else None
+        return f"`{short(source.code(moved), 60)}`", moved if method_form else None
     first = next(i for i, axis in enumerate(tensor.axes) if misaligned.found in axis.atoms())
     second = _position(tensor, misaligned.wanted)
     pair = sorted((first, second if second is not None else first + 1))
     names = {atom.role for entry in event.entries if isinstance(entry, tuple) for atom in entry}
     if method_form and second is not None and {Role.BATCH, Role.TIME} <= names:
-        return "", method_call(method_call(event.receiver, "transpose", int_args(*pair)), "reshape", call.args)
-    return f"transpose({pair[0]}, {pair[1]})` (then `.reshape(...)` if the sizes change)", None
+        fixed = method_call(method_call(event.receiver, "transpose", int_args(*pair)), "reshape", call.args)
+        return f"`{short(source.code(fixed), 60)}`", fixed
+    moved = method_call(event.receiver, "transpose", int_args(*pair))
+    return f"`{short(source.code(moved), 60)}` (then `.reshape(...)` if the sizes change)", None
 
 
 def _position(tensor: Tensor, atom: object) -> int | None:

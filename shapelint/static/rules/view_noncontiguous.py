@@ -80,8 +80,8 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
         yield Report(
             call,
             f"`{short(source.code(call))}` merges axes of non-contiguous `{receiver}` {layout_words(tensor)}: "
-            f"{_cause(tensor, source)}, so `view` raises \"view size is not compatible with input tensor's size "
-            f'and stride"; use `{reshaped}` or `.contiguous().view(...)`',
+            f'{_cause(tensor, source)}, so{_unless_single(tensor)} `view` raises "view size is not compatible with '
+            f"input tensor's size and stride\"; use `{reshaped}` or `.contiguous().view(...)`",
             replacement,
         )
 
@@ -99,6 +99,12 @@ def _must_merge_apart(event: ReshapeEvent) -> bool:
     rank_after = sum(1 for entry in event.entries if entry != ())
     rank_before = sum(1 for axis in tensor.axes if not axis.singleton)
     return rank_after < rank_before and has_mergeable_pair(tensor) is False
+
+
+def _unless_single(tensor: Tensor) -> str:
+    """A transposed RNN output is contiguous after all when it holds one sample (size-1 axes have no stride)."""
+    cause = tensor.noncontiguous
+    return " with more than one sample in the batch" if cause is not None and cause.batch_first_rnn else ""
 
 
 def _cause(tensor: Tensor, source: SourceView) -> str:
