@@ -192,7 +192,11 @@ def test_one_finding_per_call_even_when_nested_in_other_calls() -> None:
 
 
 def test_elementwise_ops_keep_the_transposed_strides_of_a_batch_first_output() -> None:
-    body = "out, _ = self.rnn(x)\nreturn torch.relu(self.drop(out)).view(batch_size, -1)\n"
+    body = """\
+        batch_size, seq_len, _ = x.shape
+        out, _ = self.rnn(x)
+        return torch.relu(self.drop(out)).view(batch_size, -1)
+    """
     source = model("nn.LSTM(4, 8, batch_first=True)", body).replace(
         "super().__init__()", "super().__init__()\n        self.drop = nn.Dropout(0.1)"
     )
@@ -279,3 +283,18 @@ def test_a_local_name_shadows_the_module_constant() -> None:
     source = model("nn.Linear(4, 8)", body, imports=imports)
     assert codes(source) == []
     assert codes(source.replace("            layers = 1\n", "            pass\n")) == ["SHP201"]
+
+
+@pytest.mark.parametrize(("batch_size", "flagged"), [("1", False), ("32", True)])
+def test_a_batch_size_constant_of_one_means_one_sample(batch_size: str, flagged: bool) -> None:
+    body = """\
+        emb = self.emb(x)
+        emb = emb.view(batch_size, sequence_length, -1)
+        out, _ = self.rnn(emb)
+        return out.view(-1, 5)
+    """
+    imports = f"import torch\nfrom torch import nn\nbatch_size = {batch_size}\nsequence_length = 6\n"
+    source = model("nn.RNN(10, 5, batch_first=True)", body, imports=imports).replace(
+        "super().__init__()\n", "super().__init__()\n        self.emb = nn.Embedding(5, 10)\n"
+    )
+    assert codes(source) == (["SHP103"] if flagged else [])

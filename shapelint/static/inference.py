@@ -434,6 +434,8 @@ class FunctionFlow:
         value = self.env.get(name)
         if value is None or isinstance(value, Unknown):
             role = self.scope.names.role_of(name)
+            if value is None and role is Role.BATCH and self.scope.constants.get(name) == Literal(1):
+                return Literal(1)  # `batch_size = 1` atop a tutorial: one sample, whatever the name says
             if role is not None:
                 return Size((RoleSize(role),))
             if value is None and name in self.scope.aliases:

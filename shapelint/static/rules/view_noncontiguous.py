@@ -58,6 +58,12 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
         _model("        out, _ = self.rnn(x)\n        return out.view(out.size(0), out.size(1), 2, 8)\n"),
         _model("        y = x.transpose(0, 1)\n        return y.view(y.size(0), y.size(1), y.size(2))\n"),
         _model("        return x.view(x.size(0), -1)\n"),
+        # A decoder step on tokens of unknown layout: one step per call makes the output contiguous.
+        module(
+            "nn.LSTM(8, 16, batch_first=True)",
+            "out, _ = self.rnn(step_embedding)\nreturn out.view(-1, 16)",
+            params="step_embedding",
+        ),
     )
     INVALID = (
         _model("        out, _ = self.rnn(x)\n        return out.view(out.size(0), -1)\n"),
@@ -72,6 +78,8 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
             return
         if not _must_merge_apart(event):
             return
+        if tensor.noncontiguous.batch_first_rnn and any(atom.assumed for axis in tensor.axes for atom in axis.atoms()):
+            return  # the RNN's input has no known layout: one sample, or one step (a decoder's), is contiguous
         receiver = short(source.code(event.receiver), 30)
         call = event.call
         replacement = renamed_method(call, "reshape")
