@@ -11,11 +11,12 @@ from pathlib import Path
 from shapelint.catalog import all_rules, rule_by_code
 from shapelint.config import Config, ConfigError, find_pyproject, load_config
 from shapelint.report import FORMATS, render
-from shapelint.static.engine import default_jobs, lint_paths
-from shapelint.static.fixes import fix_paths
+from shapelint.static.engine import default_jobs, lint_paths, lint_source, source_encoding
+from shapelint.static.fixes import fix_paths, fix_source
 
 COMMANDS = ("check", "rules", "rule", "run", "verify")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+STDIN = "-"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -54,7 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="lint files and folders (the default command)")
-    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders (default: .)")
+    check.add_argument(
+        "paths", nargs="*", type=Path, default=[Path(".")], help="files or folders (default: .); - reads standard input"
+    )
+    check.add_argument(
+        "--stdin-filename", default=STDIN, help="the file name to report for standard input (with the path -)"
+    )
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--select", type=_codes, default=None, help="only these codes or prefixes (e.g. SHP1,SHP002)")
     check.add_argument("--ignore", type=_codes, default=(), help="skip these codes or prefixes")
@@ -100,6 +106,11 @@ def _jobs(text: str) -> int:
 
 def _check(options: argparse.Namespace) -> int:
     config = _config(options.config).with_overrides(options.select, options.ignore)
+    if Path(STDIN) in options.paths:
+        if len(options.paths) > 1:
+            _error("- (standard input) cannot be checked together with other paths")
+            return EXIT_ERROR
+        return _check_stdin(options, config)
     if options.diff:
         return _diff(options.paths, config)
     if options.fix:
@@ -112,6 +123,24 @@ def _check(options: argparse.Namespace) -> int:
     if run.missing:
         return EXIT_ERROR
     return EXIT_FINDINGS if run.findings and not options.exit_zero else EXIT_CLEAN
+
+
+def _check_stdin(options: argparse.Namespace, config: Config) -> int:
+    """An editor's buffer: lint it as `--stdin-filename`; with `--fix` the repaired text goes to stdout
+    and the report to stderr, with `--diff` the diff to stdout."""
+    data, name = sys.stdin.buffer.read(), options.stdin_filename
+    outcome = fix_source(data, name, config) if options.fix or options.diff else None
+    if options.diff:
+        sys.stdout.write(outcome.diff() if outcome is not None else "")
+        return EXIT_FINDINGS if outcome is not None else EXIT_CLEAN
+    if options.fix:
+        sys.stdout.buffer.write(outcome.fixed.encode(source_encoding(data)) if outcome is not None else data)
+        sys.stdout.flush()
+    findings = list(outcome.remaining) if outcome is not None else lint_source(data, name, config)
+    rules = [rule for rule in all_rules() if config.enabled(rule.code)]
+    report = sys.stderr if options.fix else sys.stdout
+    report.write(render(findings, options.format, rules, 1))
+    return EXIT_FINDINGS if findings and not options.exit_zero else EXIT_CLEAN
 
 
 def _diff(paths: list[Path], config: Config) -> int:

@@ -15,10 +15,15 @@ NEGATIVES = ROOT / "tests" / "negatives"
 EXPECT = re.compile(r"#\s*expect:\s*(SHP\d{3})")
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """The installed command line, as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "shapelint", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=120
+        [sys.executable, "-m", "shapelint", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=120,
+        input=stdin,
     )
 
 

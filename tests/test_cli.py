@@ -173,6 +173,37 @@ def test_file_is_never_modified(tmp_path: Path) -> None:
     assert (path.read_bytes(), os.stat(path).st_mtime_ns) == before
 
 
+def test_standard_input_is_checked_under_the_name_given() -> None:
+    result = run_cli("check", "-", "--stdin-filename", "src/model.py", stdin=BUGGY.format(suffix=""))
+    assert result.returncode == 1
+    assert result.stdout.startswith("src/model.py:11:16: SHP102 `out.view(batch_size, -1)` flattens")
+    quiet = run_cli("-", "--stdin-filename", "src/model.py", stdin=BUGGY.format(suffix="  # noqa: SHP102"))
+    assert quiet.returncode == 0 and "No findings" in quiet.stdout
+
+
+def test_fix_on_standard_input_prints_the_repaired_text_and_reports_on_stderr() -> None:
+    original = BUGGY.format(suffix="")
+    result = run_cli("check", "-", "--fix", stdin=original)
+    assert result.returncode == 0
+    assert result.stdout == original.replace("out.view(batch_size, -1)", "out.transpose(0, 1).reshape(batch_size, -1)")
+    assert "No findings" in result.stderr
+    diff = run_cli("check", "-", "--diff", "--stdin-filename", "model.py", stdin=original)
+    assert diff.returncode == 1
+    assert diff.stdout.startswith("--- model.py\n+++ model.py\n")
+    assert "+        return out.transpose(0, 1).reshape(batch_size, -1)" in diff.stdout
+
+
+def test_fix_on_standard_input_passes_text_that_does_not_parse_through() -> None:
+    result = run_cli("check", "-", "--fix", stdin="x = (\n" + "# LSTM\n")
+    assert result.returncode == 1 and result.stdout == "x = (\n# LSTM\n"
+    assert "SHP001" in result.stderr
+
+
+def test_standard_input_with_other_paths_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("check", "-", str(tmp_path), stdin="")
+    assert result.returncode == 2 and "standard input" in result.stderr
+
+
 def test_jobs_give_the_same_findings() -> None:
     one = run_cli("--format", "json", "--jobs", "1", "fixtures", "tests/negatives")
     two = run_cli("--format", "json", "--jobs", "2", "fixtures", "tests/negatives")

@@ -59,16 +59,15 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return text
 
 
-def fix_file(path: Path, config: Config, write: bool) -> FileFix | None:
-    """Fix one file; None when there was nothing to fix (or it cannot be read or decoded)."""
+def fix_source(data: bytes, name: str, config: Config) -> FileFix | None:
+    """Fix one file's bytes, writing nothing; None when there was nothing to fix (or they do not decode)."""
     try:
-        data = path.read_bytes()
         encoding = source_encoding(data)
         original = data.decode(encoding)
-    except (OSError, SyntaxError, UnicodeDecodeError):
+    except (SyntaxError, UnicodeDecodeError):
         return None  # the lint run reports these
     text, repaired = original, []
-    findings = lint_source(data, str(path), config)
+    findings = lint_source(data, name, config)
     for _ in range(MAX_ROUNDS):
         fixable = [finding for finding in findings if finding.fix is not None]
         if not fixable:
@@ -80,14 +79,26 @@ def fix_file(path: Path, config: Config, write: bool) -> FileFix | None:
             break  # never write code that does not parse
         repaired.extend(fixable)
         text = candidate
-        findings = lint_text(text, str(path), config)
+        findings = lint_text(text, name, config)
     if text == original:
         return None
-    outcome = FileFix(path, original, text, tuple(repaired), tuple(findings))
-    if write:
-        reason = _write_atomically(path, text.encode(encoding))
-        if reason is not None:
-            return FileFix(path, original, original, (), tuple(lint_source(data, str(path), config)), reason)
+    return FileFix(Path(name), original, text, tuple(repaired), tuple(findings))
+
+
+def fix_file(path: Path, config: Config, write: bool) -> FileFix | None:
+    """Fix one file; None when there was nothing to fix (or it cannot be read or decoded)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None  # the lint run reports it
+    outcome = fix_source(data, str(path), config)
+    if outcome is None or not write:
+        return outcome
+    reason = _write_atomically(path, outcome.fixed.encode(source_encoding(data)))
+    if reason is not None:
+        return FileFix(
+            path, outcome.original, outcome.original, (), tuple(lint_source(data, str(path), config)), reason
+        )
     return outcome
 
 
