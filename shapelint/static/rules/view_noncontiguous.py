@@ -45,6 +45,11 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
     ```
     or `.contiguous().view(...)`. Mind the order that results: to concatenate the
     window's embeddings, transpose the last two axes first (`transpose(-1, -2)`).
+
+    ## Known problems
+    The output of a `batch_first=True` RNN is reported only when its input's layout is
+    known: fed one sample, or one step at a time (a decoder's `step`), the output is
+    contiguous and `view` works, and on an input of unknown layout that cannot be told.
     """
 
     code = "SHP103"
