@@ -298,6 +298,38 @@ def test_the_probe_can_be_switched_off() -> None:
     assert tracer.findings == []
 
 
+class _Encoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lstm = nn.LSTM(2, 8)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        return self.lstm(x)  # type: ignore[no-any-return]
+
+
+class _StepDecoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lstm, self.linear = nn.LSTM(2, 8), nn.Linear(8, 2)
+
+    def forward(
+        self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        out, state = self.lstm(x.unsqueeze(0), state)  # x: (batch, feat), one step
+        return self.linear(out.squeeze(0)), state
+
+
+def test_two_models_with_an_argument_of_the_same_name_keep_their_axes_apart() -> None:
+    """A training loop drives an encoder over `x` (seq, batch, feat) and a decoder over `x` (batch, feat):
+    axis 0 of one is not axis 0 of the other."""
+    encoder, decoder = _Encoder(), _StepDecoder()
+    with shapelint.trace() as tracer:
+        for steps in (7, 5, 9):
+            _, state = encoder(torch.randn(steps, 4, 2))
+            decoder(torch.randn(4, 2), state)
+    assert tracer.findings == []
+
+
 def test_a_loss_target_per_sample_tells_the_batch_axis() -> None:
     """Fixed-length batches of one size: only the classifier's targets say which axis is the batch."""
     lstm, embedding, fc = nn.LSTM(4, 6), nn.Embedding(20, 4), nn.Linear(6, 2)

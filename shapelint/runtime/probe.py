@@ -2,8 +2,9 @@
 
 Run once, on a model's first traced call: the model is run again in eval mode without
 gradients, with sample 0 of its token input changed along each of the first two axes.
-A model that keeps samples apart changes its output only at index 0 of some output
-axis for one of them; a model that mixes samples changes more for both.
+A model that keeps samples apart changes its output only at one index of some output
+axis for one of them (index 0, or where a sort for packing put sample 0); a model that
+mixes samples changes more for both.
 
 The probe runs ``forward`` without anyone's hooks, and afterwards puts back every
 attribute binding of every submodule (``self.hidden = ...`` in a stateful forward), the
@@ -89,7 +90,11 @@ def _isolated(model: nn.Module) -> Iterator[None]:
 
 
 def _only_one_sample_changed(base: list[torch.Tensor], probed: list[torch.Tensor], batch: int) -> bool | None:
-    """Whether, in every output with an axis of the batch's size, changes sit at index 0 of such an axis."""
+    """Whether, in every output with an axis of the batch's size, changes sit at one index of such an axis.
+
+    Index 0, or another one: a model that sorts its batch by length for packing may return an output
+    in the sorted order, which permutes the samples but does not mix them.
+    """
     judged = False
     for before, after in zip(base, probed):
         if before.shape != after.shape or not before.is_floating_point():
@@ -99,9 +104,15 @@ def _only_one_sample_changed(base: list[torch.Tensor], probed: list[torch.Tensor
             continue
         judged = True
         changed = before != after
-        if not any(not bool(changed.narrow(dim, 1, batch - 1).any()) for dim in candidates):
+        if not any(_rows_changed(changed, dim) <= 1 for dim in candidates):
             return False
     return True if judged else None
+
+
+def _rows_changed(changed: torch.Tensor, dim: int) -> int:
+    """How many indices along ``dim`` hold a change."""
+    others = [d for d in range(changed.dim()) if d != dim]
+    return int(changed.any(dim=others).sum()) if others else int(changed.sum())
 
 
 def tensors_in(value: Any) -> Iterator[torch.Tensor]:

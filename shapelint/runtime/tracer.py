@@ -129,6 +129,7 @@ class _State:
     last_picks: dict[str, LastPick] = field(default_factory=dict)  # by place: the first seen there
     initial_states: dict[str, InitialState] = field(default_factory=dict)
     returns: dict[str, DeclaredReturn] = field(default_factory=dict)
+    input_sources: dict[tuple[int, str], str] = field(default_factory=dict)  # by (top-level module, argument)
 
 
 class _Mode(TorchFunctionMode):
@@ -530,12 +531,24 @@ class Tracer:
         names = parameter_names(module, len(args))
         for name, value in zip(names, args):
             if isinstance(value, torch.Tensor) and value.dim() > 0 and value not in self._state.labels:
-                origins = tuple(Origin(name, dim) for dim in range(value.dim()))
+                source = self._input_source(module, name)
+                origins = tuple(Origin(source, dim) for dim in range(value.dim()))
                 self._state.labels[value] = tuple(Label((origin,)) for origin in origins)
-                if self._state.pad_mask is not None and self._state.pad_mask.batch.source == name:
+                if self._state.pad_mask is not None and self._state.pad_mask.batch.source == source:
                     self._state.pad_mask = None  # new tokens: the last ones' padding says nothing of them
-                self._state.evidence.saw_sizes(name, tuple(value.shape))
+                self._state.evidence.saw_sizes(source, tuple(value.shape))
                 self._declare(module, name, origins)
+
+    def _input_source(self, module: nn.Module, name: str) -> str:
+        """The name an input's axes go by: the argument's name, unless another top-level module (an
+        encoder and a decoder called one after the other) already has an argument of that name, whose
+        sizes and roles are another's."""
+        sources = self._state.input_sources
+        key = (id(module), name)
+        if key not in sources:
+            taken = {source for (other, _), source in sources.items() if other != id(module)}
+            sources[key] = name if name not in taken else f"{self._name(module)}.{name}"
+        return sources[key]
 
     def _declare(self, module: nn.Module, name: str, origins: tuple[Origin, ...]) -> None:
         """``layouts={"tokens": "batch seq"}`` or a jaxtyping annotation on ``forward``."""

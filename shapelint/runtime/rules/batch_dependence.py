@@ -36,7 +36,8 @@ class BatchDependence(RuntimeRule):
     traced call, runs it twice more (eval mode, no gradients, random state kept) with
     sample 0 of its integer token input changed, once along each of the first two axes.
     A model that keeps samples apart changes the output of one sample only for one of the
-    two; if both change other samples' outputs, the model mixes samples. Switch it off
+    two (at its own index, or where a sort for packing moved it); if both change the
+    outputs of more than one sample, the model mixes samples. Switch it off
     with `trace(probe=False)`.
 
     ## Why is this bad?
@@ -59,6 +60,8 @@ class BatchDependence(RuntimeRule):
     VALID = (
         _model("return self.lstm(embeds)[0]"),
         _model("out, _ = self.lstm(embeds)\nreturn out.mean(1)"),
+        # Sorted longest first (as for packing) and left in that order: permuted, not mixed.
+        _model("order = torch.tensor([1, 0, 2])\nreturn self.lstm(embeds[order])[0]"),
     )
     INVALID = (
         # Each sample gets its neighbour's embeddings: same shape, nothing re-cut, yet mixed.
