@@ -64,6 +64,25 @@ class PadsOnlySometimes(nn.Module):
         return out[:, -1] * real
 
 
+class TupleInput(LastStep):
+    """The tokens arrive with their lengths in one tuple argument, as data loaders often hand them over."""
+
+    def forward(self, x: tuple[Tensor, Tensor]) -> Tensor:  # type: ignore[override]
+        tokens, _ = x
+        return super().forward(tokens)
+
+
+@pytest.mark.parametrize("layouts", [None, {"x[0]": "batch seq"}])
+def test_tokens_inside_a_tuple_argument_are_followed(layouts: dict[str, str] | None) -> None:
+    with shapelint.trace(layouts=layouts) as tracer:
+        TupleInput()((PADDED, torch.tensor([3, 2, 4])))
+    (finding,) = [f for f in tracer.findings if f.code == LastStepPadding.code]
+    assert finding.message.startswith("indexing axis 1 of `x[0]` (time) at -1")
+    with shapelint.trace(layouts=layouts) as tracer:
+        TupleInput()((FULL, torch.tensor([4, 4, 4])))
+    assert LastStepPadding.code not in {f.code for f in tracer.findings}
+
+
 def test_new_tokens_forget_the_last_batchs_padding() -> None:
     # Same shape, no padding: what the first batch's padding said must not be held against the second.
     with shapelint.trace(probe=False) as tracer:

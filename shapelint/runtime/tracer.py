@@ -8,7 +8,7 @@ has shown which input axis is the batch.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -83,6 +83,35 @@ _PARTS = {
     "index_select",
     "gather",
 }
+# Ops that map each value of one tensor to the value at the same place (given nothing but scalars besides):
+# their result stands in for a bidirectional RNN's output, steps and halves where they were.
+_POSITIONWISE = {
+    "dropout",
+    "alpha_dropout",
+    "feature_alpha_dropout",
+    "relu",
+    "tanh",
+    "sigmoid",
+    "gelu",
+    "elu",
+    "leaky_relu",
+    "selu",
+    "silu",
+    "softplus",
+    "layer_norm",
+    "contiguous",
+    "clone",
+    "detach",
+    "float",
+    "double",
+    "half",
+    "to",
+    "mul",
+    "__mul__",
+    "__rmul__",
+    "div",
+    "__truediv__",
+}
 F = TypeVar("F", bound=Callable[..., Any])
 # Per model class, worked out on its first top-level call: the checker of forward's annotations, and its
 # declared return.
@@ -99,6 +128,7 @@ class _BidirectionalCall:
     where: str
     states: tuple[torch.Tensor, ...]  # h_n, and c_n for an LSTM
     output: torch.Tensor  # a PackedSequence's data when packed
+    stand_ins: list[torch.Tensor] = field(default_factory=list)  # the output after dropout, tanh, ...
     rows_read: set[int] = field(default_factory=set)
     whole: bool = False  # the output, or a state as a whole, reached an op
     last_row_at: str | None = None  # where h_n's last row (the backward direction) was first read
@@ -529,8 +559,8 @@ class Tracer:
     def _label_inputs(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         """Each dimension of each tensor argument of a top-level call is a data axis of its own."""
         names = parameter_names(module, len(args))
-        for name, value in zip(names, args):
-            if isinstance(value, torch.Tensor) and value.dim() > 0 and value not in self._state.labels:
+        for name, value in self._input_tensors(zip(names, args)):
+            if value.dim() > 0 and value not in self._state.labels:
                 source = self._input_source(module, name)
                 origins = tuple(Origin(source, dim) for dim in range(value.dim()))
                 self._state.labels[value] = tuple(Label((origin,)) for origin in origins)
@@ -538,6 +568,18 @@ class Tracer:
                     self._state.pad_mask = None  # new tokens: the last ones' padding says nothing of them
                 self._state.evidence.saw_sizes(source, tuple(value.shape))
                 self._declare(module, name, origins)
+
+    @staticmethod
+    def _input_tensors(named: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, torch.Tensor]]:
+        """The tensor arguments, and those inside a tuple or list argument (``model((tokens, lengths))``),
+        named ``x[0]``, ``x[1]``."""
+        for name, value in named:
+            if isinstance(value, torch.Tensor):
+                yield name, value
+            elif isinstance(value, (tuple, list)):
+                for index, item in enumerate(value):
+                    if isinstance(item, torch.Tensor):
+                        yield f"{name}[{index}]", item
 
     def _input_source(self, module: nn.Module, name: str) -> str:
         """The name an input's axes go by: the argument's name, unless another top-level module (an
@@ -651,9 +693,14 @@ class Tracer:
         for call in self._state.bidirectional:
             if call.whole and call.backward_used:
                 continue  # nothing left to learn about this call
-            if id(call.output) in given:
+            output = next((tensor for tensor in (call.output, *call.stand_ins) if id(tensor) in given), None)
+            if output is not None and result is output:
+                pass  # handed back as it is (`contiguous()` of a contiguous tensor)
+            elif output is not None and self._stands_in(name, given, output, result):
+                call.stand_ins.append(result)
+            elif output is not None:
                 call.whole = True
-                self._observe_output_step(call, name, args, kwargs, result)
+                self._observe_output_step(call, output, name, args, kwargs, result)
             if call.last_step is not None and id(call.last_step) in given and name in _PARTS:
                 call.backward_used = True  # which half goes on is beyond what the tracer follows
             for position, state in enumerate(call.states):
@@ -669,9 +716,22 @@ class Tracer:
                     if position == 0 and call.last_row_at is None:
                         call.last_row_at = user_place()
 
-    def _observe_output_step(self, call: _BidirectionalCall, name: str, args: Any, kwargs: Any, result: Any) -> None:
-        """``out[:, -1]`` (``out[-1]`` time-major) with every feature, or another use of the output."""
-        output, time = call.output, 1 if call.rnn.batch_first else 0
+    @staticmethod
+    def _stands_in(name: str, given: set[int], output: torch.Tensor, result: Any) -> bool:
+        """``self.dropout(out)``: a position-wise op on the output alone, which keeps its shape."""
+        return (
+            name in _POSITIONWISE
+            and len(given) == 1
+            and isinstance(result, torch.Tensor)
+            and result.shape == output.shape
+        )
+
+    def _observe_output_step(
+        self, call: _BidirectionalCall, output: torch.Tensor, name: str, args: Any, kwargs: Any, result: Any
+    ) -> None:
+        """``out[:, -1]`` (``out[-1]`` time-major) with every feature, or another use of the output
+        (``output`` is the output itself or what stands in for it)."""
+        time = 1 if call.rnn.batch_first else 0
         plan = None
         if name in ("__getitem__", "select") and args and args[0] is output and output.dim() == 3:
             plan = index_plan(name, args[1:], kwargs, 3)
@@ -700,7 +760,7 @@ class Tracer:
         kept = {id(tensor) for tensor in held(output)}
         kept.update(id(tensor) for submodule in model.modules() for tensor in held(vars(submodule)))
         for call, place in unused:
-            if kept.isdisjoint(map(id, (call.output, *call.states))):
+            if kept.isdisjoint(map(id, (call.output, *call.stand_ins, *call.states))):
                 h_n = call.states[0]
                 finding = UnusedDirection.finding(
                     place,
@@ -712,7 +772,7 @@ class Tracer:
                 )
                 self._state.declared_violations.append(finding)
         for call, place in last_steps:
-            if kept.isdisjoint(map(id, (call.output, *call.states))):
+            if kept.isdisjoint(map(id, (call.output, *call.stand_ins, *call.states))):
                 out = call.output
                 roles = ("batch", "time", "feat") if call.rnn.batch_first else ("time", "batch", "feat")
                 finding = BackwardLastStep.finding(
@@ -824,12 +884,12 @@ def trace(
 
     ``with shapelint.trace() as tr:`` traces every module; ``shapelint.trace(model)`` one
     model; either also works as a decorator. ``layouts`` declares the layout of top-level
-    inputs by argument name (``{"tokens": "batch seq"}``), as a jaxtyping annotation on
-    ``forward`` would. ``provenance=False`` keeps only the module hooks (no op-level
-    tracking: cheaper, sees only what flows straight between modules). ``first_n_steps``
-    detaches the tracer after that many top-level calls. ``probe`` (on by default) runs each
-    top-level model twice more on its first call, with one sample's tokens changed, to see
-    whether samples leak into each other. ``tr.findings`` lists what was found.
+    inputs by argument name (``{"tokens": "batch seq"}``; ``"x[0]"`` for a tensor inside a
+    tuple argument ``x``), as a jaxtyping annotation on ``forward`` would. ``provenance=False``
+    keeps only the module hooks (no op-level tracking: cheaper, sees only what flows straight
+    between modules). ``first_n_steps`` detaches the tracer after that many top-level calls.
+    ``probe`` (on by default) runs each top-level model twice more on its first call, with one
+    sample's tokens changed, to see whether samples leak into each other. ``tr.findings`` lists what was found.
     """
     return Tracer(model, layouts=layouts, provenance=provenance, first_n_steps=first_n_steps, probe=probe)
 

@@ -41,6 +41,8 @@ class BackwardLastStep(RuntimeRule):
     every feature (`out[:, -1]` batch-first, `out[-1]` time-major) when nothing else
     carries the backward direction's summary: not the output's first step, not the output
     as a whole, not `h_n`'s last row or `h_n` as a whole, and no results leave the call.
+    Position-wise ops on the output alone (dropout, `tanh`, layer norm, ...) keep its steps
+    and halves where they were, and are followed.
 
     ## Why is this bad?
     The backward direction runs from the end of the sequence to its start: at the last
@@ -70,11 +72,15 @@ class BackwardLastStep(RuntimeRule):
         _program("torch.stack([out[:, -1], out[:, 0]], 1).mean(1)"),
         _program("torch.cat([out[:, -1, :16], h_n[0][-1]], dim=-1)"),
         _program("out[:, -1]", rnn="LSTM(8, 16, batch_first=True)", features=16),
+        # After a position-wise op, the halves are still where they were: this one takes both right.
+        _program("torch.cat([torch.tanh(out)[:, -1, :16], torch.tanh(out)[:, 0, 16:]], dim=-1)"),
     )
     INVALID = (
         _program("out[:, -1]"),
         _program("out[-1]", rnn="GRU(8, 16, bidirectional=True)", transpose=".t()"),
         _program("torch.relu(out[:, -1, :])"),
+        # Dropout (or tanh, layer norm, ...) on the whole output first: the same last step.
+        _program("nn.functional.dropout(out, 0.1)[:, -1]"),
     )
 
     @classmethod
