@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import tracemalloc
+import warnings
 from pathlib import Path
 
 import pytest
@@ -328,6 +329,51 @@ def test_two_models_with_an_argument_of_the_same_name_keep_their_axes_apart() ->
             _, state = encoder(torch.randn(steps, 4, 2))
             decoder(torch.randn(4, 2), state)
     assert tracer.findings == []
+
+
+def test_a_layout_that_declares_nothing_is_a_warning_not_silence() -> None:
+    model = nn.Sequential(nn.Embedding(10, 4))
+    tokens = torch.randint(0, 10, (3, 5))
+    unknown_name = pytest.warns(shapelint.runtime.LayoutWarning, match=r"layouts for 'tokens' matched no tensor")
+    with unknown_name, shapelint.trace(model, layouts={"tokens": "batch seq"}):
+        model(tokens)  # nn.Sequential's argument is `input`
+    other_rank = pytest.warns(shapelint.runtime.LayoutWarning, match=r"names 3 dims, but `input` of `.*` has 2")
+    with other_rank, shapelint.trace(model, layouts={"input": "batch seq emb"}):
+        model(tokens)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with shapelint.trace(model, layouts={"input": "batch seq"}):
+            model(tokens)
+
+
+class _SortedEncoder(nn.Module):
+    """Sorts its batch for packing by indexing with a tensor, then cuts h_n per sample with a view."""
+
+    def __init__(self, summary: str) -> None:
+        super().__init__()
+        self.summary = summary
+        self.embedding, self.fc = nn.Embedding(30, 8), nn.Linear(16, 4)
+        self.gru = nn.GRU(8, 8, batch_first=True, bidirectional=True)
+
+    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        lengths, order = torch.sort(lengths, descending=True)
+        packed = pack_padded_sequence(self.embedding(tokens[order]), lengths.tolist(), batch_first=True)
+        _, h_n = self.gru(packed)
+        if self.summary == "view":
+            return self.fc(h_n.view(tokens.size(0), 16))  # (2, batch, 8) cut per "sample": mixes
+        return self.fc(torch.cat([h_n[-2], h_n[-1]], dim=-1))
+
+
+@pytest.mark.parametrize(("summary", "codes"), [("view", ["SHP501"]), ("cat", [])])
+def test_rows_reordered_by_a_tensor_index_keep_their_axes(summary: str, codes: list[str]) -> None:
+    """A classifier's (batch, classes) output leaves the probe nothing to judge: only the axes can tell."""
+    lengths = torch.tensor([5, 7, 2, 4])  # not sorted: the model sorts them
+    tokens = torch.randint(1, 30, (4, 7))
+    for row, length in enumerate(lengths.tolist()):
+        tokens[row, length:] = 0
+    with shapelint.trace() as tracer:
+        _SortedEncoder(summary)(tokens, lengths)
+    assert [finding.code for finding in tracer.findings] == codes
 
 
 def test_a_loss_target_per_sample_tells_the_batch_axis() -> None:

@@ -18,6 +18,11 @@ class RuntimeUnavailable(ImportError):
     """torch (the runtime extra) is not installed."""
 
 
+class LayoutWarning(UserWarning):
+    """A layout given to :func:`trace` that declares nothing: no argument has that name, or its tensor
+    has another number of dims."""
+
+
 def trace(model: Any = None, **options: Any) -> Tracer:
     """Follow the batch and time axes through a real run; see :func:`shapelint.runtime.tracer.trace`."""
     try:

@@ -8,6 +8,7 @@ has shown which input axis is the batch.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils.weak import WeakTensorKeyDictionary
 
 from shapelint.findings import Finding
+from shapelint.runtime import LayoutWarning
 from shapelint.runtime.axes import FEATURES, Label, Labels, Origin, moved, reshaped
 from shapelint.runtime.declarations import (
     annotation_dims,
@@ -160,6 +162,8 @@ class _State:
     initial_states: dict[str, InitialState] = field(default_factory=dict)
     returns: dict[str, DeclaredReturn] = field(default_factory=dict)
     input_sources: dict[tuple[int, str], str] = field(default_factory=dict)  # by (top-level module, argument)
+    arguments: set[str] = field(default_factory=set)  # the names of the top-level calls' tensor arguments
+    layouts_used: set[str] = field(default_factory=set)  # the keys of `layouts` that met their argument
 
 
 class _Mode(TorchFunctionMode):
@@ -222,6 +226,15 @@ class Tracer:
     def __exit__(self, *exc: object) -> None:
         self._detach()
         self._active = False
+        unused = [name for name in self.layouts if name not in self._state.layouts_used]
+        if unused and self._state.arguments:
+            seen = ", ".join(sorted(self._state.arguments))
+            warnings.warn(
+                f"shapelint: layouts for {', '.join(map(repr, unused))} matched no tensor argument of a traced "
+                f"model (its tensor arguments: {seen}; a tensor inside a tuple argument `x` is `x[0]`, `x[1]`)",
+                LayoutWarning,
+                stacklevel=2,
+            )
 
     def _detach(self) -> None:
         """Remove the hooks and the mode; safe to call twice and from inside a hook."""
@@ -339,6 +352,8 @@ class Tracer:
             plan = index_plan(name, args[1:], kwargs, first.dim())
             if plan is not None:
                 self._set(result, self._after_index(first, labels, *plan))
+            elif tuple(result.shape) == tuple(first.shape):
+                self._set(result, labels)  # `x[sorted_idx]`: the rows reordered, as by `index_select`
         elif name == "unfold" and result.dim() == first.dim() + 1:
             # The unfolded axis keeps its role (one window per step); each window's steps are a sample's features.
             self._set(result, (*labels, FEATURES))
@@ -560,6 +575,7 @@ class Tracer:
         """Each dimension of each tensor argument of a top-level call is a data axis of its own."""
         names = parameter_names(module, len(args))
         for name, value in self._input_tensors(zip(names, args)):
+            self._state.arguments.add(name)
             if value.dim() > 0 and value not in self._state.labels:
                 source = self._input_source(module, name)
                 origins = tuple(Origin(source, dim) for dim in range(value.dim()))
@@ -597,7 +613,16 @@ class Tracer:
         spec = self.layouts.get(name) or annotation_dims(module.forward, name)
         roles = dimension_roles(spec) if spec is not None else ()
         if len(roles) != len(origins):
+            if name in self.layouts and name not in self._state.layouts_used:
+                self._state.layouts_used.add(name)
+                warnings.warn(
+                    f"shapelint: layouts[{name!r}] = {spec!r} names {len(roles)} dims, but `{name}` of "
+                    f"`{self._name(module)}` has {len(origins)}: ignored",
+                    LayoutWarning,
+                    stacklevel=2,
+                )
             return
+        self._state.layouts_used.add(name)
         for origin, role in zip(origins, roles):
             if role is not None:
                 self._state.evidence.declare(origin, role)
