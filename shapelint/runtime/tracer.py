@@ -714,14 +714,17 @@ class Tracer:
         name = getattr(func, "__name__", "")
         if name in _METADATA or (name == "__get__" and not isinstance(result, torch.Tensor)):
             return  # `.shape`, `.size(0)`, `.dtype` read no values
-        given = {id(tensor) for tensor in held((args, kwargs))}
+        tensors = list(held((args, kwargs)))
+        given = {id(tensor) for tensor in tensors}
+        # Weights (a layer norm's) are no data: the output may still be the op's only data input.
+        data_inputs = sum(1 for tensor in tensors if not isinstance(tensor, nn.Parameter))
         for call in self._state.bidirectional:
             if call.whole and call.backward_used:
                 continue  # nothing left to learn about this call
             output = next((tensor for tensor in (call.output, *call.stand_ins) if id(tensor) in given), None)
             if output is not None and result is output:
                 pass  # handed back as it is (`contiguous()` of a contiguous tensor)
-            elif output is not None and self._stands_in(name, given, output, result):
+            elif output is not None and self._stands_in(name, data_inputs, output, result):
                 call.stand_ins.append(result)
             elif output is not None:
                 call.whole = True
@@ -742,11 +745,11 @@ class Tracer:
                         call.last_row_at = user_place()
 
     @staticmethod
-    def _stands_in(name: str, given: set[int], output: torch.Tensor, result: Any) -> bool:
+    def _stands_in(name: str, data_inputs: int, output: torch.Tensor, result: Any) -> bool:
         """``self.dropout(out)``: a position-wise op on the output alone, which keeps its shape."""
         return (
             name in _POSITIONWISE
-            and len(given) == 1
+            and data_inputs == 1
             and isinstance(result, torch.Tensor)
             and result.shape == output.shape
         )
