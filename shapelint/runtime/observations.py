@@ -11,9 +11,10 @@ from shapelint.runtime.axes import Label, Labels, Origin
 
 @dataclass(frozen=True)
 class Observation:
-    """Labels seen where they matter: an RNN's input, a Linear's, a loss's, a model output, a pack."""
+    """Labels seen where they matter: the input of an RNN, a Linear, a matrix product or a loss; a model
+    output; a pack."""
 
-    kind: str  # "rnn", "linear", "loss", "output", "pack"
+    kind: str  # "rnn", "linear", "product" (bmm, matmul), "loss", "output", "pack"
     where: str
     module: str
     labels: Labels

@@ -67,6 +67,8 @@ _LOSSES = {
     "smooth_l1_loss",
     "kl_div",
 }
+# Products of matrices (batched or not): they pair rows of one operand with the other's.
+_PRODUCTS = ("matmul", "__matmul__", "bmm")
 # Ops that read only a tensor's metadata, not its values: no use of an RNN's result.
 _METADATA = {"size", "dim", "numel", "__len__", "stride", "is_contiguous"}
 # Ops that can take the features of one step apart, so that one direction's half may go on alone.
@@ -337,6 +339,8 @@ class Tracer:
             return
         if name in _LOSSES:
             self._observe_loss(name, args)
+        elif name in _PRODUCTS:
+            self._observe_product(name, args)
         if labels is None:
             return
         assert isinstance(first, torch.Tensor)
@@ -361,7 +365,7 @@ class Tracer:
             self._set(result, aligned_by_size(labels, tuple(first.shape), tuple(result.shape)))
         elif name == "expand":
             self._set(result, expanded(labels, tuple(first.shape), tuple(result.shape)))
-        elif name in ("linear", "matmul", "__matmul__"):
+        elif name in ("linear", *_PRODUCTS) and result.dim() == first.dim():
             self._set(result, (*labels[:-1], FEATURES))
         elif tuple(result.shape) == tuple(first.shape):
             self._set(result, labels)  # element-wise
@@ -826,6 +830,13 @@ class Tracer:
         axes = tuple(label.single() if label is not None else None for label in labels)
         seen = DeclaredReturn(place, self._name(model), spec, roles, axes, tuple(output.shape), dtype(output))
         self._state.returns[place] = seen
+
+    def _observe_product(self, name: str, args: Any) -> None:
+        """``torch.bmm(outputs, hidden)``: each operand pairs its rows with the other's, sample by sample."""
+        for tensor in args[:2]:
+            labels = self._get(tensor) if isinstance(tensor, torch.Tensor) else None
+            if labels is not None:
+                self._state.observations.append(Observation("product", user_place(), f"torch.{name}", labels))
 
     def _observe_loss(self, name: str, args: Any) -> None:
         for tensor in args[:2]:

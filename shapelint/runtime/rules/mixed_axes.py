@@ -13,15 +13,22 @@ if TYPE_CHECKING:
     from shapelint.runtime.observations import Observation
 
 
+_BIDIRECTIONAL, _THREE = ", bidirectional=True", "[(3, 4), (3, 6)]"  # three samples, two directions
+_ATTENTION = """\
+out, (h_n, _) = self.lstm(embeds.transpose(0, 1))
+scores = torch.bmm(out.transpose(0, 1), {query}).squeeze(2)
+return torch.softmax(scores, 1)"""
+
+
 class MixedAxes(RuntimeRule):
     """At run time, a `view`/`reshape` cut memory across the batch and time axes.
 
     ## What it does
     Follows every axis of the tensors that enter a model and flags a `view` or
     `reshape` whose new dimensions do not line up with the old ones (`(B, T, E)` viewed
-    as `(T, B, E)` with B != T), once the mixed axis reaches an RNN, a Linear, a loss or
-    the model's output. It needs no declaration: a mixed axis is wrong whichever axis is
-    the batch.
+    as `(T, B, E)` with B != T), once the mixed axis reaches an RNN, a Linear, a matrix
+    product (`bmm`, `matmul`), a loss or the model's output. It needs no declaration: a
+    mixed axis is wrong whichever axis is the batch.
 
     ## Why is this bad?
     A view re-cuts memory; it does not move axes. Each "time step" of the result holds
@@ -47,10 +54,15 @@ class MixedAxes(RuntimeRule):
         pipeline("return self.lstm(embeds.transpose(0, 1))[0]"),
         # Batch and time flattened together for a Linear, then cut back apart.
         pipeline("b, t = tokens.shape\nflat = embeds.reshape(b * t, -1)\nreturn flat.view(b, t, -1)"),
+        # Attention of each step on the sample's own final state (both directions, moved, then cut).
+        pipeline(_ATTENTION.format(query="h_n.transpose(0, 1).reshape(-1, 32, 1)"), _BIDIRECTIONAL, _THREE),
     )
     INVALID = (
         pipeline("b, t = tokens.shape\nreturn self.lstm(embeds.view(t, b, -1))[0]"),
         pipeline("out, _ = self.lstm(embeds.transpose(0, 1))\nreturn self.fc(out.reshape(tokens.size(0), -1)[:, :16])"),
+        # The same attention with h_n (directions, batch, hidden) cut per sample where it lies: a batched
+        # product pairs each sample's steps with a row made of two samples' states.
+        pipeline(_ATTENTION.format(query="h_n.view(-1, 32, 1)"), _BIDIRECTIONAL, _THREE),
     )
 
     @classmethod
