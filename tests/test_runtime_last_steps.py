@@ -83,6 +83,36 @@ def test_tokens_inside_a_tuple_argument_are_followed(layouts: dict[str, str] | N
     assert LastStepPadding.code not in {f.code for f in tracer.findings}
 
 
+class SortedFirst(LastStep):
+    """Sorts its batch longest first (as for packing) before the embedding, or after it."""
+
+    def __init__(self, sort_embeddings: bool) -> None:
+        super().__init__()
+        self.sort_embeddings = sort_embeddings
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        order = (tokens != 0).sum(1).argsort(descending=True)
+        if self.sort_embeddings:
+            out, _ = self.lstm(self.embedding(tokens)[order])
+        else:
+            out, _ = self.lstm(self.embedding(tokens[order]))
+        return self.fc(out[:, -1])
+
+
+def test_a_sort_before_the_embedding_reads_the_padding_in_the_sorted_order() -> None:
+    with shapelint.trace(layouts={"tokens": "batch seq"}) as tracer:
+        SortedFirst(sort_embeddings=False)(PADDED)
+    (finding,) = [f for f in tracer.findings if f.code == LastStepPadding.code]
+    assert "for 2 of 3 samples (real lengths 3, 2)" in finding.message
+
+
+def test_a_sort_after_the_embedding_leaves_the_padding_rows_unjudged() -> None:
+    """The padding known from the tokens no longer lines up with the sorted rows: nothing is compared."""
+    with shapelint.trace(layouts={"tokens": "batch seq"}) as tracer:
+        SortedFirst(sort_embeddings=True)(PADDED)
+    assert LastStepPadding.code not in {f.code for f in tracer.findings}
+
+
 def test_new_tokens_forget_the_last_batchs_padding() -> None:
     # Same shape, no padding: what the first batch's padding said must not be held against the second.
     with shapelint.trace(probe=False) as tracer:

@@ -33,13 +33,16 @@ class Label:
     ``origins``: one data axis, several merged in this order (``B*T``), or none for a
     dimension the model made (features). ``mixed_at``: the user-code place where a
     view re-cut the axes in ``origins``. ``moved_at``: the last place that moved or
-    re-shaped this axis without mixing it (a transpose, a same-size view).
+    re-shaped this axis without mixing it (a transpose, a same-size view). ``reordered_at``:
+    the last place that permuted its positions with a tensor index (``x[sorted_idx]``): the
+    axis is the same, but position i need no longer be the input's position i.
     """
 
     origins: tuple[Origin, ...] = ()
     sizes: tuple[int, ...] = ()
     mixed_at: str | None = None
     moved_at: str | None = None
+    reordered_at: str | None = None
 
     @property
     def mixed(self) -> bool:

@@ -43,11 +43,13 @@ class PackedLengths:
 
 @dataclass(frozen=True)
 class PadMask:
-    """The real (not padding) tokens of the last padded batch, samples as rows."""
+    """The real (not padding) tokens of the last padded batch, samples as rows, in the order the
+    positions of the batch axis had after the tensor index at ``reordered_at`` (None: as given)."""
 
     batch: Origin
     time: Origin
     real: torch.Tensor
+    reordered_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -30,3 +30,15 @@ def shown_path(filename: str) -> str:
         return os.path.relpath(filename)
     except ValueError:  # another drive on Windows
         return filename
+
+
+def called_by_torch() -> bool:
+    """Whether the innermost frame outside shapelint is torch's own code: the op was called by torch
+    (``pack_padded_sequence`` sorting its batch, and ``pad_packed_sequence`` sorting it back)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_HERE) or filename.startswith(_REFERENCE_MODELS):
+            return filename.startswith(_TORCH)
+        frame = frame.f_back  # type: ignore[assignment]
+    return False

@@ -40,7 +40,7 @@ from shapelint.runtime.observations import (
     TokenPadding,
 )
 from shapelint.runtime.ops import aligned_by_size, expanded, index_plan, permutation, rows_indexed, squeezed
-from shapelint.runtime.places import user_place
+from shapelint.runtime.places import called_by_torch, user_place
 from shapelint.runtime.probe import mixes_samples, tensors_in, token_input
 from shapelint.runtime.rules import tensor_words
 from shapelint.runtime.rules.backward_last_step import BackwardLastStep
@@ -357,7 +357,10 @@ class Tracer:
             if plan is not None:
                 self._set(result, self._after_index(first, labels, *plan))
             elif tuple(result.shape) == tuple(first.shape):
-                self._set(result, labels)  # `x[sorted_idx]`: the rows reordered, as by `index_select`
+                self._set(result, _reordered(labels, 0))  # `x[sorted_idx]`: the rows sorted for packing
+        elif name == "index_select" and tuple(result.shape) == tuple(first.shape):
+            dim = kwargs.get("dim", args[1] if len(args) > 1 else 0)
+            self._set(result, _reordered(labels, int(dim) % first.dim()))
         elif name == "unfold" and result.dim() == first.dim() + 1:
             # The unfolded axis keeps its role (one window per step); each window's steps are a sample's features.
             self._set(result, (*labels, FEATURES))
@@ -474,7 +477,12 @@ class Tracer:
         if not isinstance(dims, int) or tensor.dim() < 2:
             return
         dim = dims % tensor.dim()
-        positions = {label.single(): i for i, label in enumerate(labels) if label is not None and label.single()}
+        # A batch axis reordered since the mask was made no longer lines up with its rows: nothing to compare.
+        positions = {
+            label.single(): i
+            for i, label in enumerate(labels)
+            if label and label.single() and label.reordered_at == mask.reordered_at
+        }
         if labels[dim] is None or labels[dim].single() != mask.time or mask.batch not in positions:  # type: ignore[union-attr]
             return
         batch = positions[mask.batch]
@@ -507,7 +515,14 @@ class Tracer:
         value other than at the sample's last real step (where a masked running sum would have stopped)?"""
         mask = self._state.pad_mask
         assert mask is not None
-        batch = next((i for i, label in enumerate(labels) if label is not None and label.single() == mask.batch), None)
+        batch = next(
+            (
+                i
+                for i, label in enumerate(labels)
+                if label and label.single() == mask.batch and label.reordered_at == mask.reordered_at
+            ),
+            None,
+        )
         if not tensor.is_floating_point():
             return  # token ids are no summary (`tokens[:, -1] == pad` asks about the padding itself)
         if batch is None or (tensor.shape[batch], tensor.shape[dim]) != tuple(mask.real.shape):
@@ -559,7 +574,8 @@ class Tracer:
             sample = sample_label.single() if sample_label is not None else None
             step = step_label.single() if step_label is not None else None
             if sample is not None and step is not None:
-                self._state.pad_mask = PadMask(sample, step, samples[batch].bool())
+                reordered_at = sample_label.reordered_at if sample_label is not None else None
+                self._state.pad_mask = PadMask(sample, step, samples[batch].bool(), reordered_at)
         for batch, label in enumerate(labels[:2]):
             origin, time = (label.single() if label is not None else None), labels[1 - batch]
             if origin is not None and time is not None:
@@ -931,6 +947,15 @@ def trace(
     sample's tokens changed, to see whether samples leak into each other. ``tr.findings`` lists what was found.
     """
     return Tracer(model, layouts=layouts, provenance=provenance, first_n_steps=first_n_steps, probe=probe)
+
+
+def _reordered(labels: Labels, dim: int) -> Labels:
+    """The labels after the positions along ``dim`` were permuted (``x[idx]``, ``index_select``) by the
+    user's code; torch's own reorders come in pairs that cancel (a pack sorts, its unpack sorts back)."""
+    if called_by_torch():
+        return labels
+    here = user_place()
+    return tuple(replace(label, reordered_at=here) if i == dim and label else label for i, label in enumerate(labels))
 
 
 class _Inert:

@@ -65,6 +65,13 @@ class PaddingLeak(RuntimeRule):
     VALID = (
         _pool("return (out * real).sum(1) / real.sum(1)"),
         _pool("return out.masked_fill(~real, float('-inf')).max(1).values"),
+        # Rows sorted by length after the embedding, and masked in that order: the mask made from the
+        # tokens lines up with other rows, which must not read as a leak.
+        _pool(
+            "order = real.sum((1, 2)).argsort(descending=True)\n"
+            "steps, _ = self.lstm(self.embedding(tokens)[order])\n"
+            "return (torch.tanh(steps) * real[order]).sum(1)"
+        ),
     )
     INVALID = (
         _pool("return out.mean(dim=1)"),
