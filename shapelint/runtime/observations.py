@@ -51,6 +51,18 @@ class PadMask:
     real: torch.Tensor
     reordered_at: str | None = None
 
+    def rows_in(self, labels: Labels) -> int | None:
+        """The dim of a tensor with these labels whose positions are this mask's rows, in its order; None
+        if there is none (a batch axis reordered since the mask was made no longer lines up with it)."""
+        return next(
+            (
+                dim
+                for dim, label in enumerate(labels)
+                if label and label.single() == self.batch and label.reordered_at == self.reordered_at
+            ),
+            None,
+        )
+
 
 @dataclass(frozen=True)
 class LastPick:

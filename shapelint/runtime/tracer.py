@@ -477,15 +477,9 @@ class Tracer:
         if not isinstance(dims, int) or tensor.dim() < 2:
             return
         dim = dims % tensor.dim()
-        # A batch axis reordered since the mask was made no longer lines up with its rows: nothing to compare.
-        positions = {
-            label.single(): i
-            for i, label in enumerate(labels)
-            if label and label.single() and label.reordered_at == mask.reordered_at
-        }
-        if labels[dim] is None or labels[dim].single() != mask.time or mask.batch not in positions:  # type: ignore[union-attr]
+        batch = mask.rows_in(labels)
+        if labels[dim] is None or labels[dim].single() != mask.time or batch is None:  # type: ignore[union-attr]
             return
-        batch = positions[mask.batch]
         steps = tensor.shape[dim]
         if tensor.shape[batch] != mask.real.shape[0] or steps > mask.real.shape[1]:
             return
@@ -515,14 +509,7 @@ class Tracer:
         value other than at the sample's last real step (where a masked running sum would have stopped)?"""
         mask = self._state.pad_mask
         assert mask is not None
-        batch = next(
-            (
-                i
-                for i, label in enumerate(labels)
-                if label and label.single() == mask.batch and label.reordered_at == mask.reordered_at
-            ),
-            None,
-        )
+        batch = mask.rows_in(labels)
         if not tensor.is_floating_point():
             return  # token ids are no summary (`tokens[:, -1] == pad` asks about the padding itself)
         if batch is None or (tensor.shape[batch], tensor.shape[dim]) != tuple(mask.real.shape):

@@ -105,6 +105,8 @@ def module_constants(module: cst.Module, aliases: dict[str, str]) -> dict[str, L
                 target, value = small.targets[0].target, _literal(small.value)
                 if isinstance(target, cst.Name) and value is not None:
                     literals[target.value] = value
+    if not literals:
+        return {}  # most files: no need to look through every function for `global`
     declared_global = {
         name.name.value
         for definition in nested_definitions_deep(module.body)

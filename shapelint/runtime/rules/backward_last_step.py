@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 from shapelint.findings import Finding
+from shapelint.runtime.examples import BIDIRECTIONAL_LSTM, summarised
 from shapelint.runtime.rules import RuntimeRule
 
-_PROGRAM = """
-import torch
-from torch import nn
 
-torch.manual_seed(0)
-
-class Model(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.embedding, self.rnn = nn.Embedding(50, 8), nn.{rnn}
-        self.fc = nn.Linear({features}, 3)
-
-    def forward(self, tokens):
-        out, h_n = self.rnn(self.embedding(tokens{transpose}))
-        return self.fc({summary})
-
-model = Model()
-for seq_len in (3, 5, 4):
-    model(torch.randint(0, 50, (4, seq_len)))
-"""
-_BIDIRECTIONAL = "LSTM(8, 16, batch_first=True, bidirectional=True)"
-
-
-def _program(summary: str, rnn: str = _BIDIRECTIONAL, features: int = 32, transpose: str = "") -> str:
-    return _PROGRAM.format(rnn=rnn, summary=summary, features=features, transpose=transpose)
+def _program(summary: str, rnn: str = BIDIRECTIONAL_LSTM, features: int = 32, transpose: str = "") -> str:
+    return summarised(summary, rnn, "out, h_n", features, transpose)
 
 
 class BackwardLastStep(RuntimeRule):

@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 from shapelint.findings import Finding
+from shapelint.runtime.examples import BIDIRECTIONAL_LSTM, summarised
 from shapelint.runtime.rules import RuntimeRule, tensor_words
 
-_PROGRAM = """
-import torch
-from torch import nn
-
-torch.manual_seed(0)
-
-class Model(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.embedding, self.rnn = nn.Embedding(50, 8), nn.{rnn}
-        self.fc = nn.Linear({features}, 3)
-
-    def forward(self, tokens):
-        {unpack} = self.rnn(self.embedding(tokens))
-        return self.fc({summary})
-
-model = Model()
-for seq_len in (3, 5, 4):
-    model(torch.randint(0, 50, (4, seq_len)))
-"""
-_BIDIRECTIONAL = "LSTM(8, 16, batch_first=True, bidirectional=True)"
 _TWO_LAYER_GRU = "GRU(8, 16, num_layers=2, batch_first=True, bidirectional=True)"
 
 
-def _program(summary: str, rnn: str = _BIDIRECTIONAL, unpack: str = "out, (h_n, c_n)", features: int = 16) -> str:
-    return _PROGRAM.format(rnn=rnn, unpack=unpack, summary=summary, features=features)
+def _program(summary: str, rnn: str = BIDIRECTIONAL_LSTM, unpack: str = "out, (h_n, c_n)", features: int = 16) -> str:
+    return summarised(summary, rnn, unpack, features)
 
 
 class UnusedDirection(RuntimeRule):
