@@ -68,3 +68,24 @@ def test_transposed_axes_do_not_merge_but_a_contiguous_tensor_does() -> None:
 def test_a_transpose_with_a_size_one_axis_stays_contiguous() -> None:
     one = Tensor((Axis(Role.BATCH, singleton=True), T, F), "test", None)
     assert permute(one, (1, 0, 2), cause=None).memory is None  # type: ignore[arg-type]
+
+
+def test_a_size_product_matches_adjacent_axes_in_any_factor_order() -> None:
+    # `view(T, heads * B, -1)` of a (T, B, heads, d) tensor merges (B, heads) in memory order.
+    heads = Axis(Role.UNKNOWN)
+    tensor = Tensor((T, B, heads, F), "test", None)
+    alignment = align(tensor, ((T,), (heads, B), WILDCARD))
+    assert isinstance(alignment, Aligned)
+    assert alignment.input_axes_of(1) == (1, 2)
+
+
+def test_a_product_with_a_factor_from_elsewhere_is_misaligned() -> None:
+    heads = Axis(Role.UNKNOWN)
+    tensor = Tensor((T, B, heads, F), "test", None)
+    assert isinstance(align(tensor, ((T,), (heads, F), WILDCARD)), Misaligned)
+
+
+def test_unaligned_counts_the_axes_a_target_cannot_leave_out() -> None:
+    # With a literal 1 and no batch named, the batch may be 1: two axes must be accounted for.
+    alignment = align(BATCH_FIRST, ((), (), OPAQUE, OPAQUE))
+    assert isinstance(alignment, Unaligned) and alignment.dims == 2

@@ -152,7 +152,7 @@ def _block_events(
 def _class_attributes(cls: cst.ClassDef, scope: ModuleScope) -> dict[str, Value]:
     """``self.X = ...`` in any method; an attribute assigned two different ways is unknown."""
     found: dict[str, Value] = {}
-    evaluator = FunctionFlow(scope, {})
+    evaluator = FunctionFlow(scope, found)  # an attribute may be built from those set before it
     for method in body_of(cls.body):
         if not isinstance(method, cst.FunctionDef):
             continue
@@ -468,6 +468,8 @@ class FunctionFlow:
 
     def _binary(self, node: cst.BinaryOperation) -> Value:
         left, right = self._expression(node.left), self._expression(node.right)
+        if isinstance(node.operator, cst.Add) and isinstance(left, Items) and isinstance(right, Items):
+            return Items(left.values + right.values)  # `(b, -1, heads) + x.size()[1:]`
         if isinstance(node.operator, cst.Multiply) and isinstance(left, Size) and isinstance(right, Size):
             return Size(left.atoms + right.atoms)
         if isinstance(left, Literal) and isinstance(right, Literal):
@@ -969,6 +971,8 @@ class FunctionFlow:
 
     def _subscript(self, node: cst.Subscript) -> Value:
         base = self._expression(node.value)
+        if isinstance(base, (Shape, Items)) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
+            return self._slice_sizes(base, node.slice[0].slice)
         indices: list[Value | str] = []
         for element in node.slice:
             piece = element.slice
@@ -1001,6 +1005,17 @@ class FunctionFlow:
         if isinstance(base, Tensor):
             return self._index(base, indices, node)
         return UNKNOWN
+
+    def _slice_sizes(self, base: Shape | Items, piece: cst.Slice) -> Value:
+        """``x.size()[1:]``, ``x.shape[:-1]``: the sizes of those axes."""
+        bounds: list[int | None] = []
+        for part in (piece.lower, piece.upper, piece.step):
+            value = self._expression(part) if part is not None else Literal(None)
+            if not isinstance(value, Literal) or isinstance(value.value, bool):
+                return UNKNOWN
+            bounds.append(value.value)
+        values = tuple(Size((axis,)) for axis in base.tensor.axes) if isinstance(base, Shape) else base.values
+        return Items(values[slice(*bounds)])
 
     def _index(self, tensor: Tensor, indices: list[Value | str], node: cst.Subscript) -> Value:
         if indices.count("...") > 1:

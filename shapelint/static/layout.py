@@ -285,7 +285,13 @@ class Misaligned:
 
 @dataclass(frozen=True)
 class Unaligned:
-    """Not enough is known to say."""
+    """Not enough is known to say which entry takes which axes.
+
+    ``dims`` counts the input axes that hold an atom the target cannot leave out (not size 1,
+    not a batch that may be 1): a target with fewer sized entries must merge some of them.
+    """
+
+    dims: int = 0
 
 
 Alignment = Union[Aligned, Misaligned, Unaligned]
@@ -344,18 +350,14 @@ def align(tensor: Tensor, entries: tuple[Entry, ...]) -> Alignment:
             entry = entries[j]
             if not isinstance(entry, tuple):
                 break
-            wanted = tuple(reversed(entry)) if reverse else entry
-            taken: list[int] = []
-            for atom in wanted:
-                if consumed + len(taken) >= len(atom_order):
-                    return done, consumed
-                index = atom_order[consumed + len(taken)]
-                verdict = _compare(atom, just_atoms[index], just_atoms)
-                if verdict is False:
-                    return Misaligned(j, atom, just_atoms[index])
-                if verdict is None:
-                    return done, consumed
-                taken.append(index)
+            if consumed + len(entry) > len(atom_order):
+                return done, consumed
+            taken = atom_order[consumed : consumed + len(entry)]
+            verdict = _match_product(entry, tuple(just_atoms[index] for index in taken), just_atoms)
+            if isinstance(verdict, Misaligned):
+                return Misaligned(j, verdict.wanted, verdict.found)
+            if verdict is None:
+                return done, consumed
             consumed += len(taken)
             done += 1
             groups[j] = tuple(sorted(taken))
@@ -372,10 +374,32 @@ def align(tensor: Tensor, entries: tuple[Entry, ...]) -> Alignment:
     right_done, right_used = right
     middle_entries = rest[: len(rest) - right_done]
     middle_atoms = tuple(range(left_used, len(atoms) - right_used))
+    unaligned = Unaligned(len({position for position, _ in atoms}))
     if not middle_entries and middle_atoms:
-        return Unaligned()  # the sizes do not add up; torch itself will say so
+        return unaligned  # the sizes do not add up; torch itself will say so
     if len(middle_entries) == 1 and isinstance(entries[middle_entries[0]], Wildcard):
         groups[middle_entries[0]] = middle_atoms
     if left_done == 0 and right_done == 0:
-        return Unaligned()
+        return unaligned
     return Aligned(atoms, tuple(groups))
+
+
+def _match_product(
+    entry: tuple[SizeAtom, ...], found: tuple[Axis, ...], input_atoms: tuple[Axis, ...]
+) -> bool | Misaligned | None:
+    """Whether a target entry (a product of sizes) takes exactly the input atoms ``found``.
+
+    A product says nothing of order (`heads * batch` of a `(batch, heads)` pair is a merge in memory
+    order), so the factors may match ``found`` in any order. True: they do; a Misaligned: some factor
+    certainly is none of them; None: cannot tell.
+    """
+    unmatched = list(found)
+    for atom in entry:
+        verdicts = [_compare(atom, axis, input_atoms) for axis in unmatched]
+        if True in verdicts:
+            unmatched.pop(verdicts.index(True))
+        elif all(verdict is False for verdict in verdicts):
+            return Misaligned(0, atom, unmatched[0])
+        else:
+            return None
+    return True

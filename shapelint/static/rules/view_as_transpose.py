@@ -76,6 +76,16 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
             "        return self.rnn(embeds.view(embeds.size(0), embeds.size(1), 2, 4).flatten(2))\n",
             lstm=", batch_first=True",
         ),
+        # Batch and heads merged in memory order: the factors of a product may come in any order.
+        _model("        b, t = tokens.shape\n        return embeds.view(t * b, -1)\n"),
+        # A relative-position shift re-cuts the trailing axes of each sample on purpose.
+        module(
+            "nn.LSTM(8, 16)",
+            "bsz, heads, len1, len2 = scores.shape\n"
+            "padded = torch.cat([scores.new_zeros(bsz, heads, len1, 1), scores], dim=-1)\n"
+            "return padded.view(bsz, heads, len2 + 1, len1)[:, :, 1:].view_as(scores)\n",
+            params="scores",
+        ),
     )
     INVALID = (
         # `sentence` is one row of the batch: `len(sentence)` is the sequence length.
@@ -90,17 +100,16 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
             "        return out.reshape(seq_len, batch_size, -1)\n",
             lstm=", batch_first=True",
         ),
+        # Within each sample: time and features swapped by a view, meant as a transpose for a Conv1d.
+        _model("        return embeds.view(embeds.size(0), embeds.size(2), embeds.size(1))\n"),
     )
 
     def check(self, event: ReshapeEvent, source: SourceView) -> Iterator[Report]:
         if event.op not in ("view", "reshape") or not isinstance(event.alignment, Misaligned):
             return
-        wanted, found = event.alignment.wanted, event.alignment.found
-        tensor = event.tensor
-        swapped_roles = {wanted.role, found.role} == {Role.BATCH, Role.TIME}
-        other_axis = isinstance(wanted, Axis) and any(wanted in axis.atoms() for axis in tensor.axes)
-        if not (swapped_roles or other_axis) or flattens_time_major(event):
+        if not _recuts_against_meaning(event) or flattens_time_major(event):
             return
+        wanted, tensor = event.alignment.wanted, event.tensor
         if tensor.rnn is not None and tensor.rnn.state:
             return  # h_n cut per sample: hn-view says it better
         receiver = short(source.code(event.receiver), 30)
@@ -115,6 +124,29 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
             f"moving axes (`{receiver}` is the {origin_words(tensor, source)}); use {hint}{alternative}",
             replacement,
         )
+
+
+def _recuts_against_meaning(event: ReshapeEvent) -> bool:
+    """Whether the view puts memory where the input's axes meant something else.
+
+    Batch and time swapped mix samples. Another axis of the same tensor asked for where the
+    batch axis lies does too. Within a sample (the batch axis untouched) a re-cut is a bug only
+    when the target is a pure reordering of axes of known meaning (`x.view(B, E, T)` of a
+    `(B, T, E)` tensor): a re-cut of unnamed trailing axes is how some attention code shifts
+    positions on purpose (Transformer-XL's relative shift).
+    """
+    assert isinstance(event.alignment, Misaligned)
+    wanted, found, tensor = event.alignment.wanted, event.alignment.found, event.tensor
+    roles = {wanted.role, found.role}
+    if roles == {Role.BATCH, Role.TIME}:
+        return True
+    other_axis = isinstance(wanted, Axis) and any(wanted in axis.atoms() for axis in tensor.axes)
+    if not other_axis:
+        return False
+    if Role.BATCH in roles:
+        return True
+    meaningful = roles & {Role.TIME, Role.FEAT, Role.LAYERS}
+    return bool(meaningful) and _permutation(tensor, event.entries) is not None
 
 
 def flattens_time_major(event: ReshapeEvent) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from shapelint.static.events import ReshapeEvent
 from shapelint.static.examples import module
-from shapelint.static.layout import Aligned, Tensor, has_mergeable_pair, mergeable
+from shapelint.static.layout import Aligned, Misaligned, Tensor, Unaligned, has_mergeable_pair, mergeable
 from shapelint.static.messages import layout_words, short
 from shapelint.static.rewrites import renamed_method
 from shapelint.static.rules import Report, SourceView, StaticRule
@@ -63,6 +63,8 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
         _model("        out, _ = self.rnn(x)\n        return out.view(out.size(0), out.size(1), 2, 8)\n"),
         _model("        y = x.transpose(0, 1)\n        return y.view(y.size(0), y.size(1), y.size(2))\n"),
         _model("        return x.view(x.size(0), -1)\n"),
+        # Splitting the first axis of a transposed tensor keeps the others: legal on any strides.
+        _model("        y = x.transpose(0, 1)\n        return y.view((2, -1) + y.size()[1:])\n"),
         # A decoder step on tokens of unknown layout: one step per call makes the output contiguous.
         module(
             "nn.LSTM(8, 16, batch_first=True)",
@@ -107,11 +109,14 @@ def _must_merge_apart(event: ReshapeEvent) -> bool:
             if axes and len(axes) > 1 and mergeable(tensor, axes[0], axes[-1]) is False:
                 return True
         return False
-    # Not every group is known, but a shape of lower rank must merge some neighbours,
-    # and none of them can be merged.
+    # Not every group is known, but a shape with fewer sized entries than the input has axes that
+    # cannot be left out must merge some neighbours, and none of them can be merged. (Splitting an
+    # axis, keeping axes and inserting or dropping size-1 axes work on any strides.)
+    if isinstance(alignment, Misaligned):
+        return False
+    dims = alignment.dims if isinstance(alignment, Unaligned) else len({p for p, _ in alignment.atoms})
     rank_after = sum(1 for entry in event.entries if entry != ())
-    rank_before = sum(1 for axis in tensor.axes if not axis.singleton)
-    return rank_after < rank_before and has_mergeable_pair(tensor) is False
+    return rank_after < dims and has_mergeable_pair(tensor) is False
 
 
 def _unless_single(tensor: Tensor) -> str:
