@@ -11,8 +11,9 @@ from pathlib import Path
 from shapelint.catalog import all_rules, rule_by_code
 from shapelint.config import Config, ConfigError, find_pyproject, load_config
 from shapelint.report import FORMATS, render
-from shapelint.static.engine import default_jobs, lint_paths, lint_source, source_encoding
+from shapelint.static.engine import default_jobs, lint_paths, lint_source
 from shapelint.static.fixes import fix_paths, fix_source
+from shapelint.static.reading import source_encoding
 
 COMMANDS = ("check", "rules", "rule", "run", "verify")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

@@ -7,10 +7,8 @@ raised while checking one file stops the run.
 from __future__ import annotations
 
 import ast
-import io
 import os
 import re
-import tokenize
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -26,9 +24,10 @@ from shapelint.config import Config
 from shapelint.findings import Edit, Finding, Fix
 from shapelint.rule import Rule
 from shapelint.static.discovery import discover
+from shapelint.static.flow import module_events
 from shapelint.static.imports import import_aliases
-from shapelint.static.inference import module_events
 from shapelint.static.knowledge import RELEVANT_WORDS
+from shapelint.static.reading import source_encoding
 from shapelint.static.rules import Report, StaticRule
 from shapelint.static.rules.analysis_error import AnalysisError
 from shapelint.static.rules.syntax_error import InvalidSyntax
@@ -156,11 +155,6 @@ def _decode(data: bytes, path: str, config: Config) -> str | list[Finding]:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         return undecodable(line, column, f"byte 0x{data[error.start]:02x} is not valid {encoding}: {error.reason}")
-
-
-def source_encoding(data: bytes) -> str:
-    """The encoding Python reads the file in (PEP 263 coding line, BOM, else UTF-8)."""
-    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
 
 
 def _syntax_finding(text: str, path: str, error: cst.ParserSyntaxError) -> list[Finding]:

@@ -15,7 +15,8 @@ import libcst as cst
 from shapelint.config import Config
 from shapelint.findings import Edit, Finding
 from shapelint.static.discovery import discover
-from shapelint.static.engine import lint_source, lint_text, source_encoding
+from shapelint.static.engine import lint_source, lint_text
+from shapelint.static.reading import source_encoding
 
 # Fixes can uncover others (a fixed view reveals the tensor after it); a few rounds settle them.
 MAX_ROUNDS = 4

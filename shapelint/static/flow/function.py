@@ -1,21 +1,21 @@
-"""Follow axis layouts through each function body and report interesting calls as events.
+"""Follow axis layouts through one function body and report interesting calls as events.
 
-The analysis is a single forward pass over each function: straight-line code updates
-an environment of names to abstract values; branches are analysed from the same
-environment and joined (a name keeps its value only if every branch agrees); names
-assigned in a loop are unknown at the loop's head. Every expression is evaluated
-exactly once, so each call yields at most one event.
+The analysis is a single forward pass over the function: straight-line code updates an
+environment of names to abstract values; branches are analysed from the same environment and
+joined (a name keeps its value only if every branch agrees); names assigned in a loop are
+unknown at the loop's head. Every expression is evaluated exactly once, so each call yields
+at most one event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from shapelint.static import knowledge as kb
-from shapelint.static.conventions import Conventions
 from shapelint.static.events import (
     AxisIndex,
     Event,
@@ -26,15 +26,26 @@ from shapelint.static.events import (
     ReturnEvent,
     RnnCallEvent,
 )
-from shapelint.static.imports import dotted_name, import_aliases, resolve
+from shapelint.static.flow.declarations import annotation_layout
+from shapelint.static.flow.joins import Env, join
+from shapelint.static.flow.tensor_ops import (
+    OPAQUE_ATOM,
+    as_role,
+    axis_for,
+    drop_axes,
+    entry,
+    expand,
+    insert_singleton,
+    reshaped,
+    shrink,
+    unfold,
+)
+from shapelint.static.imports import dotted_name, resolve
 from shapelint.static.layout import (
-    OPAQUE,
-    UNKNOWN_MEMORY,
     WILDCARD,
     Aligned,
     Axis,
     Entry,
-    Memory,
     NonContiguity,
     Padding,
     RnnSource,
@@ -42,7 +53,6 @@ from shapelint.static.layout import (
     RoleSize,
     Tensor,
     align,
-    merged,
     movedim_order,
     normalise_dim,
     permute,
@@ -63,111 +73,10 @@ from shapelint.static.values import (
     Unknown,
     Value,
 )
-from shapelint.static.walk import (
-    assigned_names,
-    body_of,
-    nested_definitions,
-    nested_definitions_deep,
-    self_assignments,
-    walk,
-)
+from shapelint.static.walk import assigned_names, body_of
 
-# ---------------------------------------------------------------- module walk
-
-
-@dataclass(frozen=True)
-class ModuleScope:
-    """What every function of a module sees: its imports, its constants and the project's names."""
-
-    aliases: dict[str, str]
-    constants: dict[str, Literal]
-    names: Conventions
-
-
-def module_events(module: cst.Module, names: Conventions) -> Iterator[Event]:
-    """Events from every function and method of a module."""
-    aliases = import_aliases(module)
-    scope = ModuleScope(aliases, module_constants(module, aliases), names)
-    yield from _block_events(module.body, scope, attributes=None)
-
-
-def module_constants(module: cst.Module, aliases: dict[str, str]) -> dict[str, Literal]:
-    """``BIDIRECTIONAL = True``: a top-level name bound once, to an int or bool literal, and never
-    rebound (no other top-level binding, no ``global`` in a function, not an import)."""
-    bindings: dict[str, int] = {}
-    literals: dict[str, Literal] = {}
-    for statement in module.body:
-        for name in assigned_names(statement):
-            bindings[name] = bindings.get(name, 0) + 1
-        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-            small = statement.body[0]
-            if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                target, value = small.targets[0].target, _literal(small.value)
-                if isinstance(target, cst.Name) and value is not None:
-                    literals[target.value] = value
-    if not literals:
-        return {}  # most files: no need to look through every function for `global`
-    declared_global = {
-        name.name.value
-        for definition in nested_definitions_deep(module.body)
-        for statement in walk(body_of(definition.body))
-        if isinstance(statement, cst.SimpleStatementLine)
-        for small in statement.body
-        if isinstance(small, cst.Global)
-        for name in small.names
-    }
-    return {
-        name: value
-        for name, value in literals.items()
-        if bindings.get(name) == 1 and name not in declared_global and name not in aliases
-    }
-
-
-def _literal(node: cst.BaseExpression) -> Literal | None:
-    if isinstance(node, cst.Name) and node.value in ("True", "False"):
-        return Literal(node.value == "True")
-    negative = isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
-    number = node.expression if isinstance(node, cst.UnaryOperation) and negative else node
-    if isinstance(number, cst.Integer):
-        return Literal(-int(number.value, 0) if negative else int(number.value, 0))
-    return None
-
-
-def _block_events(
-    body: Sequence[cst.BaseStatement], scope: ModuleScope, attributes: dict[str, Value] | None
-) -> Iterator[Event]:
-    for statement in body:
-        if isinstance(statement, cst.ClassDef):
-            class_attributes = _class_attributes(statement, scope)
-            yield from _block_events(body_of(statement.body), scope, class_attributes)
-        elif isinstance(statement, cst.FunctionDef):
-            flow = FunctionFlow(scope, attributes or {})
-            flow.run(statement)
-            yield from flow.events
-            yield from _block_events(nested_definitions(statement), scope, None)
-        elif isinstance(statement, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
-            yield from _block_events(nested_definitions(statement), scope, attributes)
-
-
-def _class_attributes(cls: cst.ClassDef, scope: ModuleScope) -> dict[str, Value]:
-    """``self.X = ...`` in any method; an attribute assigned two different ways is unknown."""
-    found: dict[str, Value] = {}
-    evaluator = FunctionFlow(scope, found)  # an attribute may be built from those set before it
-    for method in body_of(cls.body):
-        if not isinstance(method, cst.FunctionDef):
-            continue
-        for assign in self_assignments(method):
-            target = assign.targets[0].target
-            assert isinstance(target, cst.Attribute)
-            value = evaluator.expression(assign.value, record=False)
-            name = target.attr.value
-            found[name] = _merged(found.get(name, value), value)
-    return found
-
-
-# ---------------------------------------------------------------- the flow analysis
-
-Env = dict[str, Value]
+if TYPE_CHECKING:
+    from shapelint.static.flow.module import ModuleScope
 
 
 @dataclass
@@ -194,7 +103,9 @@ class FunctionFlow:
             if isinstance(param.default, cst.Name) and param.default.value == "None":
                 self._optional.add(param.name.value)
         if function.returns is not None:
-            declared = self._annotation_layout(function.returns.annotation, function.returns, "the return value")
+            declared = annotation_layout(
+                function.returns.annotation, function.returns, "the return value", self.scope.names
+            )
             self._declared_return = declared if isinstance(declared, Tensor) else None
         self._block(body_of(function.body))
         self._emit_indexings()
@@ -266,7 +177,7 @@ class FunctionFlow:
             elif self._left and not body_left:
                 self.env, self._left = after_body, False
             else:
-                self.env = _join(after_body, self.env)
+                self.env = join(after_body, self.env)
         elif isinstance(statement, (cst.For, cst.While)):
             self._loop(statement)
         elif isinstance(statement, cst.With):
@@ -280,7 +191,7 @@ class FunctionFlow:
             self._forget(assigned_names(statement))
             self._block(body_of(statement.body))
             self._left = False  # any statement of the body may have raised
-            self.env = _join(before, self.env)
+            self.env = join(before, self.env)
             self._forget(assigned_names(statement))
             for handler in statement.handlers:
                 self._block(body_of(handler.body))
@@ -304,7 +215,7 @@ class FunctionFlow:
             self.expression(loop.test)
         self._block(body_of(loop.body))
         self._left = False  # the loop may not have run, or may have broken out
-        self.env = _join(before, self.env)
+        self.env = join(before, self.env)
         if loop.orelse is not None:
             self._block(body_of(loop.orelse.body))
 
@@ -324,7 +235,9 @@ class FunctionFlow:
                 self._bind(target.target, value)
         elif isinstance(small, cst.AnnAssign):
             value = self.expression(small.value) if small.value is not None else UNKNOWN
-            declared = self._annotation_layout(small.annotation.annotation, small, dotted_name(small.target) or "")
+            declared = annotation_layout(
+                small.annotation.annotation, small, dotted_name(small.target) or "", self.scope.names
+            )
             self._bind(small.target, declared if isinstance(declared, Tensor) else value)
         elif isinstance(small, cst.AugAssign):
             self.expression(small.value)
@@ -563,7 +476,7 @@ class FunctionFlow:
             sizes = list(sizes[0].values)
         if not sizes or any(arg.star for arg in call.args):
             return UNKNOWN
-        axes = tuple(_axis_for(_entry(size), call) for size in sizes)
+        axes = tuple(axis_for(entry(size), call) for size in sizes)
         if all(axis.role is Role.UNKNOWN for axis in axes):
             return UNKNOWN
         return Tensor(axes, f"`{path.rpartition('.')[2]}` of named sizes", call)
@@ -639,8 +552,8 @@ class FunctionFlow:
             if given.is_time_major() if rnn.batch_first else given.is_batch_first():
                 return UNKNOWN  # the RNN reads the axes swapped: nothing after it is known
             batch_slot = 0 if rnn.batch_first else 1
-            batch = _as_role(given.axes[batch_slot], Role.BATCH, call)
-            time = _as_role(given.axes[1 - batch_slot], Role.TIME, call)
+            batch = as_role(given.axes[batch_slot], Role.BATCH, call)
+            time = as_role(given.axes[1 - batch_slot], Role.TIME, call)
         elif isinstance(given, Packed):
             if given.tensor is not None:
                 batch, time = given.tensor.axes[1], given.tensor.axes[0]
@@ -794,26 +707,26 @@ class FunctionFlow:
             position = normalise_dim(ints[0], tensor.rank + 1)
             if position is None:
                 return UNKNOWN
-            return self._insert_singleton(tensor, position, call)
+            return insert_singleton(tensor, position, call)
         if method == "squeeze" and len(ints) == 1 and ints[0] is not None:
             position = normalise_dim(ints[0], tensor.rank)
             if position is None or not tensor.axes[position].singleton:
                 return UNKNOWN
-            return self._drop_axes(tensor, {position}, call)
+            return drop_axes(tensor, {position}, call)
         if method == "size" and not args:
             return Shape(tensor)
         if method == "size" and len(ints) == 1 and ints[0] is not None:
             position = normalise_dim(ints[0], tensor.rank)
             return Size((tensor.axes[position],)) if position is not None else UNKNOWN
         if method == "unfold" and len(ints) == 3 and ints[0] is not None:
-            return self._unfold(tensor, ints[0], call)
+            return unfold(tensor, ints[0], call)
         if method == "narrow" and ints and ints[0] is not None:
             position = normalise_dim(ints[0], tensor.rank)
             if position is None:
                 return UNKNOWN
-            return self._shrink(tensor, position, call)
+            return shrink(tensor, position, call)
         if method == "expand":
-            return self._expand(tensor, call, args)
+            return expand(tensor, call, args)
         if method == "masked_fill":
             return replace(tensor, padding=None)  # masking is how padding is dealt with
         if method in kb.ELEMENTWISE_METHODS:
@@ -841,7 +754,7 @@ class FunctionFlow:
         keepdim = any(_keyword(arg) == "keepdim" for arg in call_args)
         if keepdim or method in ("max", "min"):
             return UNKNOWN  # max/min over a dim return (values, indices)
-        return replace(self._drop_axes(tensor, {position}, call), padding=None, rnn=None)
+        return replace(drop_axes(tensor, {position}, call), padding=None, rnn=None)
 
     def _reshape(
         self, tensor: Tensor, method: str, call: cst.Call, receiver: cst.BaseExpression, args: list[Value]
@@ -851,39 +764,19 @@ class FunctionFlow:
             values = args[0].values
         elif len(args) == 1 and isinstance(args[0], Shape):
             values = [Size((axis,)) for axis in args[0].tensor.axes]
-        entries = tuple(_entry(value) for value in values)
+        entries = tuple(entry(value) for value in values)
         alignment = align(tensor, entries)
         self._emit(ReshapeEvent(call, method, receiver, tensor, entries, alignment))
-        return self._reshaped(tensor, entries, alignment, call, copies=method == "reshape")
+        return reshaped(tensor, entries, alignment, call, copies=method == "reshape")
 
     def _shape_from_sizes(self, call: cst.Call, args: list[Value]) -> Value:
         """``x.view(len(sentence), 1, -1)`` of an unknown ``x``: the sizes named are the layout."""
         values: Sequence[Value] = args[0].values if len(args) == 1 and isinstance(args[0], Items) else args
-        entries = [_entry(value) for value in values]
+        entries = [entry(value) for value in values]
         if not any(isinstance(entry, tuple) for entry in entries):
             return UNKNOWN  # nothing named, no literal 1: nothing learnt
-        axes = tuple(_axis_for(entry, call) for entry in entries)
+        axes = tuple(axis_for(entry, call) for entry in entries)
         return Tensor(axes, "result of a view with named sizes", call)
-
-    def _reshaped(
-        self, tensor: Tensor, entries: tuple[Entry, ...], alignment: object, call: cst.Call, copies: bool
-    ) -> Tensor:
-        axes: list[Axis] = []
-        for index, entry in enumerate(entries):
-            group = alignment.groups[index] if isinstance(alignment, Aligned) else None
-            if entry == ():
-                axes.append(Axis(Role.UNKNOWN, call, singleton=True))
-            elif group is not None and isinstance(alignment, Aligned):
-                axes.append(merged(tuple(alignment.atoms[i][1] for i in group), call))
-            elif isinstance(entry, tuple) and len(entry) == 1:
-                axes.append(Axis(entry[0].role, call))
-            else:
-                axes.append(Axis(Role.UNKNOWN, call))
-        memory: Memory = None if tensor.memory is None else UNKNOWN_MEMORY
-        if copies and tensor.memory is not None:
-            memory = UNKNOWN_MEMORY  # reshape copies only when it must
-        # A reshaped h_n or RNN output is no longer the RNN's own layout.
-        return replace(tensor.with_axes(tuple(axes), memory), rnn=None)
 
     def _flatten(
         self,
@@ -914,58 +807,7 @@ class FunctionFlow:
                 groups.append(tuple(i for i, (p, _) in enumerate(atoms) if p == position))
         alignment = Aligned(atoms, tuple(groups))
         self._emit(ReshapeEvent(call, "flatten", receiver, tensor, tuple(entries), alignment))
-        return self._reshaped(tensor, tuple(entries), alignment, call, copies=True)
-
-    def _insert_singleton(self, tensor: Tensor, position: int, call: cst.Call) -> Tensor:
-        axes = list(tensor.axes)
-        axes.insert(position, Axis(Role.UNKNOWN, call, singleton=True))
-        ranks = tensor.ranks()
-        memory: Memory = UNKNOWN_MEMORY
-        if tensor.memory is None:
-            memory = None
-        elif ranks is not None:
-            memory = (*ranks[:position], -1.0, *ranks[position:])
-        return tensor.with_axes(tuple(axes), memory)
-
-    def _drop_axes(self, tensor: Tensor, positions: set[int], where: cst.CSTNode) -> Tensor:
-        axes = tuple(axis for i, axis in enumerate(tensor.axes) if i not in positions)
-        ranks = tensor.ranks()
-        memory: Memory = (
-            UNKNOWN_MEMORY if ranks is None else tuple(r for i, r in enumerate(ranks) if i not in positions)
-        )
-        return tensor.with_axes(axes, memory, NonContiguity(where))
-
-    def _shrink(self, tensor: Tensor, position: int, call: cst.Call) -> Tensor:
-        """``narrow`` or a partial slice: the axis shrinks, so it no longer merges with the one before."""
-        ranks = tensor.ranks()
-        axes = list(tensor.axes)
-        axes[position] = Axis(axes[position].role, call)
-        memory: Memory = UNKNOWN_MEMORY
-        if ranks is not None and ranks[position] is not None:
-            pivot = ranks[position]
-            memory = tuple(r + 0.5 if r is not None and r >= pivot else r for r in ranks)  # type: ignore[operator]
-        return tensor.with_axes(tuple(axes), memory, NonContiguity(call))
-
-    def _unfold(self, tensor: Tensor, dim: int, call: cst.Call) -> Value:
-        position = normalise_dim(dim, tensor.rank)
-        if position is None:
-            return UNKNOWN
-        shrunk = self._shrink(tensor, position, call)
-        ranks = shrunk.ranks()
-        memory: Memory = UNKNOWN_MEMORY if ranks is None else (*ranks, None)
-        # The window axis overlaps the axis it slides over: it merges with nothing.
-        return shrunk.with_axes((*shrunk.axes, Axis(Role.WINDOW, call)), memory, NonContiguity(call))
-
-    def _expand(self, tensor: Tensor, call: cst.Call, args: list[Value]) -> Value:
-        ranks = tensor.ranks()
-        if len(args) != tensor.rank or ranks is None:
-            return UNKNOWN
-        axes, memory = list(tensor.axes), list(ranks)
-        for position, value in enumerate(args):
-            if tensor.axes[position].singleton and not (isinstance(value, Literal) and value.value in (1, -1)):
-                axes[position] = Axis(_entry_role(value), call)
-                memory[position] = None
-        return tensor.with_axes(tuple(axes), tuple(memory), NonContiguity(call))
+        return reshaped(tensor, tuple(entries), alignment, call, copies=True)
 
     # ------------------------------------------------------------ indexing
 
@@ -1037,7 +879,7 @@ class FunctionFlow:
                 dropped.add(position)
                 per_axis.append(index.value)
             elif index == "slice":
-                result = self._shrink(result, position, node)  # type: ignore[arg-type]
+                result = shrink(result, position, node)  # type: ignore[arg-type]
                 per_axis.append("slice")
             elif index == ":":
                 per_axis.append(":")
@@ -1047,12 +889,12 @@ class FunctionFlow:
         per_axis.extend([":"] * (tensor.rank - len(per_axis)))
         if self._recording:
             self._indexings.append((node, self._live_padding(tensor), tuple(per_axis)))
-        result = self._drop_axes(result, dropped, node) if dropped else result
+        result = drop_axes(result, dropped, node) if dropped else result
         # None inserts a singleton axis where it stands among the kept axes.
         kept_position = 0
         for index in indices:
             if index == "None":
-                result = self._insert_singleton(result, kept_position, node)  # type: ignore[arg-type]
+                result = insert_singleton(result, kept_position, node)  # type: ignore[arg-type]
                 kept_position += 1
             elif not (isinstance(index, Literal) and isinstance(index.value, int)):
                 kept_position += 1
@@ -1063,57 +905,11 @@ class FunctionFlow:
     def _declared(self, param: cst.Param) -> Value:
         if param.annotation is None:
             return UNKNOWN
-        return self._annotation_layout(param.annotation.annotation, param, param.name.value)
-
-    def _annotation_layout(self, annotation: cst.BaseExpression, where: cst.CSTNode, name: str) -> Value:
-        """``Int[Tensor, "batch seq"]`` -> a tensor with those roles."""
-        if not isinstance(annotation, cst.Subscript) or len(annotation.slice) != 2:
-            return UNKNOWN
-        head = dotted_name(annotation.value)
-        if head is None or head.rpartition(".")[2] not in kb.JAXTYPING_ARRAY_TYPES:
-            return UNKNOWN
-        spec = annotation.slice[1].slice
-        if not isinstance(spec, cst.Index) or not isinstance(spec.value, cst.SimpleString):
-            return UNKNOWN
-        text = spec.value.evaluated_value
-        if not isinstance(text, str):
-            return UNKNOWN
-        axes: list[Axis] = []
-        for dim in text.split():
-            if dim.startswith("*") or dim == "..." or dim.startswith("#"):
-                return UNKNOWN  # variadic or broadcastable: the rank is not fixed
-            dimension = dim.lstrip("_?")
-            if dimension.isdigit():
-                axes.append(Axis(Role.UNKNOWN, where, singleton=dimension == "1"))
-            else:
-                axes.append(Axis(self.scope.names.dimensions.get(dimension.lower(), Role.UNKNOWN), where))
-        return Tensor(tuple(axes), f'`{name}` declared "{text}"', where)
+        return annotation_layout(param.annotation.annotation, param, param.name.value, self.scope.names)
 
     def _emit(self, event: Event) -> None:
         if self._recording:
             self.events.append(event)
-
-
-OPAQUE_ATOM = RoleSize(Role.UNKNOWN)
-
-
-def _entry(value: Value) -> Entry:
-    if isinstance(value, Literal) and isinstance(value.value, int) and not isinstance(value.value, bool):
-        if value.value == 1:
-            return ()
-        if value.value == -1:
-            return WILDCARD
-        return OPAQUE
-    if isinstance(value, Size) and all(atom is not OPAQUE_ATOM for atom in value.atoms):
-        return value.atoms
-    return OPAQUE
-
-
-def _as_role(axis: Axis, role: Role, where: cst.CSTNode) -> Axis:
-    """The axis an RNN reads as ``role``: the same axis if it already is one, a size-1 axis stays size 1."""
-    if axis.role is role:
-        return axis
-    return Axis(role, where, singleton=axis.singleton)
 
 
 def _none_check(test: cst.BaseExpression) -> tuple[str, bool] | None:
@@ -1152,15 +948,6 @@ def short_code(node: cst.BaseExpression) -> str:
     return dotted_name(node) or "..."
 
 
-def _axis_for(entry: Entry, where: cst.CSTNode) -> Axis:
-    """The axis a size gives a new tensor: a literal 1 is size 1, a named size has its role."""
-    if entry == ():
-        return Axis(Role.UNKNOWN, where, singleton=True)
-    if isinstance(entry, tuple) and len(entry) == 1:
-        return Axis(entry[0].role, where)
-    return Axis(Role.UNKNOWN, where)
-
-
 def _parameter_positions(call: cst.Call, positional: Sequence[str]) -> dict[str, int]:
     """Parameter name -> index in ``call.args`` of the argument given for it (the call has no ``*``)."""
     names = iter(positional)
@@ -1174,40 +961,6 @@ def _parameter_positions(call: cst.Call, positional: Sequence[str]) -> dict[str,
 
 def _keyword(arg: cst.Arg) -> str | None:
     return arg.keyword.value if arg.keyword is not None else None
-
-
-def _entry_role(value: Value) -> Role:
-    if isinstance(value, Size) and len(value.atoms) == 1:
-        return value.atoms[0].role
-    return Role.UNKNOWN
-
-
-def _join(first: Env, second: Env) -> Env:
-    return {name: _merged(first.get(name), second.get(name)) for name in first.keys() | second.keys()}
-
-
-def _merged(first: Value | None, second: Value | None) -> Value:
-    """What a name holds after two paths (or two assignments) gave it these values."""
-    if first is not None and _agree(first, second):
-        return first
-    if isinstance(first, LayerModule) and isinstance(second, LayerModule) and first.kind == second.kind:
-        return LayerModule(first.kind)  # the same kind of layer either way; its sizes are not known
-    return UNKNOWN
-
-
-def _agree(first: Value | None, second: Value | None) -> bool:
-    """Same value, or tensors of the same layout made on two paths (their axes are other objects)."""
-    if first == second:
-        return True
-    if isinstance(first, Tensor) and isinstance(second, Tensor):
-        return first.memory == second.memory and _axis_shape(first.axes) == _axis_shape(second.axes)
-    if isinstance(first, Items) and isinstance(second, Items) and len(first.values) == len(second.values):
-        return all(_agree(a, b) for a, b in zip(first.values, second.values))
-    return False
-
-
-def _axis_shape(axes: tuple[Axis, ...]) -> tuple[object, ...]:
-    return tuple((axis.role, axis.singleton, axis.assumed, _axis_shape(axis.parts)) for axis in axes)
 
 
 def _child_expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:

@@ -1,0 +1,36 @@
+"""Where two paths meet: a name keeps its value only if both paths agree on it."""
+
+from __future__ import annotations
+
+from shapelint.static.layout import Axis, Tensor
+from shapelint.static.values import UNKNOWN, Items, LayerModule, Value
+
+Env = dict[str, Value]
+
+
+def join(first: Env, second: Env) -> Env:
+    return {name: merged_value(first.get(name), second.get(name)) for name in first.keys() | second.keys()}
+
+
+def merged_value(first: Value | None, second: Value | None) -> Value:
+    """What a name holds after two paths (or two assignments) gave it these values."""
+    if first is not None and agree(first, second):
+        return first
+    if isinstance(first, LayerModule) and isinstance(second, LayerModule) and first.kind == second.kind:
+        return LayerModule(first.kind)  # the same kind of layer either way; its sizes are not known
+    return UNKNOWN
+
+
+def agree(first: Value | None, second: Value | None) -> bool:
+    """Same value, or tensors of the same layout made on two paths (their axes are other objects)."""
+    if first == second:
+        return True
+    if isinstance(first, Tensor) and isinstance(second, Tensor):
+        return first.memory == second.memory and _axis_shape(first.axes) == _axis_shape(second.axes)
+    if isinstance(first, Items) and isinstance(second, Items) and len(first.values) == len(second.values):
+        return all(agree(a, b) for a, b in zip(first.values, second.values))
+    return False
+
+
+def _axis_shape(axes: tuple[Axis, ...]) -> tuple[object, ...]:
+    return tuple((axis.role, axis.singleton, axis.assumed, _axis_shape(axis.parts)) for axis in axes)

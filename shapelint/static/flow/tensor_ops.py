@@ -1,0 +1,138 @@
+"""How ops move a tensor's axes: the layout algebra of views, slices, singleton axes and broadcasts.
+
+Pure functions from abstract tensors to abstract tensors; the flow analysis calls them and
+decides which events to report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import libcst as cst
+
+from shapelint.static.layout import (
+    OPAQUE,
+    UNKNOWN_MEMORY,
+    WILDCARD,
+    Aligned,
+    Axis,
+    Entry,
+    Memory,
+    NonContiguity,
+    Role,
+    RoleSize,
+    Tensor,
+    merged,
+    normalise_dim,
+)
+from shapelint.static.values import UNKNOWN, Literal, Size, Value
+
+# The atom of a size nothing is known of (`self.hidden_dim`, `2 * h`).
+OPAQUE_ATOM = RoleSize(Role.UNKNOWN)
+
+
+def entry(value: Value) -> Entry:
+    if isinstance(value, Literal) and isinstance(value.value, int) and not isinstance(value.value, bool):
+        if value.value == 1:
+            return ()
+        if value.value == -1:
+            return WILDCARD
+        return OPAQUE
+    if isinstance(value, Size) and all(atom is not OPAQUE_ATOM for atom in value.atoms):
+        return value.atoms
+    return OPAQUE
+
+
+def axis_for(entry: Entry, where: cst.CSTNode) -> Axis:
+    """The axis a size gives a new tensor: a literal 1 is size 1, a named size has its role."""
+    if entry == ():
+        return Axis(Role.UNKNOWN, where, singleton=True)
+    if isinstance(entry, tuple) and len(entry) == 1:
+        return Axis(entry[0].role, where)
+    return Axis(Role.UNKNOWN, where)
+
+
+def entry_role(value: Value) -> Role:
+    if isinstance(value, Size) and len(value.atoms) == 1:
+        return value.atoms[0].role
+    return Role.UNKNOWN
+
+
+def as_role(axis: Axis, role: Role, where: cst.CSTNode) -> Axis:
+    """The axis an RNN reads as ``role``: the same axis if it already is one, a size-1 axis stays size 1."""
+    if axis.role is role:
+        return axis
+    return Axis(role, where, singleton=axis.singleton)
+
+
+def reshaped(tensor: Tensor, entries: tuple[Entry, ...], alignment: object, call: cst.Call, copies: bool) -> Tensor:
+    axes: list[Axis] = []
+    for index, entry in enumerate(entries):
+        group = alignment.groups[index] if isinstance(alignment, Aligned) else None
+        if entry == ():
+            axes.append(Axis(Role.UNKNOWN, call, singleton=True))
+        elif group is not None and isinstance(alignment, Aligned):
+            axes.append(merged(tuple(alignment.atoms[i][1] for i in group), call))
+        elif isinstance(entry, tuple) and len(entry) == 1:
+            axes.append(Axis(entry[0].role, call))
+        else:
+            axes.append(Axis(Role.UNKNOWN, call))
+    memory: Memory = None if tensor.memory is None else UNKNOWN_MEMORY
+    if copies and tensor.memory is not None:
+        memory = UNKNOWN_MEMORY  # reshape copies only when it must
+    # A reshaped h_n or RNN output is no longer the RNN's own layout.
+    return replace(tensor.with_axes(tuple(axes), memory), rnn=None)
+
+
+def insert_singleton(tensor: Tensor, position: int, call: cst.Call) -> Tensor:
+    axes = list(tensor.axes)
+    axes.insert(position, Axis(Role.UNKNOWN, call, singleton=True))
+    ranks = tensor.ranks()
+    memory: Memory = UNKNOWN_MEMORY
+    if tensor.memory is None:
+        memory = None
+    elif ranks is not None:
+        memory = (*ranks[:position], -1.0, *ranks[position:])
+    return tensor.with_axes(tuple(axes), memory)
+
+
+def drop_axes(tensor: Tensor, positions: set[int], where: cst.CSTNode) -> Tensor:
+    axes = tuple(axis for i, axis in enumerate(tensor.axes) if i not in positions)
+    ranks = tensor.ranks()
+    memory: Memory = UNKNOWN_MEMORY if ranks is None else tuple(r for i, r in enumerate(ranks) if i not in positions)
+    return tensor.with_axes(axes, memory, NonContiguity(where))
+
+
+def shrink(tensor: Tensor, position: int, call: cst.Call) -> Tensor:
+    """``narrow`` or a partial slice: the axis shrinks, so it no longer merges with the one before."""
+    ranks = tensor.ranks()
+    axes = list(tensor.axes)
+    axes[position] = Axis(axes[position].role, call)
+    memory: Memory = UNKNOWN_MEMORY
+    if ranks is not None and ranks[position] is not None:
+        pivot = ranks[position]
+        memory = tuple(r + 0.5 if r is not None and r >= pivot else r for r in ranks)  # type: ignore[operator]
+    return tensor.with_axes(tuple(axes), memory, NonContiguity(call))
+
+
+def unfold(tensor: Tensor, dim: int, call: cst.Call) -> Value:
+    position = normalise_dim(dim, tensor.rank)
+    if position is None:
+        return UNKNOWN
+    shrunk = shrink(tensor, position, call)
+    ranks = shrunk.ranks()
+    memory: Memory = UNKNOWN_MEMORY if ranks is None else (*ranks, None)
+    # The window axis overlaps the axis it slides over: it merges with nothing.
+    return shrunk.with_axes((*shrunk.axes, Axis(Role.WINDOW, call)), memory, NonContiguity(call))
+
+
+def expand(tensor: Tensor, call: cst.Call, args: list[Value]) -> Value:
+    ranks = tensor.ranks()
+    if len(args) != tensor.rank or ranks is None:
+        return UNKNOWN
+    axes, memory = list(tensor.axes), list(ranks)
+    for position, value in enumerate(args):
+        if tensor.axes[position].singleton and not (isinstance(value, Literal) and value.value in (1, -1)):
+            axes[position] = Axis(entry_role(value), call)
+            memory[position] = None
+    return tensor.with_axes(tuple(axes), tuple(memory), NonContiguity(call))

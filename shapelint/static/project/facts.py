@@ -1,0 +1,108 @@
+"""What the cheap pass records of each file: small, picklable values, no syntax trees.
+
+A literal argument is kept as its value; anything else as what it names, so that the project
+can tell later whether it means a module constant, a command-line option or nothing it knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Unread:
+    """An argument whose value the cheap pass cannot read (an expression, a local of unknown value)."""
+
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class OptionRef:
+    """``args.bidirectional``: the value of a command-line option, by its destination name."""
+
+    dest: str
+
+
+Constant = int | bool | float | str | None
+ArgValue = Constant | Unread | OptionRef
+UNREAD = Unread()
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    default: ArgValue = UNREAD
+    has_default: bool = False
+    keyword_only: bool = False
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A function's parameters (``self`` dropped for methods); ``rest``: it takes ``*args``/``**kwargs``."""
+
+    parameters: tuple[Parameter, ...]
+    line: int
+    rest: bool = False
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((parameter for parameter in self.parameters if parameter.name == name), None)
+
+
+@dataclass(frozen=True)
+class ClassFacts:
+    name: str
+    line: int
+    bases: tuple[str, ...]  # dotted names as written
+    init: Signature | None
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """A call whose callee may be a class of the project: ``Encoder(256, bidirectional=True)``.
+
+    ``callee`` is the dotted name as written, or ``super`` for ``super().__init__(...)`` inside
+    ``in_class``. ``star``: the call passes ``*args`` or ``**kwargs``, so its arguments are not all known.
+    """
+
+    callee: str
+    line: int
+    positional: tuple[ArgValue, ...]
+    keywords: tuple[tuple[str, ArgValue], ...]
+    star: bool = False
+    in_class: str | None = None
+
+
+@dataclass(frozen=True)
+class OptionFacts:
+    """``parser.add_argument("--bidirectional", action="store_true")``: the values the option can take.
+
+    ``values`` is None when any value of its type may be given and the default is the only one known.
+    """
+
+    dest: str
+    flag: str
+    line: int
+    default: Constant | Unread
+    values: frozenset[Constant] | None
+
+
+@dataclass(frozen=True)
+class ImportFacts:
+    """A name the module binds by an import: ``from .model import Encoder as E`` gives
+    ``local="E", module="model", name="Encoder", level=1``; ``import models`` gives ``name=None``."""
+
+    local: str
+    module: str
+    name: str | None
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    path: str
+    imports: tuple[ImportFacts, ...] = ()
+    classes: tuple[ClassFacts, ...] = ()
+    calls: tuple[CallFacts, ...] = ()
+    options: tuple[OptionFacts, ...] = ()
+    constants: dict[str, Constant] = field(default_factory=dict)
+    star_imports: tuple[str, ...] = ()

@@ -1,0 +1,235 @@
+"""The project index: every file of a run as the cheap pass saw it, and how its names connect.
+
+Built once per run from :mod:`scan`; it answers which class a name in some file means (through
+imports, relative imports, package re-exports and star imports) and where the project
+constructs each class. Everything in it is plain data, so worker processes get a copy.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shapelint.static.project.facts import CallFacts, ClassFacts, ImportFacts, ModuleFacts, OptionFacts
+from shapelint.static.project.scan import scan
+from shapelint.static.reading import decoded_text
+
+# Re-exports and imports are followed this deep; a cycle ends there as unknown.
+MAX_HOPS = 8
+
+
+@dataclass(frozen=True, order=True)
+class ClassKey:
+    """A class of the project: the file that defines it and its name there."""
+
+    path: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Construction:
+    """A call that constructs a class of the project (``super().__init__(...)`` of a subclass too)."""
+
+    path: str
+    call: CallFacts
+
+
+@dataclass
+class Project:
+    """The files of a run, indexed by path, with their module names and constructions."""
+
+    modules: dict[str, ModuleFacts] = field(default_factory=dict)
+    _by_module_name: dict[str, list[str]] = field(default_factory=dict)
+    _constructions: dict[ClassKey, list[Construction]] | None = None
+    _options: dict[str, list[OptionFacts]] | None = None
+
+    @classmethod
+    def from_sources(cls, sources: Iterable[tuple[str, str]]) -> Project:
+        """From (path, text) pairs; files that do not parse are left out."""
+        project = cls()
+        for path, text in sources:
+            facts = scan(text, path)
+            if facts is not None:
+                project.add(facts)
+        return project
+
+    @classmethod
+    def from_files(cls, files: Sequence[Path]) -> Project:
+        return cls.from_sources(_read(files))
+
+    def add(self, facts: ModuleFacts) -> None:
+        key = _normal(facts.path)
+        self.modules[key] = facts
+        for name in _module_names(key):
+            self._by_module_name.setdefault(name, []).append(key)
+        self._constructions = None
+        self._options = None
+
+    def facts(self, path: str) -> ModuleFacts | None:
+        return self.modules.get(_normal(path))
+
+    # ---------------------------------------------------------------- names
+
+    def class_facts(self, key: ClassKey) -> ClassFacts | None:
+        module = self.modules.get(key.path)
+        if module is None:
+            return None
+        return next((cls for cls in module.classes if cls.name == key.name), None)
+
+    def resolve_class(self, path: str, name: str, hops: int = 0) -> ClassKey | None:
+        """The class that the dotted ``name`` means in file ``path``, if it is one of the project's."""
+        path = _normal(path)
+        module = self.modules.get(path)
+        if module is None or hops > MAX_HOPS:
+            return None
+        head, _, rest = name.partition(".")
+        if not rest:
+            if any(cls.name == head for cls in module.classes):
+                return ClassKey(path, head)
+            binding = _binding(module, head)
+            if binding is not None and binding.name is not None:
+                target = self.resolve_module(path, binding.module, binding.level)
+                return None if target is None else self.resolve_class(target, binding.name, hops + 1)
+            for star in module.star_imports:
+                target = self.resolve_module(path, star, 0)
+                if target is not None:
+                    found = self.resolve_class(target, head, hops + 1)
+                    if found is not None:
+                        return found
+            return None
+        target = self._module_bound_to(path, module, head)
+        if target is None:
+            return None
+        return self.resolve_class(target, rest, hops + 1)
+
+    def _module_bound_to(self, path: str, module: ModuleFacts, local: str) -> str | None:
+        """The file of the module that ``local`` names in ``module`` (``import models``, ``from . import models``)."""
+        binding = _binding(module, local)
+        if binding is None:
+            return None
+        if binding.name is None:
+            return self.resolve_module(path, binding.module, binding.level)
+        return self.resolve_module(path, _joined(binding.module, binding.name), binding.level)
+
+    def resolve_module(self, importer: str, module: str, level: int) -> str | None:
+        """The file of ``module`` imported from ``importer`` (``level`` dots for a relative import)."""
+        if level:
+            base = Path(importer).parent
+            for _ in range(level - 1):
+                base = base.parent
+            relative = base.joinpath(*module.split(".")) if module else base
+            for candidate in (relative.with_suffix(".py"), relative / "__init__.py"):
+                key = _normal(str(candidate))
+                if key in self.modules:
+                    return key
+            return None
+        candidates = self._by_module_name.get(module, [])
+        if len(candidates) <= 1:
+            return candidates[0] if candidates else None
+        # Several files answer to the name (scripts folders, copies): the nearest one, if it is clear.
+        closeness = sorted(((_shared_prefix(importer, c), c) for c in candidates), reverse=True)
+        if closeness[0][0] == closeness[1][0]:
+            return None
+        return closeness[0][1]
+
+    # ---------------------------------------------------------------- constructions
+
+    def constructions(self, key: ClassKey) -> list[Construction]:
+        """Every call in the project that constructs ``key`` (or a subclass that inherits its ``__init__``)."""
+        if self._constructions is None:
+            self._constructions = self._find_constructions()
+        return self._constructions.get(key, [])
+
+    def _find_constructions(self) -> dict[ClassKey, list[Construction]]:
+        found: dict[ClassKey, list[Construction]] = {}
+        for path in sorted(self.modules):
+            module = self.modules[path]
+            for call in module.calls:
+                if call.callee == "super":
+                    target = self._first_base(ClassKey(path, call.in_class or ""))
+                else:
+                    target = self.resolve_class(path, call.callee)
+                target = self._initialiser(target)
+                if target is not None:
+                    found.setdefault(target, []).append(Construction(path, call))
+        return found
+
+    def _first_base(self, key: ClassKey) -> ClassKey | None:
+        facts = self.class_facts(key)
+        if facts is None:
+            return None
+        return next((base for base in (self.resolve_class(key.path, b) for b in facts.bases) if base), None)
+
+    def _initialiser(self, key: ClassKey | None) -> ClassKey | None:
+        """The class whose ``__init__`` a construction of ``key`` runs: its own, or the nearest base's."""
+        for _ in range(MAX_HOPS):
+            if key is None:
+                return None
+            facts = self.class_facts(key)
+            if facts is None:
+                return None
+            if facts.init is not None:
+                return key
+            key = self._first_base(key)
+        return None
+
+    def bases(self, key: ClassKey) -> Iterator[ClassKey]:
+        """The project's classes that ``key`` derives from, nearest first."""
+        seen = {key}
+        current = self._first_base(key)
+        while current is not None and current not in seen and len(seen) <= MAX_HOPS:
+            seen.add(current)
+            yield current
+            current = self._first_base(current)
+
+    # ---------------------------------------------------------------- options
+
+    def options(self, dest: str) -> list[OptionFacts]:
+        """Every ``add_argument`` in the project whose destination is ``dest``."""
+        if self._options is None:
+            self._options = {}
+            for path in sorted(self.modules):
+                for option in self.modules[path].options:
+                    self._options.setdefault(option.dest, []).append(option)
+        return self._options.get(dest, [])
+
+    def option_path(self, option: OptionFacts) -> str:
+        return next(path for path, module in self.modules.items() if option in module.options)
+
+
+def _binding(module: ModuleFacts, local: str) -> ImportFacts | None:
+    return next((binding for binding in module.imports if binding.local == local), None)
+
+
+def _joined(module: str, name: str) -> str:
+    return f"{module}.{name}" if module else name
+
+
+def _normal(path: str) -> str:
+    return os.path.normpath(os.path.abspath(path))
+
+
+def _module_names(path: str) -> Iterator[str]:
+    """Every dotted name a file may be imported by: ``a/b/c.py`` is ``c``, ``b.c`` and ``a.b.c``."""
+    parts = list(Path(path).with_suffix("").parts[1:])
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    for start in range(len(parts) - 1, -1, -1):
+        if not all(part.isidentifier() for part in parts[start:]):
+            break
+        yield ".".join(parts[start:])
+
+
+def _shared_prefix(first: str, second: str) -> int:
+    return len(os.path.commonpath([first, second]))
+
+
+def _read(files: Sequence[Path]) -> Iterator[tuple[str, str]]:
+    for file in files:
+        if file.suffix != ".py":
+            continue
+        text = decoded_text(file)
+        if text is not None:
+            yield str(file), text

@@ -1,0 +1,345 @@
+"""The cheap pass: the standard library's ``ast`` reads each file once for the project index.
+
+It records imports, classes with their ``__init__`` parameters, calls that may construct a class
+of the project, command-line options and module constants. It costs a small part of a libcst
+parse, so every file of the project can afford it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Iterator
+
+from shapelint.static.project.facts import (
+    UNREAD,
+    ArgValue,
+    CallFacts,
+    ClassFacts,
+    Constant,
+    ImportFacts,
+    ModuleFacts,
+    OptionFacts,
+    OptionRef,
+    Parameter,
+    Signature,
+    Unread,
+)
+
+# Names that usually hold parsed command-line options (`args.hidden_size`).
+OPTION_HOLDERS = frozenset({"args", "opt", "opts", "options", "arguments", "flags", "FLAGS", "hparams", "hps"})
+_UNSET = object()
+
+
+def scan(text: str, path: str) -> ModuleFacts | None:
+    """What the project needs of one file; None if it does not parse."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    scanner = _Scanner(tree)
+    try:
+        scanner.visit(tree)
+    except RecursionError:
+        return None
+    return ModuleFacts(
+        path=path,
+        imports=tuple(scanner.imports),
+        classes=tuple(scanner.classes),
+        calls=tuple(scanner.calls),
+        options=tuple(scanner.options),
+        constants=scanner.module_constants,
+        star_imports=tuple(scanner.star_imports),
+    )
+
+
+def literal(node: ast.expr | None) -> Constant | object:
+    """The value of a literal (``True``, ``2``, ``-1``, ``"gru"``, ``None``), else ``_UNSET``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bool, type(None))):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return -value
+    return _UNSET
+
+
+def dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return None if base is None else f"{base}.{node.attr}"
+    return None
+
+
+class _Scanner(ast.NodeVisitor):
+    def __init__(self, tree: ast.Module) -> None:
+        self.imports: list[ImportFacts] = []
+        self.star_imports: list[str] = []
+        self.classes: list[ClassFacts] = []
+        self.calls: list[CallFacts] = []
+        self.options: list[OptionFacts] = []
+        self.module_constants = _constants(tree.body)
+        self.option_holders = set(OPTION_HOLDERS) | _parsed_option_names(tree)
+        self._class_stack: list[str] = []
+        # Per enclosing function: its names bound once to a literal, and every name it binds.
+        self._scopes: list[tuple[dict[str, Constant], set[str]]] = []
+        self._top_level_classes = {id(node) for node in _top_level(tree.body) if isinstance(node, ast.ClassDef)}
+
+    # ---------------------------------------------------------------- definitions
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname is not None:
+                self.imports.append(ImportFacts(alias.asname, alias.name, None))
+            else:
+                head = alias.name.split(".")[0]
+                self.imports.append(ImportFacts(head, head, None))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        for alias in node.names:
+            if alias.name == "*":
+                if node.level == 0:
+                    self.star_imports.append(module)
+                continue
+            self.imports.append(ImportFacts(alias.asname or alias.name, module, alias.name, node.level))
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if id(node) in self._top_level_classes:
+            bases = tuple(name for name in (dotted(base) for base in node.bases) if name is not None)
+            init = next(
+                (
+                    statement
+                    for statement in node.body
+                    if isinstance(statement, ast.FunctionDef) and statement.name == "__init__"
+                ),
+                None,
+            )
+            signature = _signature(init, method=True) if init is not None else None
+            self.classes.append(ClassFacts(node.name, node.lineno, bases, signature))
+        self._class_stack.append(node.name)
+        self.generic_visit(node)
+        self._class_stack.pop()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        parameters = _parameter_names(node)
+        bound = parameters | {name for statement in _scope_statements(node.body) for name, _ in _bindings(statement)}
+        self._scopes.append((_constants(node.body, exclude=parameters), bound))
+        self.generic_visit(node)
+        self._scopes.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    # ---------------------------------------------------------------- calls
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.generic_visit(node)
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "add_argument":
+            option = self._option(node)
+            if option is not None:
+                self.options.append(option)
+            return
+        callee = dotted(func)
+        if _is_super_init(func) and self._class_stack:
+            callee = "super"
+        elif callee is None or not callee.rpartition(".")[2][:1].isupper():
+            return  # classes are named in CapWords; other calls cannot construct one
+        star = any(isinstance(arg, ast.Starred) for arg in node.args) or any(k.arg is None for k in node.keywords)
+        self.calls.append(
+            CallFacts(
+                callee,
+                node.lineno,
+                tuple(self._value(arg) for arg in node.args if not isinstance(arg, ast.Starred)),
+                tuple((k.arg, self._value(k.value)) for k in node.keywords if k.arg is not None),
+                star,
+                self._class_stack[-1] if self._class_stack else None,
+            )
+        )
+
+    def _value(self, node: ast.expr) -> ArgValue:
+        value = literal(node)
+        if value is not _UNSET:
+            return value  # type: ignore[return-value]
+        if isinstance(node, ast.Name):
+            for constants, bound in reversed(self._scopes):
+                if node.id in constants:
+                    return constants[node.id]
+                if node.id in bound:
+                    return Unread(node.id)  # a local of this function, not the module's constant
+            if node.id in self.module_constants:
+                return self.module_constants[node.id]
+            return Unread(node.id)
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.option_holders
+        ):
+            return OptionRef(node.attr)
+        return Unread(dotted(node) or "")
+
+    def _option(self, node: ast.Call) -> OptionFacts | None:
+        flags = [literal(arg) for arg in node.args]
+        names = [flag for flag in flags if isinstance(flag, str)]
+        if not names:
+            return None
+        keywords = {k.arg: k.value for k in node.keywords if k.arg is not None}
+        long_names = [name for name in names if name.startswith("--")]
+        dest = literal(keywords.get("dest"))
+        if not isinstance(dest, str):
+            dest = (long_names or names)[0].lstrip("-").replace("-", "_")
+        action = literal(keywords.get("action"))
+        default = literal(keywords.get("default"))
+        values: frozenset[Constant] | None = None
+        if action in ("store_true", "store_false"):
+            default = action == "store_false" if default is _UNSET else default
+            values = frozenset({True, False})
+        choices = keywords.get("choices")
+        if isinstance(choices, (ast.List, ast.Tuple, ast.Set)):
+            items = [literal(element) for element in choices.elts]
+            if all(item is not _UNSET for item in items):
+                values = frozenset(items)  # type: ignore[arg-type]
+        if default is _UNSET:
+            default = None if "default" not in keywords else UNREAD
+        return OptionFacts(dest, (long_names or names)[0], node.lineno, default, values)  # type: ignore[arg-type]
+
+
+def _is_super_init(func: ast.expr) -> bool:
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "__init__"
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == "super"
+    )
+
+
+def _signature(function: ast.FunctionDef, method: bool) -> Signature:
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    if method and positional:
+        positional = positional[1:]
+    defaults: list[ArgValue] = [_default(node) for node in arguments.defaults]
+    first_default = len(positional) - len(defaults)
+    parameters = [
+        Parameter(
+            argument.arg,
+            defaults[index - first_default] if index >= first_default else UNREAD,
+            has_default=index >= first_default,
+        )
+        for index, argument in enumerate(positional)
+    ]
+    for argument, default_node in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        has_default = default_node is not None
+        value = _default(default_node) if default_node is not None else UNREAD
+        parameters.append(Parameter(argument.arg, value, has_default=has_default, keyword_only=True))
+    rest = arguments.vararg is not None or arguments.kwarg is not None
+    return Signature(tuple(parameters), function.lineno, rest)
+
+
+def _default(node: ast.expr) -> ArgValue:
+    value = literal(node)
+    return UNREAD if value is _UNSET else value  # type: ignore[return-value]
+
+
+def _parameter_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    arguments = function.args
+    names = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+    names.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
+    return names
+
+
+def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements at module level, also those inside top-level ``if``/``try`` blocks."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, ast.If):
+            yield from _top_level(statement.body)
+            yield from _top_level(statement.orelse)
+        elif isinstance(statement, ast.Try):
+            for block in (statement.body, statement.orelse, statement.finalbody, *(h.body for h in statement.handlers)):
+                yield from _top_level(block)
+
+
+def _constants(body: list[ast.stmt], exclude: set[str] | None = None) -> dict[str, Constant]:
+    """Names bound exactly once in this scope, and to a literal (``n_layers = 2``)."""
+    bindings: Counter[str] = Counter()
+    values: dict[str, Constant] = {}
+    for statement in _scope_statements(body):
+        for target, value in _bindings(statement):
+            bindings[target] += 1
+            if value is not _UNSET:
+                values[target] = value  # type: ignore[assignment]
+    skip = exclude or set()
+    return {name: value for name, value in values.items() if bindings[name] == 1 and name not in skip}
+
+
+def _scope_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of a scope at any depth, not inside nested functions or classes."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for block in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, block, None)
+            if isinstance(inner, list):
+                yield from _scope_statements(inner)
+        for handler in getattr(statement, "handlers", ()):
+            yield from _scope_statements(handler.body)
+        for case in getattr(statement, "cases", ()):
+            yield from _scope_statements(case.body)
+
+
+def _bindings(statement: ast.stmt) -> Iterator[tuple[str, Constant | object]]:
+    """(name, literal value or _UNSET) for each name a statement binds."""
+    if isinstance(statement, ast.Assign):
+        value = literal(statement.value) if len(statement.targets) == 1 else _UNSET
+        for target in statement.targets:
+            for name in _target_names(target):
+                yield name, value if isinstance(target, ast.Name) else _UNSET
+    elif isinstance(statement, ast.AnnAssign):
+        for name in _target_names(statement.target):
+            yield name, literal(statement.value) if statement.value is not None else _UNSET
+    elif isinstance(statement, (ast.AugAssign, ast.For, ast.AsyncFor)):
+        for name in _target_names(statement.target):
+            yield name, _UNSET
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        for item in statement.items:
+            if item.optional_vars is not None:
+                for name in _target_names(item.optional_vars):
+                    yield name, _UNSET
+    elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield statement.name, _UNSET
+    elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+        for alias in statement.names:
+            yield (alias.asname or alias.name).split(".")[0], _UNSET
+    elif isinstance(statement, (ast.Global, ast.Nonlocal)):
+        for name in statement.names:
+            yield name, _UNSET
+            yield name, _UNSET  # declared global: rebound elsewhere, never a constant
+
+
+def _target_names(target: ast.expr) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+
+
+def _parsed_option_names(tree: ast.Module) -> set[str]:
+    """Names bound to ``parser.parse_args()`` (or ``parse_known_args()[0]``) anywhere in the file."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            value = node.value
+            if isinstance(value, ast.Subscript):
+                value = value.value
+            method = value.func.attr if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) else None
+            if method in ("parse_args", "parse_known_args"):
+                names.update(_target_names(node.targets[0]))
+    return names

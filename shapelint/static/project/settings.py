@@ -1,0 +1,132 @@
+"""How the project builds a class: the values its ``__init__`` parameters take, and why.
+
+A parameter's value comes from the constructions the index found: the literal each passes,
+the default where it passes nothing, or a command-line option's values where it passes
+``args.X``. With no construction in the project, the defaults are the class's only documented
+configuration. Each distinct set of values is one :class:`Configuration`; a class is analysed
+once per configuration, so a finding says under which one it arises.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass
+
+from shapelint.static.project.facts import UNREAD, ArgValue, CallFacts, Constant, OptionRef, Signature, Unread
+from shapelint.static.project.index import ClassKey, Construction, Project
+
+# Configurations analysed per class, at most: the first ones in path and line order.
+MAX_CONFIGURATIONS = 4
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One parameter's value in a configuration (``UNREAD`` when not known) and where it came from."""
+
+    name: str
+    value: Constant | Unread
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Configuration:
+    settings: tuple[Setting, ...]
+
+    def known(self) -> bool:
+        return any(not isinstance(setting.value, Unread) for setting in self.settings)
+
+    def key(self) -> tuple[tuple[str, object], ...]:
+        return tuple((s.name, s.value if not isinstance(s.value, Unread) else UNREAD) for s in self.settings)
+
+
+def configurations(project: Project, key: ClassKey, root: str | None = None) -> list[Configuration]:
+    """The distinct ways the project builds ``key`` (its own ``__init__`` parameters only)."""
+    facts = project.class_facts(key)
+    if facts is None or facts.init is None:
+        return []
+    signature = facts.init
+    where = _place(key.path, signature.line, root)
+    constructions = project.constructions(key)
+    found: dict[tuple[tuple[str, object], ...], Configuration] = {}
+    if not constructions:
+        unbuilt = f"the default of `{key.name}.__init__` ({where}); no construction of `{key.name}` in the project"
+        defaults = tuple(
+            Setting(p.name, _constant(p.default), unbuilt) if p.has_default else Setting(p.name, UNREAD, "")
+            for p in signature.parameters
+        )
+        configuration = Configuration(defaults)
+        found[configuration.key()] = configuration
+    for construction in constructions:
+        for configuration in _from_construction(project, key, signature, construction, where, root):
+            found.setdefault(configuration.key(), configuration)
+            if len(found) >= MAX_CONFIGURATIONS:
+                break
+    return [configuration for configuration in found.values() if configuration.known()]
+
+
+def _from_construction(
+    project: Project, key: ClassKey, signature: Signature, construction: Construction, where: str, root: str | None
+) -> list[Configuration]:
+    call = construction.call
+    at = _place(construction.path, call.line, root)
+    given = _bind(signature, call)
+    choices: list[list[Setting]] = []
+    for parameter in signature.parameters:
+        if parameter.name in given:
+            choices.append(_settings(project, parameter.name, given[parameter.name], at, key, root))
+        elif parameter.has_default and not call.star:
+            evidence = f"the default of `{key.name}.__init__` ({where}), kept by the construction at {at}"
+            choices.append([Setting(parameter.name, _constant(parameter.default), evidence)])
+        else:
+            choices.append([Setting(parameter.name, UNREAD, "")])
+    combinations = itertools.islice(itertools.product(*choices), MAX_CONFIGURATIONS)
+    return [Configuration(tuple(combination)) for combination in combinations]
+
+
+def _bind(signature: Signature, call: CallFacts) -> dict[str, ArgValue]:
+    positional = [parameter for parameter in signature.parameters if not parameter.keyword_only]
+    given: dict[str, ArgValue] = {}
+    if call.star and call.positional:
+        return given  # `*args` may come before or among them: positions are not known
+    for parameter, value in zip(positional, call.positional):
+        given[parameter.name] = value
+    for name, value in call.keywords:
+        if signature.parameter(name) is not None:
+            given[name] = value
+    return given
+
+
+def _settings(project: Project, name: str, value: ArgValue, at: str, key: ClassKey, root: str | None) -> list[Setting]:
+    if isinstance(value, OptionRef):
+        options = project.options(value.dest)
+        settings = []
+        for option in options:
+            place = _place(project.option_path(option), option.line, root)
+            if option.values is not None:
+                for choice in sorted(option.values, key=repr):
+                    settings.append(Setting(name, choice, f"`{option.flag}` may be {choice!r} ({place})"))
+            elif not isinstance(option.default, Unread):
+                evidence = f"the default of `{option.flag}` ({place}), passed to `{key.name}` at {at}"
+                settings.append(Setting(name, option.default, evidence))
+        return settings or [Setting(name, UNREAD, "")]
+    if isinstance(value, Unread):
+        return [Setting(name, UNREAD, "")]
+    assert not isinstance(value, OptionRef)
+    return [Setting(name, value, f"`{key.name}(..., {name}={value!r})` at {at}")]
+
+
+def _constant(value: ArgValue) -> Constant | Unread:
+    return UNREAD if isinstance(value, OptionRef) else value
+
+
+def _place(path: str, line: int, root: str | None) -> str:
+    shown = path
+    if root is not None:
+        try:
+            shown = os.path.relpath(path, root)
+        except ValueError:
+            shown = path
+    if shown.startswith(".."):
+        shown = path
+    return f"{shown}:{line}"

@@ -1,0 +1,21 @@
+"""How a file's bytes become text: the encoding Python itself would read it in."""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from pathlib import Path
+
+
+def source_encoding(data: bytes) -> str:
+    """The encoding Python reads the file in (PEP 263 coding line, BOM, else UTF-8)."""
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+
+
+def decoded_text(path: Path) -> str | None:
+    """The file's text, or None if it cannot be read or decoded (the lint run reports why)."""
+    try:
+        data = path.read_bytes()
+        return data.decode(source_encoding(data))
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
