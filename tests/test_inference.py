@@ -114,10 +114,19 @@ def test_a_loop_body_is_checked_once() -> None:
 
 def test_an_attribute_assigned_two_ways_is_unknown() -> None:
     source = model("nn.LSTM(4, 8)", FLATTEN).replace(
+        "        self.rnn = nn.LSTM(4, 8)",
+        "        if big:\n            self.rnn = nn.LSTM(4, 8, batch_first=True)\n"
+        "        else:\n            self.rnn = nn.LSTM(4, 8)",
+    )
+    assert codes(source) == []
+
+
+def test_an_attribute_reassigned_in_init_keeps_its_last_value() -> None:
+    source = model("nn.LSTM(4, 8)", FLATTEN).replace(
         "super().__init__()",
         "super().__init__()\n        if big:\n            self.rnn = nn.LSTM(4, 8, batch_first=True)",
     )
-    assert codes(source) == []
+    assert codes(source) == ["SHP102"]
 
 
 def test_shape_unpacking_declares_the_layout() -> None:

@@ -27,6 +27,7 @@ from shapelint.static.discovery import discover
 from shapelint.static.flow import module_events
 from shapelint.static.imports import import_aliases
 from shapelint.static.knowledge import RELEVANT_WORDS
+from shapelint.static.project.index import Project
 from shapelint.static.reading import source_encoding
 from shapelint.static.rules import Report, StaticRule
 from shapelint.static.rules.analysis_error import AnalysisError
@@ -80,49 +81,68 @@ def static_rules(config: Config) -> tuple[type[StaticRule[Any]], ...]:
     return tuple(rule for rule in all_rules() if issubclass(rule, StaticRule) and config.enabled(rule.code))
 
 
-def lint_source(data: bytes, path: str, config: Config) -> list[Finding]:
-    """Findings for one file's bytes; never raises for bad input."""
+def lint_source(data: bytes, path: str, config: Config, project: Project | None = None) -> list[Finding]:
+    """Findings for one file's bytes; never raises for bad input.
+
+    ``project`` is the index of the files linted with it; without one, the file is its own project.
+    """
     try:
-        return _lint(data, path, config)
+        return _lint(data, path, config, project)
     except Exception as error:  # a bug of ours must not cost the user the other files
         return _file_finding(
             AnalysisError, path, 1, 1, f"shapelint failed on this file: {type(error).__name__}: {error}"
         )
 
 
-def lint_file(path: Path, config: Config) -> list[Finding]:
+def lint_file(path: Path, config: Config, project: Project | None = None) -> list[Finding]:
     try:
         data = path.read_bytes()
     except OSError as error:
         return _file_finding(UnreadableFile, str(path), 1, 1, f"cannot read the file: {error.strerror or error}")
-    return lint_source(data, str(path), config)
+    return lint_source(data, str(path), config, project)
+
+
+# A worker process's copy of the project index, sent once when the worker starts.
+_worker_project: Project | None = None
+
+
+def _start_worker(project: Project) -> None:
+    global _worker_project
+    _worker_project = project
+
+
+def _lint_in_worker(path: Path, config: Config) -> list[Finding]:
+    return lint_file(path, config, _worker_project)
 
 
 def lint_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> LintRun:
-    """Lint files and folders; ``jobs`` > 1 spreads files over processes."""
+    """Lint files and folders as one project; ``jobs`` > 1 spreads files over processes."""
     files, missing = discover(paths, config)
-    check = partial(lint_file, config=config)
+    project = Project.from_files(files)
     if jobs > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(project,)) as pool:
+            check = partial(_lint_in_worker, config=config)
             per_file = list(pool.map(check, files, chunksize=max(1, len(files) // (jobs * 8))))
     else:
-        per_file = [check(file) for file in files]
+        per_file = [lint_file(file, config, project) for file in files]
     findings = sorted(finding for found in per_file for finding in found)
     return LintRun(tuple(findings), len(files), tuple(missing))
 
 
-def _lint(data: bytes, path: str, config: Config) -> list[Finding]:
+def _lint(data: bytes, path: str, config: Config, project: Project | None) -> list[Finding]:
     text_or_finding = _decode(data, path, config)
     if isinstance(text_or_finding, list):
         return text_or_finding
-    return lint_text(text_or_finding, path, config)
+    return lint_text(text_or_finding, path, config, project)
 
 
-def lint_text(text: str, path: str, config: Config) -> list[Finding]:
-    """Findings for one file's decoded text."""
+def lint_text(text: str, path: str, config: Config, project: Project | None = None) -> list[Finding]:
+    """Findings for one file's decoded text (``project``: as in :func:`lint_source`)."""
     rules = [rule() for rule in static_rules(config)]
     if not rules or not any(word in text for word in RELEVANT_WORDS):
         return []
+    if project is None:
+        project = Project.from_sources([(path, text)])
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
@@ -130,12 +150,13 @@ def lint_text(text: str, path: str, config: Config) -> list[Finding]:
             return []
         return _syntax_finding(text, path, error)
     source = _Source(module)
-    reports: dict[tuple[cst.CSTNode, str], tuple[type[Rule], Report]] = {}
-    for event in module_events(module, config.conventions):
+    # The first report of a finding wins: the one that needs the fewest project settings.
+    reports: dict[tuple[cst.CSTNode, str], tuple[type[Rule], Report, tuple[str, ...]]] = {}
+    for found in module_events(module, config.conventions, project, path):
         for rule in rules:
-            if isinstance(event, rule.event):
-                for report in rule.check(event, source):
-                    reports.setdefault((report.node, rule.code), (type(rule), report))
+            if isinstance(found.event, rule.event):
+                for report in rule.check(found.event, source):
+                    reports.setdefault((report.node, rule.code), (type(rule), report, found.evidence))
     return list(_findings(reports.values(), source, path, text))
 
 
@@ -176,9 +197,11 @@ def _file_finding(rule: type[Rule], path: str, line: int, column: int, message: 
     return [Finding(path, line, column, rule.code, rule.name, message, line, column + 1)]
 
 
-def _findings(reports: Iterable[tuple[type[Rule], Report]], source: _Source, path: str, text: str) -> Iterator[Finding]:
+def _findings(
+    reports: Iterable[tuple[type[Rule], Report, tuple[str, ...]]], source: _Source, path: str, text: str
+) -> Iterator[Finding]:
     lines = text.splitlines()
-    for rule, report in reports:
+    for rule, report, evidence in reports:
         where = source.position(report.node)
         start, end = where.start, where.end
         if _suppressed(rule.code, lines, (start.line, end.line)):
@@ -187,9 +210,8 @@ def _findings(reports: Iterable[tuple[type[Rule], Report]], source: _Source, pat
         if report.replacement is not None:
             code = _EMPTY_MODULE.code_for_node(report.replacement)
             fix = Fix(rule.fix_title, (Edit(start.line, start.column + 1, end.line, end.column + 1, code),))
-        yield Finding(
-            path, start.line, start.column + 1, rule.code, rule.name, report.message, end.line, end.column + 1, fix
-        )
+        message = report.message + (f" (evidence: {'; '.join(evidence)})" if evidence else "")
+        yield Finding(path, start.line, start.column + 1, rule.code, rule.name, message, end.line, end.column + 1, fix)
 
 
 def _suppressed(code: str, lines: list[str], line_numbers: tuple[int, ...]) -> bool:

@@ -91,3 +91,16 @@ class ReturnEvent:
 
 
 Event = ReshapeEvent | PackEvent | IndexEvent | RnnCallEvent | ReduceEvent | ReturnEvent
+
+
+@dataclass(frozen=True)
+class Evidenced:
+    """An event and the project facts it rests on, beyond the function it comes from.
+
+    ``evidence`` names each setting that the project gave (a constructor default, a construction's
+    argument, a command-line option) and that the flow used before this event: the finding holds
+    under those settings.
+    """
+
+    event: Event
+    evidence: tuple[str, ...] = ()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 import libcst as cst
 
-from shapelint.static.layout import SizeAtom, Tensor
+from shapelint.static.layout import Role, SizeAtom, Tensor
 
 
 class Unknown:
@@ -27,7 +27,15 @@ class Size:
 
 @dataclass(frozen=True)
 class Literal:
-    value: int | bool | None
+    """A value written in the code, or a setting the project gives (``evidence`` says where from).
+
+    Two literals of the same value are equal whatever their evidence. ``role``: what the name it
+    was read from says the number is (``n_layers = 2`` read as ``n_layers`` is a number of layers).
+    """
+
+    value: int | bool | float | str | None
+    evidence: tuple[str, ...] = field(default=(), compare=False)
+    role: Role | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class RnnModule:
     returns_cell_state: bool
     where: cst.CSTNode
     state_size: cst.BaseExpression | None = None  # as in RnnSource
+    evidence: tuple[str, ...] = ()  # where settings that came from the project were learnt
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from shapelint.static import knowledge as kb
 from shapelint.static.events import (
     AxisIndex,
     Event,
+    Evidenced,
     IndexEvent,
     PackEvent,
     ReduceEvent,
@@ -26,8 +27,9 @@ from shapelint.static.events import (
     ReturnEvent,
     RnnCallEvent,
 )
+from shapelint.static.flow.constants import arithmetic, comparison, evidence_of, truth
 from shapelint.static.flow.declarations import annotation_layout
-from shapelint.static.flow.joins import Env, join
+from shapelint.static.flow.joins import Env, join, merged_value
 from shapelint.static.flow.tensor_ops import (
     OPAQUE_ATOM,
     as_role,
@@ -86,8 +88,10 @@ class FunctionFlow:
     scope: ModuleScope
     attributes: dict[str, Value]
     env: Env = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
-    _recording: bool = True
+    events: list[Evidenced] = field(default_factory=list)
+    # Project settings this path has relied on so far (an RNN built from them, a branch they decided).
+    evidence: dict[str, None] = field(default_factory=dict)
+    recording: bool = True
     _declared_return: Tensor | None = None
     _names_read: set[str] = field(default_factory=set)
     _optional: set[str] = field(default_factory=set)  # parameters that default to None
@@ -96,10 +100,12 @@ class FunctionFlow:
     _fed_to: dict[cst.CSTNode, LayerModule] = field(default_factory=dict)
     _indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...]]] = field(default_factory=list)
 
-    def run(self, function: cst.FunctionDef) -> None:
+    def run(self, function: cst.FunctionDef, arguments: dict[str, Value] | None = None) -> None:
+        """Analyse ``function``; ``arguments`` gives some parameters the values a caller passes."""
         params = (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)
+        given = arguments or {}
         for param in params:
-            self.env[param.name.value] = self._declared(param)
+            self.env[param.name.value] = given.get(param.name.value, self._declared(param))
             if isinstance(param.default, cst.Name) and param.default.value == "None":
                 self._optional.add(param.name.value)
         if function.returns is not None:
@@ -109,7 +115,13 @@ class FunctionFlow:
             self._declared_return = declared if isinstance(declared, Tensor) else None
         self._block(body_of(function.body))
         self._emit_indexings()
-        self.events = [self._settle_padding(event) for event in self.events]
+        self.events = [replace(found, event=self._settle_padding(found.event)) for found in self.events]
+
+    def run_statements(self, statements: Sequence[cst.BaseStatement]) -> None:
+        """Analyse code outside any function (a module's top level) as if it were a function body."""
+        self._block(statements)
+        self._emit_indexings()
+        self.events = [replace(found, event=self._settle_padding(found.event)) for found in self.events]
 
     def _live_padding(self, tensor: Tensor) -> Tensor:
         """On a path where the lengths are None (``if lengths is None:``), nothing was padded."""
@@ -158,7 +170,11 @@ class FunctionFlow:
             if none_check is not None and none_check[0] not in kb.LENGTHS_NAMES:
                 none_check = None  # only whether lengths exist on a path matters here
             if none_check is None:
-                self.expression(statement.test)
+                decided = truth(self.expression(statement.test))
+                if decided is not None:
+                    self._rely_on(decided)
+                    self._decided_branch(statement, bool(decided.value))
+                    return
             before = dict(self.env)
             if none_check is not None and none_check[1]:
                 self.env[none_check[0]] = Literal(None)  # `if lengths is None:` -- no lengths in this branch
@@ -204,6 +220,18 @@ class FunctionFlow:
             self.env[statement.name.value] = UNKNOWN
         else:  # match statements and anything newer: give up on what they assign
             self._forget(assigned_names(statement))
+
+    def _decided_branch(self, statement: cst.If, taken: bool) -> None:
+        """An ``if`` whose condition a setting decides: only the branch taken runs."""
+        if taken:
+            self._block(body_of(statement.body))
+        elif isinstance(statement.orelse, cst.If):
+            self._statement(statement.orelse)
+        elif isinstance(statement.orelse, cst.Else):
+            self._block(body_of(statement.orelse.body))
+
+    def _rely_on(self, value: Literal) -> None:
+        self.evidence.update(dict.fromkeys(value.evidence))
 
     def _loop(self, loop: cst.For | cst.While) -> None:
         before = dict(self.env)
@@ -301,11 +329,12 @@ class FunctionFlow:
 
     def expression(self, node: cst.BaseExpression, record: bool = True) -> Value:
         """Evaluate ``node``; ``record=False`` evaluates without emitting events."""
-        previous, self._recording = self._recording, record
+        previous = self.recording
+        self.recording = record and previous
         try:
             return self._expression(node)
         finally:
-            self._recording = previous
+            self.recording = previous
 
     def _expression(self, node: cst.BaseExpression) -> Value:
         if isinstance(node, cst.Name):
@@ -321,7 +350,9 @@ class FunctionFlow:
         if isinstance(node, cst.UnaryOperation):
             operand = self._expression(node.expression)
             if isinstance(node.operator, cst.Minus) and isinstance(operand, Literal) and isinstance(operand.value, int):
-                return Literal(-operand.value)
+                return Literal(-operand.value, operand.evidence)
+            if isinstance(node.operator, cst.Not) and (decided := truth(operand)) is not None:
+                return Literal(not decided.value, decided.evidence)
             return UNKNOWN
         if isinstance(node, cst.BinaryOperation):
             return self._binary(node)
@@ -330,17 +361,46 @@ class FunctionFlow:
         if isinstance(node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
             return UNKNOWN  # a scope of its own; its names are not ours
         if isinstance(node, cst.Comparison):
-            self._expression(node.left)
+            left = self._expression(node.left)
+            results = []
             for target in node.comparisons:
-                self._expression(target.comparator)
+                right = self._expression(target.comparator)
+                results.append(comparison(target.operator, left, right))
+                left = right
+            if len(results) == 1 and results[0] is not None:
+                return results[0]
             return UNKNOWN
         if isinstance(node, cst.BooleanOperation):
-            self._expression(node.left)
-            self._expression(node.right)
-            return UNKNOWN
+            return self._boolean(node)
+        if isinstance(node, cst.IfExp):
+            return self._if_expression(node)
+        if isinstance(node, cst.SimpleString):
+            text = node.evaluated_value
+            return Literal(text) if isinstance(text, str) else UNKNOWN
         for child in _child_expressions(node):
             self._expression(child)
         return UNKNOWN
+
+    def _boolean(self, node: cst.BooleanOperation) -> Value:
+        left = truth(self._expression(node.left))
+        right = truth(self._expression(node.right))
+        if left is None or right is None:
+            return UNKNOWN
+        both = evidence_of(left, right)
+        if isinstance(node.operator, cst.And):
+            return Literal(bool(left.value) and bool(right.value), both)
+        return Literal(bool(left.value) or bool(right.value), both)
+
+    def _if_expression(self, node: cst.IfExp) -> Value:
+        """``2 if bidirectional else 1``: the branch a known condition takes; else both, if they agree."""
+        decided = truth(self._expression(node.test))
+        if decided is not None:
+            chosen = self._expression(node.body if decided.value else node.orelse)
+            if isinstance(chosen, Literal):
+                return Literal(chosen.value, evidence_of(chosen, decided))
+            self._rely_on(decided)
+            return chosen
+        return merged_value(self._expression(node.body), self._expression(node.orelse))
 
     def _name(self, name: str) -> Value:
         if name == "self":
@@ -360,16 +420,27 @@ class FunctionFlow:
             if value is None and name in self.scope.constants:
                 return self.scope.constants[name]
             return UNKNOWN
+        return self._named(name, value)
+
+    def _named(self, name: str, value: Value) -> Value:
+        """A number read under a size's name keeps what the name says it counts."""
+        if isinstance(value, Literal) and type(value.value) is int and value.value not in (1, -1):
+            role = self.scope.names.role_of(name)
+            if role is not None:
+                return replace(value, role=role)
         return value
 
     def _attribute(self, node: cst.Attribute) -> Value:
         key = dotted_name(node)
-        if key is not None and key in self.env and not isinstance(self.env[key], Unknown):
-            return self.env[key]
-        base = self._expression(node.value)
         attr = node.attr.value
+        if key is not None and key in self.env and not isinstance(self.env[key], Unknown):
+            return self._named(attr, self.env[key])
+        base = self._expression(node.value)
         if isinstance(base, SelfRef) and attr in self.attributes and not isinstance(self.attributes[attr], Unknown):
-            return self.attributes[attr]
+            return self._named(attr, self.attributes[attr])
+        if isinstance(base, RnnModule) and attr in ("bidirectional", "batch_first"):
+            setting = getattr(base, attr)
+            return UNKNOWN if setting is None else Literal(setting, base.evidence)
         if isinstance(base, Tensor) and attr == "shape":
             return Shape(base)
         if isinstance(base, Tensor) and attr == "data":
@@ -381,6 +452,9 @@ class FunctionFlow:
 
     def _binary(self, node: cst.BinaryOperation) -> Value:
         left, right = self._expression(node.left), self._expression(node.right)
+        folded = arithmetic(node.operator, left, right)
+        if folded is not None:
+            return folded
         if isinstance(node.operator, cst.Add) and isinstance(left, Items) and isinstance(right, Items):
             return Items(left.values + right.values)  # `(b, -1, heads) + x.size()[1:]`
         if isinstance(node.operator, cst.Multiply) and isinstance(left, Size) and isinstance(right, Size):
@@ -515,7 +589,9 @@ class FunctionFlow:
 
         def setting(name: str) -> int | bool | None:
             value = settings.get(name, Literal(kb.RNN_DEFAULTS[name]))
-            return value.value if isinstance(value, Literal) else None
+            if not isinstance(value, Literal) or not isinstance(value.value, (int, bool)):
+                return None
+            return value.value
 
         layers, bidirectional = setting("num_layers"), setting("bidirectional")
         layers_dirs = None if layers is None or bidirectional is None else int(layers) * (2 if bidirectional else 1)
@@ -529,6 +605,7 @@ class FunctionFlow:
             signature.returns_cell_state,
             call,
             call.args[positions["hidden_size"]].value if plain else None,
+            evidence_of(*(settings.get(name, UNKNOWN) for name in ("num_layers", "bidirectional", "batch_first"))),
         )
 
     def _linear_module(self, path: str, call: cst.Call) -> LayerModule:
@@ -542,6 +619,7 @@ class FunctionFlow:
     def _rnn_call(self, rnn: RnnModule, call: cst.Call, args: list[Value]) -> Value:
         if not args or rnn.batch_first is None:
             return UNKNOWN
+        self.evidence.update(dict.fromkeys(rnn.evidence))
         given = args[0]
         state = args[1] if len(args) > 1 else UNKNOWN
         initial = tuple(v for v in (state.values if isinstance(state, Items) else (state,)) if isinstance(v, Tensor))
@@ -853,7 +931,7 @@ class FunctionFlow:
         bounds: list[int | None] = []
         for part in (piece.lower, piece.upper, piece.step):
             value = self._expression(part) if part is not None else Literal(None)
-            if not isinstance(value, Literal) or isinstance(value.value, bool):
+            if not isinstance(value, Literal) or not (value.value is None or type(value.value) is int):
                 return UNKNOWN
             bounds.append(value.value)
         values = tuple(Size((axis,)) for axis in base.tensor.axes) if isinstance(base, Shape) else base.values
@@ -887,7 +965,7 @@ class FunctionFlow:
                 return UNKNOWN  # a tensor or an unknown index: advanced indexing
             position += 1
         per_axis.extend([":"] * (tensor.rank - len(per_axis)))
-        if self._recording:
+        if self.recording:
             self._indexings.append((node, self._live_padding(tensor), tuple(per_axis)))
         result = drop_axes(result, dropped, node) if dropped else result
         # None inserts a singleton axis where it stands among the kept axes.
@@ -908,8 +986,8 @@ class FunctionFlow:
         return annotation_layout(param.annotation.annotation, param, param.name.value, self.scope.names)
 
     def _emit(self, event: Event) -> None:
-        if self._recording:
-            self.events.append(event)
+        if self.recording:
+            self.events.append(Evidenced(event, tuple(self.evidence)))
 
 
 def _none_check(test: cst.BaseExpression) -> tuple[str, bool] | None:

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 import libcst as cst
 
 from shapelint.static.conventions import Conventions
-from shapelint.static.events import Event
+from shapelint.static.events import Evidenced
 from shapelint.static.flow.function import FunctionFlow
 from shapelint.static.flow.joins import merged_value
 from shapelint.static.imports import import_aliases
+from shapelint.static.project.facts import Unread
+from shapelint.static.project.index import ClassKey, Project, normalised_path
+from shapelint.static.project.settings import configurations
 from shapelint.static.values import Literal, Value
 from shapelint.static.walk import (
     assigned_names,
@@ -25,17 +28,41 @@ from shapelint.static.walk import (
 
 @dataclass(frozen=True)
 class ModuleScope:
-    """What every function of a module sees: its imports, its constants and the project's names."""
+    """What every function of a module sees: its imports, its constants, the project's names and
+    the project itself (``path`` is this module's file in it)."""
 
     aliases: dict[str, str]
     constants: dict[str, Literal]
     names: Conventions
+    project: Project | None = None
+    path: str = ""
+
+    def configurations(self, cls: cst.ClassDef) -> list[dict[str, Value]]:
+        """The settings the project builds ``cls`` with, as values for its ``__init__`` parameters."""
+        if self.project is None:
+            return []
+        key = ClassKey(normalised_path(self.path), cls.name.value)
+        found: list[dict[str, Value]] = []
+        for configuration in configurations(self.project, key):
+            found.append(
+                {
+                    setting.name: Literal(setting.value, (setting.evidence,))
+                    for setting in configuration.settings
+                    if not isinstance(setting.value, Unread)
+                }
+            )
+        return found
 
 
-def module_events(module: cst.Module, names: Conventions) -> Iterator[Event]:
-    """Events from every function and method of a module."""
+def module_events(
+    module: cst.Module, names: Conventions, project: Project | None = None, path: str = ""
+) -> Iterator[Evidenced]:
+    """Events from every function and method of a module, and from its top-level code."""
     aliases = import_aliases(module)
-    scope = ModuleScope(aliases, module_constants(module, aliases), names)
+    scope = ModuleScope(aliases, module_constants(module, aliases), names, project, path)
+    top_level = FunctionFlow(scope, {})
+    top_level.run_statements(module.body)
+    yield from top_level.events
     yield from _block_events(module.body, scope, attributes=None)
 
 
@@ -83,11 +110,10 @@ def _literal(node: cst.BaseExpression) -> Literal | None:
 
 def _block_events(
     body: Sequence[cst.BaseStatement], scope: ModuleScope, attributes: dict[str, Value] | None
-) -> Iterator[Event]:
+) -> Iterator[Evidenced]:
     for statement in body:
         if isinstance(statement, cst.ClassDef):
-            class_attributes = _class_attributes(statement, scope)
-            yield from _block_events(body_of(statement.body), scope, class_attributes)
+            yield from _class_events(statement, scope)
         elif isinstance(statement, cst.FunctionDef):
             flow = FunctionFlow(scope, attributes or {})
             flow.run(statement)
@@ -97,12 +123,33 @@ def _block_events(
             yield from _block_events(nested_definitions(statement), scope, attributes)
 
 
-def _class_attributes(cls: cst.ClassDef, scope: ModuleScope) -> dict[str, Value]:
-    """``self.X = ...`` in any method; an attribute assigned two different ways is unknown."""
+def _class_events(cls: cst.ClassDef, scope: ModuleScope) -> Iterator[Evidenced]:
+    """The class's methods as written, then once per configuration the project builds it with.
+
+    What the first pass finds holds whatever the settings; what only a configuration shows
+    carries that configuration's evidence (the engine keeps the first report of each finding).
+    """
+    for arguments in ({}, *scope.configurations(cls)):
+        attributes = class_attributes(cls, scope, arguments)
+        yield from _block_events(body_of(cls.body), scope, attributes)
+
+
+def class_attributes(cls: cst.ClassDef, scope: ModuleScope, arguments: dict[str, Value]) -> dict[str, Value]:
+    """``self.X`` as ``__init__`` leaves it (run with ``arguments`` for its parameters), merged with
+    what other methods assign: an attribute assigned two different ways is unknown."""
     found: dict[str, Value] = {}
-    evaluator = FunctionFlow(scope, found)  # an attribute may be built from those set before it
-    for method in body_of(cls.body):
-        if not isinstance(method, cst.FunctionDef):
+    methods = [method for method in body_of(cls.body) if isinstance(method, cst.FunctionDef)]
+    initialiser = next((method for method in methods if method.name.value == "__init__"), None)
+    if initialiser is not None:
+        flow = FunctionFlow(scope, {}, recording=False)
+        flow.run(initialiser, arguments)
+        for key, value in flow.env.items():
+            name = key.removeprefix("self.")
+            if key.startswith("self.") and "." not in name:
+                found[name] = value
+    evaluator = FunctionFlow(scope, dict(found), recording=False)
+    for method in methods:
+        if method is initialiser:
             continue
         for assign in self_assignments(method):
             target = assign.targets[0].target

@@ -37,7 +37,8 @@ def entry(value: Value) -> Entry:
             return ()
         if value.value == -1:
             return WILDCARD
-        return OPAQUE
+        # A known number under a size's name (`n_layers` set to 2) still says what the axis is.
+        return (RoleSize(value.role),) if value.role is not None else OPAQUE
     if isinstance(value, Size) and all(atom is not OPAQUE_ATOM for atom in value.atoms):
         return value.atoms
     return OPAQUE

@@ -77,6 +77,7 @@ class OptionFacts:
     """``parser.add_argument("--bidirectional", action="store_true")``: the values the option can take.
 
     ``values`` is None when any value of its type may be given and the default is the only one known.
+    ``switched`` is the value a switch (``store_true``/``store_false``) gives when the flag is passed.
     """
 
     dest: str
@@ -84,6 +85,7 @@ class OptionFacts:
     line: int
     default: Constant | Unread
     values: frozenset[Constant] | None
+    switched: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ class Project:
         return cls.from_sources(_read(files))
 
     def add(self, facts: ModuleFacts) -> None:
-        key = _normal(facts.path)
+        key = normalised_path(facts.path)
         self.modules[key] = facts
         for name in _module_names(key):
             self._by_module_name.setdefault(name, []).append(key)
@@ -68,7 +68,7 @@ class Project:
         self._options = None
 
     def facts(self, path: str) -> ModuleFacts | None:
-        return self.modules.get(_normal(path))
+        return self.modules.get(normalised_path(path))
 
     # ---------------------------------------------------------------- names
 
@@ -80,7 +80,7 @@ class Project:
 
     def resolve_class(self, path: str, name: str, hops: int = 0) -> ClassKey | None:
         """The class that the dotted ``name`` means in file ``path``, if it is one of the project's."""
-        path = _normal(path)
+        path = normalised_path(path)
         module = self.modules.get(path)
         if module is None or hops > MAX_HOPS:
             return None
@@ -121,7 +121,7 @@ class Project:
                 base = base.parent
             relative = base.joinpath(*module.split(".")) if module else base
             for candidate in (relative.with_suffix(".py"), relative / "__init__.py"):
-                key = _normal(str(candidate))
+                key = normalised_path(str(candidate))
                 if key in self.modules:
                     return key
             return None
@@ -207,7 +207,8 @@ def _joined(module: str, name: str) -> str:
     return f"{module}.{name}" if module else name
 
 
-def _normal(path: str) -> str:
+def normalised_path(path: str) -> str:
+    """The key of a file in the index: absolute, without `..`."""
     return os.path.normpath(os.path.abspath(path))
 
 

@@ -203,7 +203,9 @@ class _Scanner(ast.NodeVisitor):
                 values = frozenset(items)  # type: ignore[arg-type]
         if default is _UNSET:
             default = None if "default" not in keywords else UNREAD
-        return OptionFacts(dest, (long_names or names)[0], node.lineno, default, values)  # type: ignore[arg-type]
+        switched = {"store_true": True, "store_false": False}.get(action) if isinstance(action, str) else None
+        flag = (long_names or names)[0]
+        return OptionFacts(dest, flag, node.lineno, default, values, switched)  # type: ignore[arg-type]
 
 
 def _is_super_init(func: ast.expr) -> bool:

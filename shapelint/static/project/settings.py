@@ -40,25 +40,31 @@ class Configuration:
         return tuple((s.name, s.value if not isinstance(s.value, Unread) else UNREAD) for s in self.settings)
 
 
-def configurations(project: Project, key: ClassKey, root: str | None = None) -> list[Configuration]:
+def configurations(project: Project, key: ClassKey) -> list[Configuration]:
     """The distinct ways the project builds ``key`` (its own ``__init__`` parameters only)."""
     facts = project.class_facts(key)
     if facts is None or facts.init is None:
         return []
     signature = facts.init
-    where = _place(key.path, signature.line, root)
+    where = _place(key.path, signature.line)
     constructions = project.constructions(key)
     found: dict[tuple[tuple[str, object], ...], Configuration] = {}
     if not constructions:
-        unbuilt = f"the default of `{key.name}.__init__` ({where}); no construction of `{key.name}` in the project"
         defaults = tuple(
-            Setting(p.name, _constant(p.default), unbuilt) if p.has_default else Setting(p.name, UNREAD, "")
+            Setting(
+                p.name,
+                _constant(p.default),
+                f"`{p.name}={p.default!r}` is the default of `{key.name}.__init__` ({where}), and the project "
+                f"never constructs `{key.name}`",
+            )
+            if p.has_default
+            else Setting(p.name, UNREAD, "")
             for p in signature.parameters
         )
         configuration = Configuration(defaults)
         found[configuration.key()] = configuration
     for construction in constructions:
-        for configuration in _from_construction(project, key, signature, construction, where, root):
+        for configuration in _from_construction(project, key, signature, construction, where):
             found.setdefault(configuration.key(), configuration)
             if len(found) >= MAX_CONFIGURATIONS:
                 break
@@ -66,17 +72,20 @@ def configurations(project: Project, key: ClassKey, root: str | None = None) -> 
 
 
 def _from_construction(
-    project: Project, key: ClassKey, signature: Signature, construction: Construction, where: str, root: str | None
+    project: Project, key: ClassKey, signature: Signature, construction: Construction, where: str
 ) -> list[Configuration]:
     call = construction.call
-    at = _place(construction.path, call.line, root)
+    at = _place(construction.path, call.line)
     given = _bind(signature, call)
     choices: list[list[Setting]] = []
     for parameter in signature.parameters:
         if parameter.name in given:
-            choices.append(_settings(project, parameter.name, given[parameter.name], at, key, root))
+            choices.append(_settings(project, parameter.name, given[parameter.name], at, key))
         elif parameter.has_default and not call.star:
-            evidence = f"the default of `{key.name}.__init__` ({where}), kept by the construction at {at}"
+            evidence = (
+                f"`{parameter.name}={parameter.default!r}` is the default of `{key.name}.__init__` ({where}), "
+                f"kept by the construction at {at}"
+            )
             choices.append([Setting(parameter.name, _constant(parameter.default), evidence)])
         else:
             choices.append([Setting(parameter.name, UNREAD, "")])
@@ -97,36 +106,37 @@ def _bind(signature: Signature, call: CallFacts) -> dict[str, ArgValue]:
     return given
 
 
-def _settings(project: Project, name: str, value: ArgValue, at: str, key: ClassKey, root: str | None) -> list[Setting]:
+def _settings(project: Project, name: str, value: ArgValue, at: str, key: ClassKey) -> list[Setting]:
     if isinstance(value, OptionRef):
         options = project.options(value.dest)
         settings = []
         for option in options:
-            place = _place(project.option_path(option), option.line, root)
+            place = _place(project.option_path(option), option.line)
             if option.values is not None:
                 for choice in sorted(option.values, key=repr):
-                    settings.append(Setting(name, choice, f"`{option.flag}` may be {choice!r} ({place})"))
+                    given = f"with `{option.flag} {choice!r}`"
+                    if option.switched is not None:
+                        given = f"{'with' if choice == option.switched else 'without'} `{option.flag}`"
+                    evidence = f"`{name}={choice!r}` when run {given} ({place}), passed at {at}"
+                    settings.append(Setting(name, choice, evidence))
             elif not isinstance(option.default, Unread):
-                evidence = f"the default of `{option.flag}` ({place}), passed to `{key.name}` at {at}"
+                evidence = f"`{name}={option.default!r}` is the default of `{option.flag}` ({place}), passed at {at}"
                 settings.append(Setting(name, option.default, evidence))
         return settings or [Setting(name, UNREAD, "")]
     if isinstance(value, Unread):
         return [Setting(name, UNREAD, "")]
     assert not isinstance(value, OptionRef)
-    return [Setting(name, value, f"`{key.name}(..., {name}={value!r})` at {at}")]
+    return [Setting(name, value, f"`{key.name}` is built with `{name}={value!r}` at {at}")]
 
 
 def _constant(value: ArgValue) -> Constant | Unread:
     return UNREAD if isinstance(value, OptionRef) else value
 
 
-def _place(path: str, line: int, root: str | None) -> str:
-    shown = path
-    if root is not None:
-        try:
-            shown = os.path.relpath(path, root)
-        except ValueError:
-            shown = path
-    if shown.startswith(".."):
+def _place(path: str, line: int) -> str:
+    """``file:line``, the file relative to the working folder when it lies below it."""
+    try:
+        shown = os.path.relpath(path)
+    except ValueError:
         shown = path
-    return f"{shown}:{line}"
+    return f"{path if shown.startswith('..') else shown}:{line}"

@@ -1,0 +1,119 @@
+"""Evidence from the rest of the project: constructor defaults, constructions in other files,
+command-line options, and the branches a setting decides."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from shapelint import Config, lint_paths
+from shapelint.findings import Finding
+
+ENCODER = """\
+import torch
+from torch import nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, vocab, hidden, n_layers=1, bidirectional={default}):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, hidden)
+        self.rnn = nn.GRU(hidden, hidden, n_layers, bidirectional=bidirectional)
+        self.fc = nn.Linear(hidden, 2)
+
+    def forward(self, tokens):
+        _, hidden = self.rnn(self.embedding(tokens))
+        return self.fc(hidden[-1])
+"""
+
+
+def lint(tmp_path: Path, files: dict[str, str]) -> list[Finding]:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return list(lint_paths([tmp_path], Config()).findings)
+
+
+def test_a_constructor_default_counts_when_the_project_never_overrides_it(tmp_path: Path) -> None:
+    (finding,) = lint(tmp_path, {"model.py": ENCODER.format(default=True)})
+    assert finding.code == "SHP203"
+    assert "`bidirectional=True` is the default of `Encoder.__init__`" in finding.message
+    assert "never constructs `Encoder`" in finding.message
+
+
+def test_constructions_that_all_override_the_default_win(tmp_path: Path) -> None:
+    train = "from model import Encoder\n\nmodel = Encoder(100, 32, bidirectional=False)\n"
+    assert lint(tmp_path, {"model.py": ENCODER.format(default=True), "train.py": train}) == []
+
+
+def test_a_construction_in_another_file_is_evidence(tmp_path: Path) -> None:
+    train = "from model import Encoder\n\nmodel = Encoder(100, 32, 2, True)\n"
+    (finding,) = lint(tmp_path, {"model.py": ENCODER.format(default=False), "train.py": train})
+    assert finding.code == "SHP203" and finding.path.endswith("model.py")
+    assert "`Encoder` is built with `bidirectional=True` at " in finding.message
+    assert "train.py:3" in finding.message
+
+
+def test_a_package_construction_through_relative_imports(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "from .encoder import Encoder\n",
+        "pkg/encoder.py": ENCODER.format(default=False),
+        "run.py": "import pkg\n\nencoder = pkg.Encoder(10, 8, bidirectional=True)\n",
+    }
+    assert [finding.code for finding in lint(tmp_path, files)] == ["SHP203"]
+
+
+def test_a_switch_on_the_command_line_is_a_configuration(tmp_path: Path) -> None:
+    train = """\
+        import argparse
+        from model import Encoder
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--bidirectional", action="store_true")
+        args = parser.parse_args()
+        model = Encoder(100, 32, bidirectional=args.bidirectional)
+    """
+    (finding,) = lint(tmp_path, {"model.py": ENCODER.format(default=False), "train.py": train})
+    assert "`bidirectional=True` when run with `--bidirectional`" in finding.message
+
+
+def test_an_unknown_construction_argument_is_no_evidence(tmp_path: Path) -> None:
+    train = "from model import Encoder\n\ndef build(flag):\n    return Encoder(100, 32, bidirectional=flag)\n"
+    assert lint(tmp_path, {"model.py": ENCODER.format(default=False), "train.py": train}) == []
+
+
+def test_code_that_branches_on_the_setting_is_judged_per_branch(tmp_path: Path) -> None:
+    model = ENCODER.format(default=True).replace(
+        "        return self.fc(hidden[-1])\n",
+        "        if self.bidirectional:\n"
+        "            return self.fc(torch.cat([hidden[-2], hidden[-1]], dim=-1))\n"
+        "        return self.fc(hidden[-1])\n",
+    )
+    model = model.replace(
+        "        super().__init__()\n", "        super().__init__()\n        self.bidirectional = bidirectional\n"
+    )
+    assert lint(tmp_path, {"model.py": model}) == []
+
+
+def test_a_setting_through_a_conditional_expression(tmp_path: Path) -> None:
+    model = (
+        ENCODER.format(default=True)
+        .replace(
+            "        return self.fc(hidden[-1])\n",
+            "        return self.fc(hidden.view(self.n_directions * self.n_layers, -1)[0])\n",
+        )
+        .replace(
+            "        super().__init__()\n",
+            "        super().__init__()\n        self.n_directions = 2 if bidirectional else 1\n"
+            "        self.n_layers = n_layers\n",
+        )
+    )
+    assert lint(tmp_path, {"model.py": model}) == []
+
+
+def test_a_finding_that_several_configurations_show_is_reported_once(tmp_path: Path) -> None:
+    model = ENCODER.format(default=True).replace("hidden[-1]", "hidden.view(hidden.size(1), -1)")
+    train = "from model import Encoder\n\na = Encoder(100, 32, n_layers=2, bidirectional=False)\nb = Encoder(100, 32)\n"
+    (finding,) = lint(tmp_path, {"model.py": model, "train.py": train})
+    assert finding.code == "SHP201" and "train.py:3" in finding.message
