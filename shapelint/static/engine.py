@@ -24,6 +24,7 @@ from shapelint.config import Config
 from shapelint.findings import Edit, Finding, Fix
 from shapelint.rule import Rule
 from shapelint.static.discovery import discover
+from shapelint.static.events import CalledAt
 from shapelint.static.flow import module_events
 from shapelint.static.imports import import_aliases
 from shapelint.static.knowledge import RELEVANT_WORDS
@@ -151,12 +152,14 @@ def lint_text(text: str, path: str, config: Config, project: Project | None = No
         return _syntax_finding(text, path, error)
     source = _Source(module)
     # The first report of a finding wins: the one that needs the fewest project settings.
-    reports: dict[tuple[cst.CSTNode, str], tuple[type[Rule], Report, tuple[str, ...]]] = {}
+    reports: dict[tuple[cst.CSTNode, str], tuple[type[Rule], Report, tuple[str | CalledAt, ...]]] = {}
     for found in module_events(module, config.conventions, project, path):
         for rule in rules:
             if isinstance(found.event, rule.event):
                 for report in rule.check(found.event, source):
-                    reports.setdefault((report.node, rule.code), (type(rule), report, found.evidence))
+                    key = (report.node, rule.code)
+                    if key not in reports or len(found.evidence) < len(reports[key][2]):
+                        reports[key] = (type(rule), report, found.evidence)
     return list(_findings(reports.values(), source, path, text))
 
 
@@ -198,7 +201,7 @@ def _file_finding(rule: type[Rule], path: str, line: int, column: int, message: 
 
 
 def _findings(
-    reports: Iterable[tuple[type[Rule], Report, tuple[str, ...]]], source: _Source, path: str, text: str
+    reports: Iterable[tuple[type[Rule], Report, tuple[str | CalledAt, ...]]], source: _Source, path: str, text: str
 ) -> Iterator[Finding]:
     lines = text.splitlines()
     for rule, report, evidence in reports:
@@ -210,8 +213,18 @@ def _findings(
         if report.replacement is not None:
             code = _EMPTY_MODULE.code_for_node(report.replacement)
             fix = Fix(rule.fix_title, (Edit(start.line, start.column + 1, end.line, end.column + 1, code),))
-        message = report.message + (f" (evidence: {'; '.join(evidence)})" if evidence else "")
+        said = [
+            item if isinstance(item, str) else f"as `{item.name}` is called at line {source.line(item.call)}"
+            for item in evidence
+        ]
+        message = report.message + (f" (evidence: {'; '.join(said)})" if said else "")
         yield Finding(path, start.line, start.column + 1, rule.code, rule.name, message, end.line, end.column + 1, fix)
+
+
+def _evidence_words(item: str | CalledAt, source: _Source) -> str:
+    if isinstance(item, str):
+        return item
+    return f"as `{item.name}` is called at line {source.line(item.call)}"
 
 
 def _suppressed(code: str, lines: list[str], line_numbers: tuple[int, ...]) -> bool:

@@ -94,13 +94,21 @@ Event = ReshapeEvent | PackEvent | IndexEvent | RnnCallEvent | ReduceEvent | Ret
 
 
 @dataclass(frozen=True)
+class CalledAt:
+    """Evidence that an event arose with the arguments that ``call`` passes to function ``name``."""
+
+    name: str
+    call: cst.Call
+
+
+@dataclass(frozen=True)
 class Evidenced:
     """An event and the project facts it rests on, beyond the function it comes from.
 
     ``evidence`` names each setting that the project gave (a constructor default, a construction's
-    argument, a command-line option) and that the flow used before this event: the finding holds
-    under those settings.
+    argument, a command-line option) and that the flow used before this event, and the calls whose
+    arguments it was found with: the finding holds under those settings.
     """
 
     event: Event
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[str | CalledAt, ...] = ()

@@ -8,6 +8,7 @@ from typing import Union
 import libcst as cst
 
 from shapelint.static.layout import Role, SizeAtom, Tensor
+from shapelint.static.project.index import ClassKey, FunctionKey
 
 
 class Unknown:
@@ -100,4 +101,34 @@ class Packed:
     tensor: Tensor | None
 
 
-Value = Union[Unknown, Size, Literal, Shape, Items, Path, SelfRef, RnnModule, LayerModule, Packed, Tensor, SizeOnes]
+@dataclass(frozen=True, eq=False)
+class Instance:
+    """An object of a project class built at a known construction: its attributes after ``__init__``."""
+
+    key: ClassKey
+    attributes: dict[str, Value]
+
+
+@dataclass(frozen=True)
+class ProjectName:
+    """A name that means a class or a top-level function of the project."""
+
+    key: ClassKey | FunctionKey
+
+
+Value = Union[
+    Unknown,
+    Size,
+    Literal,
+    Shape,
+    Items,
+    Path,
+    SelfRef,
+    RnnModule,
+    LayerModule,
+    Packed,
+    Tensor,
+    SizeOnes,
+    Instance,
+    ProjectName,
+]

@@ -102,3 +102,10 @@ def target_names(target: cst.BaseExpression) -> Iterator[str]:
             yield from target_names(element.value)
     elif isinstance(target, cst.StarredElement):
         yield from target_names(target.value)
+
+
+def method_named(cls: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+    """The method ``name`` defined in the class body itself."""
+    return next(
+        (node for node in body_of(cls.body) if isinstance(node, cst.FunctionDef) and node.name.value == name), None
+    )

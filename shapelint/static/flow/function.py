@@ -18,6 +18,7 @@ import libcst as cst
 from shapelint.static import knowledge as kb
 from shapelint.static.events import (
     AxisIndex,
+    CalledAt,
     Event,
     Evidenced,
     IndexEvent,
@@ -60,13 +61,16 @@ from shapelint.static.layout import (
     permute,
     transpose_order,
 )
+from shapelint.static.project.index import ClassKey, normalised_path
 from shapelint.static.values import (
     UNKNOWN,
+    Instance,
     Items,
     LayerModule,
     Literal,
     Packed,
     Path,
+    ProjectName,
     RnnModule,
     SelfRef,
     Shape,
@@ -75,10 +79,10 @@ from shapelint.static.values import (
     Unknown,
     Value,
 )
-from shapelint.static.walk import assigned_names, body_of
+from shapelint.static.walk import assigned_names, body_of, method_named
 
 if TYPE_CHECKING:
-    from shapelint.static.flow.module import ModuleScope
+    from shapelint.static.flow.scope import ModuleScope
 
 
 @dataclass
@@ -90,7 +94,11 @@ class FunctionFlow:
     env: Env = field(default_factory=dict)
     events: list[Evidenced] = field(default_factory=list)
     # Project settings this path has relied on so far (an RNN built from them, a branch they decided).
-    evidence: dict[str, None] = field(default_factory=dict)
+    evidence: dict[str | CalledAt, None] = field(default_factory=dict)
+    depth: int = 0  # how many calls deep into the project this analysis runs
+    owner: cst.ClassDef | None = None  # the class of a method: where `self.method(...)` is found
+    active: frozenset[cst.FunctionDef] = frozenset()  # the functions whose calls led here
+    returned: Value | None = None  # what the function returns, joined over its `return`s
     recording: bool = True
     _declared_return: Tensor | None = None
     _names_read: set[str] = field(default_factory=set)
@@ -105,7 +113,9 @@ class FunctionFlow:
         params = (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)
         given = arguments or {}
         for param in params:
-            self.env[param.name.value] = given.get(param.name.value, self._declared(param))
+            passed = given.get(param.name.value, UNKNOWN)
+            # What the caller passes is more precise than a declaration, unless nothing is known of it.
+            self.env[param.name.value] = self._declared(param) if isinstance(passed, Unknown) else passed
             if isinstance(param.default, cst.Name) and param.default.value == "None":
                 self._optional.add(param.name.value)
         if function.returns is not None:
@@ -217,7 +227,7 @@ class FunctionFlow:
             if statement.finalbody is not None:
                 self._block(body_of(statement.finalbody.body))
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            self.env[statement.name.value] = UNKNOWN
+            self.env[statement.name.value] = self._project_name(statement.name.value) or UNKNOWN
         else:  # match statements and anything newer: give up on what they assign
             self._forget(assigned_names(statement))
 
@@ -272,6 +282,7 @@ class FunctionFlow:
             self._bind(small.target, UNKNOWN)
         elif isinstance(small, cst.Return):
             value = self.expression(small.value) if small.value is not None else UNKNOWN
+            self.returned = value if self.returned is None else merged_value(self.returned, value)
             if self._declared_return is not None and isinstance(value, Tensor):
                 self._emit(ReturnEvent(small, self._declared_return, value))
             self._left = True
@@ -419,8 +430,16 @@ class FunctionFlow:
                 return Literal({"True": True, "False": False, "None": None}[name])
             if value is None and name in self.scope.constants:
                 return self.scope.constants[name]
+            if value is None:
+                return self._project_name(name) or UNKNOWN
             return UNKNOWN
         return self._named(name, value)
+
+    def _project_name(self, name: str) -> ProjectName | None:
+        """A class or function of the project that ``name`` (dotted) means in this module."""
+        program = self.scope.program
+        key = program.resolve(self.scope, name) if program is not None else None
+        return ProjectName(key) if key is not None else None
 
     def _named(self, name: str, value: Value) -> Value:
         """A number read under a size's name keeps what the name says it counts."""
@@ -438,6 +457,8 @@ class FunctionFlow:
         base = self._expression(node.value)
         if isinstance(base, SelfRef) and attr in self.attributes and not isinstance(self.attributes[attr], Unknown):
             return self._named(attr, self.attributes[attr])
+        if isinstance(base, Instance) and attr in base.attributes:
+            return self._named(attr, base.attributes[attr])
         if isinstance(base, RnnModule) and attr in ("bidirectional", "batch_first"):
             setting = getattr(base, attr)
             return UNKNOWN if setting is None else Literal(setting, base.evidence)
@@ -488,7 +509,16 @@ class FunctionFlow:
                 position = args[0].value
                 if isinstance(position, int) and not isinstance(position, bool) and position >= 0:
                     return SizeOnes(frozenset({position}))
+            if isinstance(receiver, Instance) and self.scope.program is not None:
+                return self.scope.program.call_instance(self, receiver, func.attr.value, call, args)
+            if isinstance(receiver, SelfRef):
+                method = self._own_method(func.attr.value)
+                if method is not None:
+                    return self._call_own_method(method, call, args)
             if isinstance(receiver, Path):
+                named = self._project_name(dotted_name(func) or "")
+                if named is not None:
+                    return self._call_project(named, call, args)
                 return self._function(
                     resolve(func, self.scope.aliases) or f"{receiver.path}.{func.attr.value}", call, args
                 )
@@ -507,8 +537,45 @@ class FunctionFlow:
                     self._fed_to[only.value] = callee
             return self._layer_call(callee, call, args)
         if isinstance(callee, Path):
+            named = self._project_name(dotted_name(func) or "")
+            if named is not None:
+                return self._call_project(named, call, args)
             return self._function(callee.path, call, args)
+        if isinstance(callee, (ProjectName, Instance)):
+            return self._call_project(callee, call, args)
         return UNKNOWN
+
+    def _call_project(self, callee: ProjectName | Instance, call: cst.Call, args: list[Value]) -> Value:
+        """A construction of a project class, a call of one of its objects, or of a project function."""
+        program = self.scope.program
+        if program is None:
+            return UNKNOWN
+        if isinstance(callee, Instance):
+            return program.call_instance(self, callee, "forward", call, args)
+        if isinstance(callee.key, ClassKey):
+            return program.construct(self, callee.key, call, args)
+        return program.call_function(self, callee.key, call, args)
+
+    def _own_method(self, name: str) -> tuple[cst.FunctionDef, ModuleScope] | None:
+        """``self.name`` as a method of this class (or of a project base), unless an attribute holds it."""
+        if self.owner is None or f"self.{name}" in self.env or name in self.attributes:
+            return None
+        own = method_named(self.owner, name)
+        if own is not None:
+            return own, self.scope
+        program = self.scope.program
+        if program is None or not self.scope.path:
+            return None
+        return program.method(ClassKey(normalised_path(self.scope.path), self.owner.name.value), name)
+
+    def _call_own_method(self, method: tuple[cst.FunctionDef, ModuleScope], call: cst.Call, args: list[Value]) -> Value:
+        program = self.scope.program
+        if program is None:
+            return UNKNOWN
+        attributes = dict(self.attributes)
+        attributes.update({key[5:]: value for key, value in self.env.items() if key.startswith("self.")})
+        function, scope = method
+        return program.invoke(self, function, scope, attributes, call, args, self.owner)
 
     def _attribute_of(self, receiver: Value, func: cst.Attribute) -> Value:
         if isinstance(receiver, SelfRef):
@@ -967,7 +1034,8 @@ class FunctionFlow:
         per_axis.extend([":"] * (tensor.rank - len(per_axis)))
         if self.recording:
             self._indexings.append((node, self._live_padding(tensor), tuple(per_axis)))
-        result = drop_axes(result, dropped, node) if dropped else result
+        if dropped:  # what is left is no longer the RNN's own output or state
+            result = replace(drop_axes(result, dropped, node), rnn=None)
         # None inserts a singleton axis where it stands among the kept axes.
         kept_position = 0
         for index in indices:

@@ -104,6 +104,7 @@ class ModuleFacts:
     path: str
     imports: tuple[ImportFacts, ...] = ()
     classes: tuple[ClassFacts, ...] = ()
+    functions: tuple[str, ...] = ()  # top-level function names
     calls: tuple[CallFacts, ...] = ()
     options: tuple[OptionFacts, ...] = ()
     constants: dict[str, Constant] = field(default_factory=dict)

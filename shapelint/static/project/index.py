@@ -28,6 +28,14 @@ class ClassKey:
     name: str
 
 
+@dataclass(frozen=True, order=True)
+class FunctionKey:
+    """A top-level function of the project."""
+
+    path: str
+    name: str
+
+
 @dataclass(frozen=True)
 class Construction:
     """A call that constructs a class of the project (``super().__init__(...)`` of a subclass too)."""
@@ -78,8 +86,13 @@ class Project:
             return None
         return next((cls for cls in module.classes if cls.name == key.name), None)
 
-    def resolve_class(self, path: str, name: str, hops: int = 0) -> ClassKey | None:
+    def resolve_class(self, path: str, name: str) -> ClassKey | None:
         """The class that the dotted ``name`` means in file ``path``, if it is one of the project's."""
+        found = self.resolve(path, name)
+        return found if isinstance(found, ClassKey) else None
+
+    def resolve(self, path: str, name: str, hops: int = 0) -> ClassKey | FunctionKey | None:
+        """The project's class or top-level function that the dotted ``name`` means in file ``path``."""
         path = normalised_path(path)
         module = self.modules.get(path)
         if module is None or hops > MAX_HOPS:
@@ -88,21 +101,22 @@ class Project:
         if not rest:
             if any(cls.name == head for cls in module.classes):
                 return ClassKey(path, head)
+            if head in module.functions:
+                return FunctionKey(path, head)
             binding = _binding(module, head)
             if binding is not None and binding.name is not None:
                 target = self.resolve_module(path, binding.module, binding.level)
-                return None if target is None else self.resolve_class(target, binding.name, hops + 1)
+                return None if target is None else self.resolve(target, binding.name, hops + 1)
             for star in module.star_imports:
                 target = self.resolve_module(path, star, 0)
-                if target is not None:
-                    found = self.resolve_class(target, head, hops + 1)
-                    if found is not None:
-                        return found
+                found = None if target is None else self.resolve(target, head, hops + 1)
+                if found is not None:
+                    return found
             return None
         target = self._module_bound_to(path, module, head)
         if target is None:
             return None
-        return self.resolve_class(target, rest, hops + 1)
+        return self.resolve(target, rest, hops + 1)
 
     def _module_bound_to(self, path: str, module: ModuleFacts, local: str) -> str | None:
         """The file of the module that ``local`` names in ``module`` (``import models``, ``from . import models``)."""

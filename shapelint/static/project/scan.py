@@ -46,6 +46,9 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         path=path,
         imports=tuple(scanner.imports),
         classes=tuple(scanner.classes),
+        functions=tuple(
+            node.name for node in _top_level(tree.body) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ),
         calls=tuple(scanner.calls),
         options=tuple(scanner.options),
         constants=scanner.module_constants,

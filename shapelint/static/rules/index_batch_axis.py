@@ -18,10 +18,12 @@ class IndexBatchAxis(StaticRule[IndexEvent]):
     """`out[:, -1]` on a time-major RNN output picks a sample, not a time step.
 
     ## What it does
-    Flags indexing that picks one position of the batch axis of an RNN's output (or of
-    a `pad_packed_sequence` result) while keeping its time axis, such as `out[:, -1]`
-    on a time-major output: typical after packing with `batch_first=True` and unpacking
-    with the default `batch_first=False`, or with an RNN built without `batch_first`.
+    Flags `[:, -1]`-style indexing that picks the last position of the batch axis of an
+    RNN's output (or of a `pad_packed_sequence` result) while keeping its time axis, as
+    `out[:, -1]` does on a time-major output: typical after packing with `batch_first=True`
+    and unpacking with the default `batch_first=False`, or with an RNN built without
+    `batch_first`. Another position (`out[:, 0]`) is left alone: code that looks at one
+    sample picks it that way on purpose.
 
     ## Why is this bad?
     In a `(time, batch, hidden)` tensor, `out[:, -1]` is every time step of the last
@@ -56,6 +58,8 @@ class IndexBatchAxis(StaticRule[IndexEvent]):
         module("nn.LSTM(8, 16)", "out, _ = self.rnn(x)\nreturn out[-1]", 'x: Float[Tensor, "seq batch emb"]'),
         # An input of unknown layout may be a batch of one (the tutorial): picking it is harmless.
         module("nn.LSTM(8, 16)", "out, _ = self.rnn(x)\nreturn out[:, 0]", "x"),
+        # The first sample of a time-major output, picked on purpose (a test looking at one sample).
+        module("nn.GRU(8, 16)", "out, _ = self.rnn(x)\nreturn out[:, 0]", 'x: Float[Tensor, "seq batch emb"]'),
     )
     INVALID = (
         module(
@@ -73,8 +77,8 @@ class IndexBatchAxis(StaticRule[IndexEvent]):
         batch, time = tensor.role_position(Role.BATCH), tensor.role_position(Role.TIME)
         if batch is None or time is None or tensor.axes[batch].assumed:
             return
-        if not isinstance(event.per_axis[batch], int) or event.per_axis[time] != ":":
-            return
+        if event.per_axis[batch] != -1 or event.per_axis[time] != ":":
+            return  # `[:, -1]` means the last step; another position may well pick a sample on purpose
         receiver = short(source.code(event.node.value), 30)
         step = "[-1]" if time == 0 else "[:, -1]"
         yield Report(

@@ -1,0 +1,260 @@
+"""The program around a linted module: the project's other classes and functions, and what a call
+into them gives back.
+
+A construction of a project class runs its ``__init__`` with the caller's arguments and gives
+an :class:`Instance` with the attributes it leaves; calling the instance runs its ``forward``.
+A call of a project function or method runs its body with the caller's arguments and gives what
+it returns: the return value of an unannotated function is inferred at the call site, as
+pyright does, bounded in depth and in count so that cost stays linear in the project.
+Other modules are parsed only when a call reaches them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import libcst as cst
+
+from shapelint.static.conventions import Conventions
+from shapelint.static.events import CalledAt
+from shapelint.static.flow.function import FunctionFlow
+from shapelint.static.flow.joins import merged_value
+from shapelint.static.flow.scope import ModuleScope
+from shapelint.static.project.facts import Unread
+from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
+from shapelint.static.project.settings import configurations
+from shapelint.static.reading import decoded_text
+from shapelint.static.values import UNKNOWN, Instance, Literal, Value
+from shapelint.static.walk import body_of, method_named, self_assignments
+
+# How deep calls are followed (a model's forward -> its encoder's forward -> a helper), and how
+# many callee analyses one linted file may spend in all.
+MAX_DEPTH = 3
+MAX_CALLS = 200
+
+
+class Program:
+    """The linted module's view of the project."""
+
+    def __init__(self, project: Project | None, names: Conventions) -> None:
+        self.project = project
+        self.names = names
+        self.linted_path = ""
+        self._modules: dict[str, tuple[cst.Module, ModuleScope] | None] = {}
+        self._calls_left = MAX_CALLS
+
+    def enter(self, module: cst.Module, path: str) -> ModuleScope:
+        """The scope of the module being linted (its own tree, not one parsed again)."""
+        scope = ModuleScope.of(module, self.names, self, path)
+        self.linted_path = normalised_path(path) if path else ""
+        self._modules[self.linted_path] = (module, scope)
+        return scope
+
+    # ---------------------------------------------------------------- definitions
+
+    def resolve(self, scope: ModuleScope, name: str) -> ClassKey | FunctionKey | None:
+        if self.project is None or not scope.path:
+            return None
+        return self.project.resolve(scope.path, name)
+
+    def class_def(self, key: ClassKey) -> tuple[cst.ClassDef, ModuleScope] | None:
+        found = self._module(key.path)
+        if found is None:
+            return None
+        module, scope = found
+        node = next(
+            (
+                node
+                for node in _top_level(module.body)
+                if isinstance(node, cst.ClassDef) and node.name.value == key.name
+            ),
+            None,
+        )
+        return None if node is None else (node, scope)
+
+    def function_def(self, key: FunctionKey) -> tuple[cst.FunctionDef, ModuleScope] | None:
+        found = self._module(key.path)
+        if found is None:
+            return None
+        module, scope = found
+        node = next(
+            (
+                node
+                for node in _top_level(module.body)
+                if isinstance(node, cst.FunctionDef) and node.name.value == key.name
+            ),
+            None,
+        )
+        return None if node is None else (node, scope)
+
+    def method(self, key: ClassKey, name: str) -> tuple[cst.FunctionDef, ModuleScope] | None:
+        """A method of a class or of the nearest project base that defines it."""
+        bases = self.project.bases(key) if self.project is not None else iter(())
+        for owner in (key, *bases):
+            found = self.class_def(owner)
+            if found is None:
+                continue
+            cls, scope = found
+            method = method_named(cls, name)
+            if method is not None:
+                return method, scope
+        return None
+
+    def _module(self, path: str) -> tuple[cst.Module, ModuleScope] | None:
+        if path not in self._modules:
+            self._modules[path] = None
+            text = decoded_text(Path(path))
+            if text is not None:
+                try:
+                    module = cst.parse_module(text)
+                except (cst.ParserSyntaxError, RecursionError, MemoryError):
+                    return None
+                self._modules[path] = (module, ModuleScope.of(module, self.names, self, path))
+        return self._modules[path]
+
+    # ---------------------------------------------------------------- classes
+
+    def configurations(self, scope: ModuleScope, cls: cst.ClassDef) -> list[dict[str, Value]]:
+        """The settings the project builds ``cls`` with, as values for its ``__init__`` parameters."""
+        if self.project is None or not scope.path:
+            return []
+        key = ClassKey(normalised_path(scope.path), cls.name.value)
+        return [
+            {
+                setting.name: Literal(setting.value, (setting.evidence,))
+                for setting in configuration.settings
+                if not isinstance(setting.value, Unread)
+            }
+            for configuration in configurations(self.project, key)
+        ]
+
+    def class_attributes(
+        self, cls: cst.ClassDef, scope: ModuleScope, arguments: dict[str, Value], depth: int = 0
+    ) -> dict[str, Value]:
+        """``self.X`` as ``__init__`` leaves it (run with ``arguments`` for its parameters), merged with
+        what other methods assign: an attribute assigned two different ways is unknown."""
+        found: dict[str, Value] = {}
+        methods = [method for method in body_of(cls.body) if isinstance(method, cst.FunctionDef)]
+        initialiser = method_named(cls, "__init__")
+        if initialiser is not None:
+            flow = FunctionFlow(scope, {}, recording=False, depth=depth, owner=cls)
+            flow.run(initialiser, arguments)
+            for key, value in flow.env.items():
+                name = key.removeprefix("self.")
+                if key.startswith("self.") and "." not in name:
+                    found[name] = value
+        evaluator = FunctionFlow(scope, dict(found), recording=False, depth=depth, owner=cls)
+        for method in methods:
+            if method is initialiser:
+                continue
+            for assign in self_assignments(method):
+                target = assign.targets[0].target
+                assert isinstance(target, cst.Attribute)
+                value = evaluator.expression(assign.value, record=False)
+                name = target.attr.value
+                found[name] = merged_value(found.get(name, value), value)
+        return found
+
+    # ---------------------------------------------------------------- calls
+
+    def construct(self, caller: FunctionFlow, key: ClassKey, call: cst.Call, args: list[Value]) -> Value:
+        """``Encoder(256, bidirectional=True)``: the object, with the attributes its ``__init__`` leaves."""
+        found = self.class_def(key)
+        if found is None or not self._spend(caller):
+            return UNKNOWN
+        cls, scope = found
+        initialiser = self.method(key, "__init__")
+        arguments = bind(initialiser[0], call, args, method=True) if initialiser is not None else {}
+        return Instance(key, self.class_attributes(cls, scope, arguments, caller.depth + 1))
+
+    def call_instance(
+        self, caller: FunctionFlow, instance: Instance, name: str, call: cst.Call, args: list[Value]
+    ) -> Value:
+        """``encoder(x)`` runs ``forward``; ``encoder.init_hidden(b)`` runs that method."""
+        method = self.method(instance.key, name)
+        if method is None:
+            return UNKNOWN
+        function, scope = method
+        owner = self.class_def(instance.key)
+        return self.invoke(caller, function, scope, instance.attributes, call, args, owner[0] if owner else None)
+
+    def call_function(self, caller: FunctionFlow, key: FunctionKey, call: cst.Call, args: list[Value]) -> Value:
+        found = self.function_def(key)
+        if found is None:
+            return UNKNOWN
+        function, scope = found
+        return self.invoke(caller, function, scope, {}, call, args, None)
+
+    def invoke(
+        self,
+        caller: FunctionFlow,
+        function: cst.FunctionDef,
+        scope: ModuleScope,
+        attributes: dict[str, Value],
+        call: cst.Call,
+        args: list[Value],
+        owner: cst.ClassDef | None,
+    ) -> Value:
+        """Run ``function`` with the caller's arguments; what it reports in the linted module is kept,
+        with the call as evidence."""
+        if function in caller.active or not self._spend(caller):
+            return UNKNOWN  # recursion, or the budget is spent
+        recording = caller.recording and normalised_path(scope.path) == self.linted_path
+        callee = FunctionFlow(
+            scope,
+            attributes,
+            recording=recording,
+            depth=caller.depth + 1,
+            owner=owner,
+            active=caller.active | {function},
+            evidence=dict(caller.evidence),
+        )
+        callee.run(function, bind(function, call, args, method=owner is not None))
+        if recording:
+            where = CalledAt(function.name.value, call)
+            caller.events.extend(replace(found, evidence=(*found.evidence, where)) for found in callee.events)
+        return callee.returned if callee.returned is not None else UNKNOWN
+
+    def _spend(self, caller: FunctionFlow) -> bool:
+        if caller.depth >= MAX_DEPTH or self._calls_left <= 0:
+            return False
+        self._calls_left -= 1
+        return True
+
+
+def bind(function: cst.FunctionDef, call: cst.Call, args: Sequence[Value], method: bool) -> dict[str, Value]:
+    """Parameter name -> the value the call passes for it (what ``*args``/``**kwargs`` hide is left out)."""
+    positional = [param.name.value for param in (*function.params.posonly_params, *function.params.params)]
+    if method:
+        positional = positional[1:]
+    names = {*positional, *(param.name.value for param in function.params.kwonly_params)}
+    bound: dict[str, Value] = {}
+    position = 0
+    for arg, value in zip(call.args, args):
+        if arg.star:
+            if arg.star == "*":
+                position = len(positional)  # positions after it are not known
+            continue
+        if arg.keyword is not None:
+            if arg.keyword.value in names:
+                bound[arg.keyword.value] = value
+        elif position < len(positional):
+            bound[positional[position]] = value
+            position += 1
+    return bound
+
+
+def _top_level(body: Sequence[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
+    """Module-level statements, also those inside top-level ``if``/``try`` blocks (as the index reads them)."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, cst.If):
+            yield from _top_level(body_of(statement.body))
+            if isinstance(statement.orelse, cst.Else):
+                yield from _top_level(body_of(statement.orelse.body))
+        elif isinstance(statement, cst.Try):
+            yield from _top_level(body_of(statement.body))
+            for handler in statement.handlers:
+                yield from _top_level(body_of(handler.body))

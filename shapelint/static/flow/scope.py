@@ -1,0 +1,76 @@
+"""What every function of a module sees: its imports, its constants, the naming conventions and
+the program it belongs to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from shapelint.static.conventions import Conventions
+from shapelint.static.imports import import_aliases
+from shapelint.static.values import Literal
+from shapelint.static.walk import assigned_names, body_of, nested_definitions_deep, walk
+
+if TYPE_CHECKING:
+    from shapelint.static.flow.program import Program
+
+
+@dataclass(frozen=True)
+class ModuleScope:
+    """``path`` is the module's file; ``program`` answers what lies outside the module (other
+    classes and functions of the project, and the settings it builds them with)."""
+
+    aliases: dict[str, str]
+    constants: dict[str, Literal]
+    names: Conventions
+    program: Program | None = None
+    path: str = ""
+
+    @classmethod
+    def of(cls, module: cst.Module, names: Conventions, program: Program | None, path: str) -> ModuleScope:
+        aliases = import_aliases(module)
+        return cls(aliases, module_constants(module, aliases), names, program, path)
+
+
+def module_constants(module: cst.Module, aliases: dict[str, str]) -> dict[str, Literal]:
+    """``BIDIRECTIONAL = True``: a top-level name bound once, to an int or bool literal, and never
+    rebound (no other top-level binding, no ``global`` in a function, not an import)."""
+    bindings: dict[str, int] = {}
+    literals: dict[str, Literal] = {}
+    for statement in module.body:
+        for name in assigned_names(statement):
+            bindings[name] = bindings.get(name, 0) + 1
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target, value = small.targets[0].target, _literal(small.value)
+                if isinstance(target, cst.Name) and value is not None:
+                    literals[target.value] = value
+    if not literals:
+        return {}  # most files: no need to look through every function for `global`
+    declared_global = {
+        name.name.value
+        for definition in nested_definitions_deep(module.body)
+        for statement in walk(body_of(definition.body))
+        if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body
+        if isinstance(small, cst.Global)
+        for name in small.names
+    }
+    return {
+        name: value
+        for name, value in literals.items()
+        if bindings.get(name) == 1 and name not in declared_global and name not in aliases
+    }
+
+
+def _literal(node: cst.BaseExpression) -> Literal | None:
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return Literal(node.value == "True")
+    negative = isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
+    number = node.expression if isinstance(node, cst.UnaryOperation) and negative else node
+    if isinstance(number, cst.Integer):
+        return Literal(-int(number.value, 0) if negative else int(number.value, 0))
+    return None
