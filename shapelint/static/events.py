@@ -7,11 +7,19 @@ from dataclasses import dataclass
 import libcst as cst
 
 from shapelint.static.layout import Alignment, Entry, Tensor
-from shapelint.static.values import LayerModule
+from shapelint.static.values import LayerModule, Value
 
 # What indexing does to one axis: an integer picks one position, ":" keeps the axis,
 # "slice" keeps part of it.
 AxisIndex = int | str
+
+
+@dataclass(frozen=True)
+class SliceOf:
+    """The bounds of a ``lower:upper`` slice as the inference read them (``None``: left out)."""
+
+    lower: Value | None
+    upper: Value | None
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,7 @@ class IndexEvent:
     element of a ``torch.cat``/``torch.stack`` list. ``first_axis_picks``: every integer
     this function uses on axis 0 of the same tensor (``h_n[-2]`` beside ``h_n[-1]``).
     ``fed_to``: the layer of the class that the expression is the only argument of (``self.fc(h_n[-1])``).
+    ``slices[i]``: the bounds of the slice on axis ``i``, where ``per_axis[i]`` is ``"slice"`` without a step.
     """
 
     node: cst.Subscript
@@ -56,6 +65,7 @@ class IndexEvent:
     in_concat: bool
     first_axis_picks: frozenset[int]
     fed_to: LayerModule | None
+    slices: tuple[SliceOf | None, ...] = ()
 
 
 @dataclass(frozen=True)

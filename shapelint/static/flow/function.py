@@ -27,6 +27,7 @@ from shapelint.static.events import (
     ReshapeEvent,
     ReturnEvent,
     RnnCallEvent,
+    SliceOf,
 )
 from shapelint.static.flow.constants import arithmetic, comparison, evidence_of, truth
 from shapelint.static.flow.declarations import annotation_layout
@@ -106,7 +107,9 @@ class FunctionFlow:
     _left: bool = False  # the current path has returned or raised
     _in_concat: set[cst.CSTNode] = field(default_factory=set)
     _fed_to: dict[cst.CSTNode, LayerModule] = field(default_factory=dict)
-    _indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...]]] = field(default_factory=list)
+    _indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...], tuple[SliceOf | None, ...]]] = field(
+        default_factory=list
+    )
 
     def run(self, function: cst.FunctionDef, arguments: dict[str, Value] | None = None) -> None:
         """Analyse ``function``; ``arguments`` gives some parameters the values a caller passes."""
@@ -156,12 +159,13 @@ class FunctionFlow:
     def _emit_indexings(self) -> None:
         """Index events go out last: each must know every pick made on the same tensor's first axis."""
         picks: dict[int, set[int]] = {}
-        for _, tensor, per_axis in self._indexings:
+        for _, tensor, per_axis, _ in self._indexings:
             if per_axis and isinstance(per_axis[0], int):
                 picks.setdefault(id(tensor.axes[0]), set()).add(per_axis[0])
-        for node, tensor, per_axis in self._indexings:
+        for node, tensor, per_axis, slices in self._indexings:
             siblings = frozenset(picks.get(id(tensor.axes[0]), ()))
-            self._emit(IndexEvent(node, tensor, per_axis, node in self._in_concat, siblings, self._fed_to.get(node)))
+            fed_to = self._fed_to.get(node)
+            self._emit(IndexEvent(node, tensor, per_axis, node in self._in_concat, siblings, fed_to, slices))
 
     # ------------------------------------------------------------ statements
 
@@ -189,7 +193,8 @@ class FunctionFlow:
             if none_check is not None and none_check[1]:
                 self.env[none_check[0]] = Literal(None)  # `if lengths is None:` -- no lengths in this branch
             self._block(body_of(statement.body))
-            after_body, self.env = self.env, dict(before)
+            after_body = dict(self.env)
+            self._set_env(before)
             body_left, self._left = self._left, False
             if none_check is not None and not none_check[1]:
                 self.env[none_check[0]] = Literal(None)
@@ -201,9 +206,10 @@ class FunctionFlow:
             if body_left and not self._left:
                 pass
             elif self._left and not body_left:
-                self.env, self._left = after_body, False
+                self._set_env(after_body)
+                self._left = False
             else:
-                self.env = join(after_body, self.env)
+                self._set_env(join(after_body, self.env))
         elif isinstance(statement, (cst.For, cst.While)):
             self._loop(statement)
         elif isinstance(statement, cst.With):
@@ -217,7 +223,7 @@ class FunctionFlow:
             self._forget(assigned_names(statement))
             self._block(body_of(statement.body))
             self._left = False  # any statement of the body may have raised
-            self.env = join(before, self.env)
+            self._set_env(join(before, self.env))
             self._forget(assigned_names(statement))
             for handler in statement.handlers:
                 self._block(body_of(handler.body))
@@ -243,6 +249,13 @@ class FunctionFlow:
     def _rely_on(self, value: Literal) -> None:
         self.evidence.update(dict.fromkeys(value.evidence))
 
+    def _set_env(self, values: Env) -> None:
+        """Replace what the names hold, in place: the module's top-level environment is read live
+        by the functions that its code calls (as their globals)."""
+        if values is not self.env:
+            self.env.clear()
+            self.env.update(values)
+
     def _loop(self, loop: cst.For | cst.While) -> None:
         before = dict(self.env)
         self._forget(assigned_names(loop))
@@ -253,7 +266,7 @@ class FunctionFlow:
             self.expression(loop.test)
         self._block(body_of(loop.body))
         self._left = False  # the loop may not have run, or may have broken out
-        self.env = join(before, self.env)
+        self._set_env(join(before, self.env))
         if loop.orelse is not None:
             self._block(body_of(loop.orelse.body))
 
@@ -418,6 +431,8 @@ class FunctionFlow:
             return SelfRef()
         self._names_read.add(name)
         value = self.env.get(name)
+        if value is None and name in self.scope.bound_once and self.env is not self.scope.globals:
+            value = self.scope.globals.get(name)  # a global the module's top-level code bound
         if value is None or isinstance(value, Unknown):
             role = self.scope.names.role_of(name)
             if value is None and role is Role.BATCH and self.scope.constants.get(name) == Literal(1):
@@ -457,7 +472,7 @@ class FunctionFlow:
         base = self._expression(node.value)
         if isinstance(base, SelfRef) and attr in self.attributes and not isinstance(self.attributes[attr], Unknown):
             return self._named(attr, self.attributes[attr])
-        if isinstance(base, Instance) and attr in base.attributes:
+        if isinstance(base, Instance) and not isinstance(base.attributes.get(attr, UNKNOWN), Unknown):
             return self._named(attr, base.attributes[attr])
         if isinstance(base, RnnModule) and attr in ("bidirectional", "batch_first"):
             setting = getattr(base, attr)
@@ -716,7 +731,10 @@ class FunctionFlow:
             layers = Axis(Role.LAYERS, call, singleton=True)
         elif rnn.layers_dirs is not None:
             layers = Axis(Role.LAYERS, call)
-        source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first, rnn.state_size)
+        layer_count = None
+        if rnn.layers_dirs is not None and rnn.bidirectional is not None:
+            layer_count = rnn.layers_dirs // (2 if rnn.bidirectional else 1)
+        source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first, rnn.state_size, layer_count)
         final = Tensor(
             (layers, batch, Axis(Role.FEAT, call)), "final state of the RNN", call, rnn=replace(source, state=True)
         )
@@ -960,15 +978,17 @@ class FunctionFlow:
         base = self._expression(node.value)
         if isinstance(base, (Shape, Items)) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
             return self._slice_sizes(base, node.slice[0].slice)
-        indices: list[Value | str] = []
+        indices: list[Value | str | SliceOf] = []
         for element in node.slice:
             piece = element.slice
             if isinstance(piece, cst.Slice):
-                for part in (piece.lower, piece.upper, piece.step):
-                    if part is not None:
-                        self._expression(part)
-                full = piece.lower is None and piece.upper is None and piece.step is None
-                indices.append(":" if full else "slice")
+                lower, upper, _ = (
+                    None if part is None else self._expression(part) for part in (piece.lower, piece.upper, piece.step)
+                )
+                if piece.lower is None and piece.upper is None and piece.step is None:
+                    indices.append(":")
+                else:
+                    indices.append(SliceOf(lower, upper) if piece.step is None else "slice")
             elif isinstance(piece, cst.Index):
                 value = piece.value
                 if isinstance(value, cst.Ellipsis):
@@ -1004,7 +1024,7 @@ class FunctionFlow:
         values = tuple(Size((axis,)) for axis in base.tensor.axes) if isinstance(base, Shape) else base.values
         return Items(values[slice(*bounds)])
 
-    def _index(self, tensor: Tensor, indices: list[Value | str], node: cst.Subscript) -> Value:
+    def _index(self, tensor: Tensor, indices: list[Value | str | SliceOf], node: cst.Subscript) -> Value:
         if indices.count("...") > 1:
             return UNKNOWN
         if "..." in indices:
@@ -1015,6 +1035,7 @@ class FunctionFlow:
         position = 0
         dropped: set[int] = set()
         per_axis: list[AxisIndex] = []
+        slices: list[SliceOf | None] = [None] * tensor.rank
         for index in indices:
             if index == "None":
                 continue
@@ -1023,9 +1044,10 @@ class FunctionFlow:
             if isinstance(index, Literal) and isinstance(index.value, int):
                 dropped.add(position)
                 per_axis.append(index.value)
-            elif index == "slice":
+            elif index == "slice" or isinstance(index, SliceOf):
                 result = shrink(result, position, node)  # type: ignore[arg-type]
                 per_axis.append("slice")
+                slices[position] = index if isinstance(index, SliceOf) else None
             elif index == ":":
                 per_axis.append(":")
             else:
@@ -1033,7 +1055,7 @@ class FunctionFlow:
             position += 1
         per_axis.extend([":"] * (tensor.rank - len(per_axis)))
         if self.recording:
-            self._indexings.append((node, self._live_padding(tensor), tuple(per_axis)))
+            self._indexings.append((node, self._live_padding(tensor), tuple(per_axis), tuple(slices)))
         if dropped:  # what is left is no longer the RNN's own output or state
             result = replace(drop_axes(result, dropped, node), rnn=None)
         # None inserts a singleton axis where it stands among the kept axes.

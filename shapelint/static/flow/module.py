@@ -26,7 +26,7 @@ def module_events(
     """Events from a module's top-level code and from every function and method in it."""
     program = Program(project, names)
     scope = program.enter(module, path)
-    top_level = FunctionFlow(scope, {})
+    top_level = FunctionFlow(scope, {}, env=scope.globals)
     top_level.run_statements(module.body)
     yield from top_level.events
     yield from _block_events(module.body, scope, attributes=None, owner=None)

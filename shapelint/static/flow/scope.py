@@ -3,14 +3,14 @@ the program it belongs to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from shapelint.static.conventions import Conventions
 from shapelint.static.imports import import_aliases
-from shapelint.static.values import Literal
+from shapelint.static.values import Literal, Value
 from shapelint.static.walk import assigned_names, body_of, nested_definitions_deep, walk
 
 if TYPE_CHECKING:
@@ -27,16 +27,22 @@ class ModuleScope:
     names: Conventions
     program: Program | None = None
     path: str = ""
+    # What the module's top-level code binds (filled as that code is analysed), and which of those
+    # names it binds once and no function rebinds: functions may read those as globals.
+    globals: dict[str, Value] = field(default_factory=dict)
+    bound_once: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, module: cst.Module, names: Conventions, program: Program | None, path: str) -> ModuleScope:
         aliases = import_aliases(module)
-        return cls(aliases, module_constants(module, aliases), names, program, path)
+        constants, bound_once = module_constants(module, aliases)
+        return cls(aliases, constants, names, program, path, bound_once=bound_once)
 
 
-def module_constants(module: cst.Module, aliases: dict[str, str]) -> dict[str, Literal]:
+def module_constants(module: cst.Module, aliases: dict[str, str]) -> tuple[dict[str, Literal], frozenset[str]]:
     """``BIDIRECTIONAL = True``: a top-level name bound once, to an int or bool literal, and never
-    rebound (no other top-level binding, no ``global`` in a function, not an import)."""
+    rebound (no other top-level binding, no ``global`` in a function, not an import); and every
+    top-level name bound once and never declared ``global``."""
     bindings: dict[str, int] = {}
     literals: dict[str, Literal] = {}
     for statement in module.body:
@@ -48,8 +54,6 @@ def module_constants(module: cst.Module, aliases: dict[str, str]) -> dict[str, L
                 target, value = small.targets[0].target, _literal(small.value)
                 if isinstance(target, cst.Name) and value is not None:
                     literals[target.value] = value
-    if not literals:
-        return {}  # most files: no need to look through every function for `global`
     declared_global = {
         name.name.value
         for definition in nested_definitions_deep(module.body)
@@ -59,11 +63,8 @@ def module_constants(module: cst.Module, aliases: dict[str, str]) -> dict[str, L
         if isinstance(small, cst.Global)
         for name in small.names
     }
-    return {
-        name: value
-        for name, value in literals.items()
-        if bindings.get(name) == 1 and name not in declared_global and name not in aliases
-    }
+    once = frozenset(name for name, count in bindings.items() if count == 1 and name not in declared_global)
+    return {name: value for name, value in literals.items() if name in once and name not in aliases}, once
 
 
 def _literal(node: cst.BaseExpression) -> Literal | None:
