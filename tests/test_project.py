@@ -117,3 +117,71 @@ def test_a_finding_that_several_configurations_show_is_reported_once(tmp_path: P
     train = "from model import Encoder\n\na = Encoder(100, 32, n_layers=2, bidirectional=False)\nb = Encoder(100, 32)\n"
     (finding,) = lint(tmp_path, {"model.py": model, "train.py": train})
     assert finding.code == "SHP201" and "train.py:3" in finding.message
+
+
+CLASSIFIER = """\
+import torch
+from torch import nn
+
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.rnn = nn.LSTM(8, 16, batch_first=True)
+        self.fc = nn.Linear(16, 2)
+
+    def forward(self, tokens):
+        out, _ = self.rnn(self.embedding(tokens))
+        return self.fc({summary})
+"""
+COLLATE = """\
+import torch
+from torch.nn.utils.rnn import pad_sequence
+
+
+def collate(batch):
+    texts, labels = zip(*batch)
+    return pad_sequence(texts, batch_first=True), torch.tensor(labels)
+"""
+
+
+def test_a_loader_that_pads_makes_the_models_batches_padded(tmp_path: Path) -> None:
+    files = {"data.py": COLLATE, "models/rnn.py": CLASSIFIER.format(summary="out[:, -1]")}
+    (finding,) = lint(tmp_path, files)
+    assert finding.code == "SHP303"
+    assert "the data pipeline pads the batches: `pad_sequence(...)` at " in finding.message
+
+
+def test_pooling_over_pipeline_padding(tmp_path: Path) -> None:
+    files = {"data.py": COLLATE, "models/rnn.py": CLASSIFIER.format(summary="out.mean(1)")}
+    assert [finding.code for finding in lint(tmp_path, files)] == ["SHP302"]
+
+
+def test_padding_at_the_front_leaves_the_last_step_real(tmp_path: Path) -> None:
+    loader = "from keras.preprocessing.sequence import pad_sequences\n\nX = pad_sequences(texts, maxlen=50)\n"
+    files = {"data.py": loader, "models/rnn.py": CLASSIFIER.format(summary="out[:, -1]")}
+    assert lint(tmp_path, files) == []
+
+
+def test_a_sibling_script_or_a_test_is_not_the_models_pipeline(tmp_path: Path) -> None:
+    files = {
+        "01-tagger/tagger.py": COLLATE,
+        "02-classifier/classifier.py": CLASSIFIER.format(summary="out[:, -1]"),
+        "tests/test_data.py": "def test_pad():\n    assert [1] + [0] * (3 - len([1])) == [1, 0, 0]\n",
+    }
+    assert lint(tmp_path, files) == []
+
+
+def test_a_padded_list_in_the_loader_counts(tmp_path: Path) -> None:
+    loader = "def encode(ids, max_len):\n    return ids + [0] * (max_len - len(ids))\n"
+    files = {"loader.py": loader, "model.py": CLASSIFIER.format(summary="out[:, -1]") + "\nimport loader\n"}
+    (finding,) = lint(tmp_path, files)
+    assert "`[0] * (max_len - len(ids))` at " in finding.message
+
+
+def test_one_decoder_step_reads_no_padding(tmp_path: Path) -> None:
+    decoder = CLASSIFIER.format(summary="out[:, -1]").replace(
+        "self.embedding(tokens)", "self.embedding(tokens).unsqueeze(1)"
+    )
+    assert lint(tmp_path, {"data.py": COLLATE, "models/decoder.py": decoder}) == []

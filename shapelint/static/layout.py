@@ -103,12 +103,16 @@ class RnnSource:
 @dataclass(frozen=True)
 class Padding:
     """The time axis holds padding: after ``pad_packed_sequence`` (zeros, or ``padding_value``), or an
-    RNN run over a padded batch whose lengths are in scope (the outputs at padded steps are real numbers)."""
+    RNN run over a padded batch (the outputs at padded steps are real numbers) whose lengths are in
+    scope, or that the project's data pipeline pads (``pipeline`` says where). ``at_end``: the padding
+    follows each sequence (``None``: not known), as it does unless a loader pads at the front."""
 
     where: Where
     packed: bool
     padding_value_set: bool = False
     lengths_name: str | None = None
+    pipeline: str | None = None
+    at_end: bool | None = True
 
 
 @dataclass(frozen=True)

@@ -735,23 +735,46 @@ class FunctionFlow:
         if rnn.layers_dirs is not None and rnn.bidirectional is not None:
             layer_count = rnn.layers_dirs // (2 if rnn.bidirectional else 1)
         source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first, rnn.state_size, layer_count)
+        time_major = Tensor((time, batch, hidden), "output of the RNN (batch_first=False)", call, rnn=source)
+        # Over a padded batch that is not packed, the state is the one after the padding.
+        padding = None if isinstance(given, Packed) else self._run_padding(call, given)
         final = Tensor(
-            (layers, batch, Axis(Role.FEAT, call)), "final state of the RNN", call, rnn=replace(source, state=True)
+            (layers, batch, Axis(Role.FEAT, call)),
+            "final state of the RNN",
+            call,
+            rnn=replace(source, state=True),
+            padding=padding,
         )
         hidden_state: Value = Items((final, replace(final))) if rnn.returns_cell_state else final
-        time_major = Tensor((time, batch, hidden), "output of the RNN (batch_first=False)", call, rnn=source)
         if isinstance(given, Packed):
             return Items((Packed(time_major), hidden_state))
-        # Lengths in scope (a parameter or a name assigned before the call, not None on this path)
-        # mean the batch is padded; `_settle_padding` later drops it if the lengths are never used.
-        lengths = [name for name in kb.LENGTHS_NAMES if name in self.env and self.env[name] != Literal(None)]
-        padding = Padding(call, packed=False, lengths_name=min(lengths)) if lengths else None
         if rnn.batch_first:
             cause = NonContiguity(call, batch_first_rnn=True)
             origin = "output of the RNN (batch_first=True)"
             out = Tensor((batch, time, hidden), origin, call, (1.0, 0.0, 2.0), cause, source, padding)
             return Items((out, hidden_state))
         return Items((replace(time_major, padding=padding), hidden_state))
+
+    def _run_padding(self, call: cst.Call, given: Value) -> Padding | None:
+        """Whether an RNN runs over padded steps of its batch.
+
+        Lengths in scope (a parameter or a name assigned before the call, not None on this path) say
+        so; `_settle_padding` later drops that if they are optional and never used. Else a project that
+        pads its token batches (a collate function, torchtext, a loader) says so for an RNN fed whole
+        sequences: not one step (a decoder's), not a sequence of known length one.
+        """
+        lengths = [name for name in kb.LENGTHS_NAMES if name in self.env and self.env[name] != Literal(None)]
+        if lengths:
+            return Padding(call, packed=False, lengths_name=min(lengths))
+        program = self.scope.program
+        pipeline = program.pipeline_padding(self.scope.path) if program is not None else None
+        one_step = isinstance(given, SizeOnes) or (
+            isinstance(given, Tensor) and any(axis.singleton for axis in given.axes)
+        )
+        if pipeline is None or one_step:
+            return None
+        evidence, at_end = pipeline
+        return Padding(call, packed=False, pipeline=evidence, at_end=at_end)
 
     def _layer_call(self, layer: LayerModule, call: cst.Call, args: list[Value]) -> Value:
         given = args[0] if args else UNKNOWN

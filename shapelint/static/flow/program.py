@@ -22,9 +22,9 @@ from shapelint.static.events import CalledAt
 from shapelint.static.flow.function import FunctionFlow
 from shapelint.static.flow.joins import merged_value
 from shapelint.static.flow.scope import ModuleScope
-from shapelint.static.project.facts import Unread
+from shapelint.static.project.facts import PaddingFacts, Unread
 from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
-from shapelint.static.project.settings import configurations
+from shapelint.static.project.settings import configurations, place
 from shapelint.static.reading import decoded_text
 from shapelint.static.values import UNKNOWN, Instance, Literal, Value
 from shapelint.static.walk import body_of, method_named, self_assignments
@@ -44,6 +44,7 @@ class Program:
         self.linted_path = ""
         self._modules: dict[str, tuple[cst.Module, ModuleScope] | None] = {}
         self._calls_left = MAX_CALLS
+        self._pipelines: dict[str, tuple[str, bool | None] | None] = {}
 
     def enter(self, module: cst.Module, path: str) -> ModuleScope:
         """The scope of the module being linted (its own tree, not one parsed again)."""
@@ -113,6 +114,26 @@ class Program:
                     return None
                 self._modules[path] = (module, ModuleScope.of(module, self.names, self, path))
         return self._modules[path]
+
+    def pipeline_padding(self, path: str) -> tuple[str, bool | None] | None:
+        """Where the data pipeline of the model in ``path`` pads its token batches, and whether at the end.
+
+        The pipeline is the padding code in that file, in a file it imports or that imports it, or in a
+        folder above it (a loader beside a ``models/`` package); not a sibling script of a collection
+        of tutorials, and not a test.
+        """
+        if self.project is None or not path:
+            return None
+        model = normalised_path(path)
+        if model not in self._pipelines:
+            related = self.project.imported_files(model)
+            found = [
+                (where, padding)
+                for where, padding in self.project.paddings()
+                if not _is_test(where) and _feeds(where, model, related, self.project)
+            ]
+            self._pipelines[model] = _pipeline_words(found)
+        return self._pipelines[model]
 
     # ---------------------------------------------------------------- classes
 
@@ -222,6 +243,29 @@ class Program:
             return False
         self._calls_left -= 1
         return True
+
+
+def _feeds(where: str, model: str, imported: set[str], project: Project) -> bool:
+    if where == model or where in imported or model in project.imported_files(where):
+        return True
+    folder = Path(where).parent
+    return folder != Path(model).parent and folder in Path(model).parents
+
+
+def _pipeline_words(found: list[tuple[str, PaddingFacts]]) -> tuple[str, bool | None] | None:
+    if not found:
+        return None
+    path, first = found[0]
+    more = f", and {len(found) - 1} more" if len(found) > 1 else ""
+    ends = {padding.at_end for _, padding in found}
+    at_end = ends.pop() if len(ends) == 1 else None
+    return f"the data pipeline pads the batches: {first.what} at {place(path, first.line)}{more}", at_end
+
+
+def _is_test(path: str) -> bool:
+    """A test module or a file in a tests folder: it builds fixtures, not the training pipeline."""
+    parts = Path(path).parts
+    return Path(path).name.startswith("test_") or any(part in ("test", "tests") for part in parts[:-1])
 
 
 def bind(function: cst.FunctionDef, call: cst.Call, args: Sequence[Value], method: bool) -> dict[str, Value]:

@@ -89,6 +89,16 @@ class OptionFacts:
 
 
 @dataclass(frozen=True)
+class PaddingFacts:
+    """Code that pads token sequences to one length: ``what`` it is, and whether the padding goes at
+    the end of each sequence (``None``: not known)."""
+
+    what: str
+    line: int
+    at_end: bool | None
+
+
+@dataclass(frozen=True)
 class ImportFacts:
     """A name the module binds by an import: ``from .model import Encoder as E`` gives
     ``local="E", module="model", name="Encoder", level=1``; ``import models`` gives ``name=None``."""
@@ -107,5 +117,6 @@ class ModuleFacts:
     functions: tuple[str, ...] = ()  # top-level function names
     calls: tuple[CallFacts, ...] = ()
     options: tuple[OptionFacts, ...] = ()
+    paddings: tuple[PaddingFacts, ...] = ()
     constants: dict[str, Constant] = field(default_factory=dict)
     star_imports: tuple[str, ...] = ()

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shapelint.static.project.facts import CallFacts, ClassFacts, ImportFacts, ModuleFacts, OptionFacts
+from shapelint.static.project.facts import CallFacts, ClassFacts, ImportFacts, ModuleFacts, OptionFacts, PaddingFacts
 from shapelint.static.project.scan import scan
 from shapelint.static.reading import decoded_text
 
@@ -208,6 +208,24 @@ class Project:
                 for option in self.modules[path].options:
                     self._options.setdefault(option.dest, []).append(option)
         return self._options.get(dest, [])
+
+    def paddings(self) -> list[tuple[str, PaddingFacts]]:
+        """Every place the project pads token sequences to one length, in path and line order."""
+        return [(path, padding) for path in sorted(self.modules) for padding in self.modules[path].paddings]
+
+    def imported_files(self, path: str) -> set[str]:
+        """The project files that file ``path`` imports (a module, or a name from one)."""
+        module = self.modules.get(normalised_path(path))
+        if module is None:
+            return set()
+        found = set()
+        for binding in module.imports:
+            target = self.resolve_module(path, binding.module, binding.level)
+            if binding.name is not None:
+                target = self.resolve_module(path, _joined(binding.module, binding.name), binding.level) or target
+            if target is not None:
+                found.add(target)
+        return found
 
     def option_path(self, option: OptionFacts) -> str:
         return next(path for path, module in self.modules.items() if option in module.options)

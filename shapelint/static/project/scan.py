@@ -21,6 +21,7 @@ from shapelint.static.project.facts import (
     ModuleFacts,
     OptionFacts,
     OptionRef,
+    PaddingFacts,
     Parameter,
     Signature,
     Unread,
@@ -37,7 +38,7 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    scanner = _Scanner(tree)
+    scanner = _Scanner(tree, text)
     try:
         scanner.visit(tree)
     except RecursionError:
@@ -51,6 +52,7 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         ),
         calls=tuple(scanner.calls),
         options=tuple(scanner.options),
+        paddings=tuple(scanner.paddings),
         constants=scanner.module_constants,
         star_imports=tuple(scanner.star_imports),
     )
@@ -77,7 +79,10 @@ def dotted(node: ast.expr) -> str | None:
 
 
 class _Scanner(ast.NodeVisitor):
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, text: str) -> None:
+        self.text = text
+        self.paddings: list[PaddingFacts] = []
+        self._padding_seen: set[int] = set()  # list paddings already recorded through their `+`
         self.imports: list[ImportFacts] = []
         self.star_imports: list[str] = []
         self.classes: list[ClassFacts] = []
@@ -137,9 +142,30 @@ class _Scanner(ast.NodeVisitor):
 
     # ---------------------------------------------------------------- calls
 
-    def visit_Call(self, node: ast.Call) -> None:
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        """``tokens + [PAD] * (max_len - len(tokens))``: padding at the end (at the front if it comes first)."""
+        if isinstance(node.op, ast.Add):
+            for side, at_end in ((node.right, True), (node.left, False)):
+                if _pads_a_list(side):
+                    self._padding(side, at_end)
+        elif _pads_a_list(node):
+            self._padding(node, None)
         self.generic_visit(node)
+
+    def _padding(self, node: ast.expr, at_end: bool | None) -> None:
+        if id(node) in self._padding_seen:
+            return
+        self._padding_seen.add(id(node))
+        code = ast.get_source_segment(self.text, node) or "padding"
+        code = code if len(code) <= 60 else code[:57] + "..."
+        self.paddings.append(PaddingFacts(f"`{code}`", node.lineno, at_end))
+
+    def visit_Call(self, node: ast.Call) -> None:
         func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "extend" and node.args and _pads_a_list(node.args[0]):
+            self._padding(node.args[0], True)
+        self._padding_call(node)
+        self.generic_visit(node)
         if isinstance(func, ast.Attribute) and func.attr == "add_argument":
             option = self._option(node)
             if option is not None:
@@ -209,6 +235,39 @@ class _Scanner(ast.NodeVisitor):
         switched = {"store_true": True, "store_false": False}.get(action) if isinstance(action, str) else None
         flag = (long_names or names)[0]
         return OptionFacts(dest, flag, node.lineno, default, values, switched)  # type: ignore[arg-type]
+
+    def _padding_call(self, node: ast.Call) -> None:
+        """``pad_sequence(...)``, keras' ``pad_sequences(...)``, torchtext's ``Field(...)`` of sequences."""
+        name = (dotted(node.func) or "").rpartition(".")[2]
+        keywords = {k.arg: literal(k.value) for k in node.keywords if k.arg is not None}
+        if name == "pad_sequence":
+            self.paddings.append(PaddingFacts("`pad_sequence(...)`", node.lineno, True))
+        elif name == "pad_sequences":
+            at_end = keywords.get("padding") == "post"
+            self.paddings.append(PaddingFacts("keras' `pad_sequences(...)`", node.lineno, at_end))
+        elif name == "Field" and keywords.get("sequential") is not False:
+            fixed = " with `fix_length`" if "fix_length" in keywords else ""
+            at_end = keywords.get("pad_first") is not True
+            self.paddings.append(PaddingFacts(f"torchtext's `Field(...)`{fixed}", node.lineno, at_end))
+
+
+def _pads_a_list(node: ast.expr) -> bool:
+    """``[PAD] * (n - len(x))`` (either way round, the count perhaps wrapped in ``int(...)``)."""
+    if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Mult):
+        return False
+    for items, count in ((node.left, node.right), (node.right, node.left)):
+        if isinstance(items, ast.List) and len(items.elts) == 1 and _length_difference(count):
+            return True
+    return False
+
+
+def _length_difference(node: ast.expr) -> bool:
+    while isinstance(node, ast.Call) and len(node.args) == 1 and dotted(node.func) in ("int", "max"):
+        node = node.args[0]
+    if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Sub):
+        return False
+    right = node.right
+    return isinstance(right, ast.Call) and dotted(right.func) == "len"
 
 
 def _is_super_init(func: ast.expr) -> bool:

@@ -46,7 +46,7 @@ def configurations(project: Project, key: ClassKey) -> list[Configuration]:
     if facts is None or facts.init is None:
         return []
     signature = facts.init
-    where = _place(key.path, signature.line)
+    where = place(key.path, signature.line)
     constructions = project.constructions(key)
     found: dict[tuple[tuple[str, object], ...], Configuration] = {}
     if not constructions:
@@ -75,7 +75,7 @@ def _from_construction(
     project: Project, key: ClassKey, signature: Signature, construction: Construction, where: str
 ) -> list[Configuration]:
     call = construction.call
-    at = _place(construction.path, call.line)
+    at = place(construction.path, call.line)
     given = _bind(signature, call)
     choices: list[list[Setting]] = []
     for parameter in signature.parameters:
@@ -111,16 +111,16 @@ def _settings(project: Project, name: str, value: ArgValue, at: str, key: ClassK
         options = project.options(value.dest)
         settings = []
         for option in options:
-            place = _place(project.option_path(option), option.line)
+            where = place(project.option_path(option), option.line)
             if option.values is not None:
                 for choice in sorted(option.values, key=repr):
                     given = f"with `{option.flag} {choice!r}`"
                     if option.switched is not None:
                         given = f"{'with' if choice == option.switched else 'without'} `{option.flag}`"
-                    evidence = f"`{name}={choice!r}` when run {given} ({place}), passed at {at}"
+                    evidence = f"`{name}={choice!r}` when run {given} ({where}), passed at {at}"
                     settings.append(Setting(name, choice, evidence))
             elif not isinstance(option.default, Unread):
-                evidence = f"`{name}={option.default!r}` is the default of `{option.flag}` ({place}), passed at {at}"
+                evidence = f"`{name}={option.default!r}` is the default of `{option.flag}` ({where}), passed at {at}"
                 settings.append(Setting(name, option.default, evidence))
         return settings or [Setting(name, UNREAD, "")]
     if isinstance(value, Unread):
@@ -133,7 +133,7 @@ def _constant(value: ArgValue) -> Constant | Unread:
     return UNREAD if isinstance(value, OptionRef) else value
 
 
-def _place(path: str, line: int) -> str:
+def place(path: str, line: int) -> str:
     """``file:line``, the file relative to the working folder when it lies below it."""
     try:
         shown = os.path.relpath(path)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from shapelint.static.events import IndexEvent
 from shapelint.static.examples import module
-from shapelint.static.layout import Role
+from shapelint.static.layout import Padding, Role, Tensor
 from shapelint.static.messages import layout_words, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
@@ -19,13 +19,17 @@ class PaddedLastStep(StaticRule[IndexEvent]):
 
     ## What it does
     Flags the last time step (`out[:, -1]` batch-first, `out[-1]` time-major) of an RNN
-    output over a padded, unpacked batch whose lengths are in scope, or of a
-    `pad_packed_sequence` result.
+    output over a padded, unpacked batch, or of a `pad_packed_sequence` result, and a row
+    of the final state `h_n` of such an unpacked run. A batch is padded when its lengths
+    are in scope, or when the project's data pipeline pads its batches at the end (a
+    collate function with `pad_sequence`, torchtext's `Field`, a loader that appends pad
+    tokens up to a fixed length); the message says which.
 
     ## Why is this bad?
     For every sequence shorter than the longest, the last step is padding: an unpacked
     RNN has run on through the pad tokens, and `pad_packed_sequence` puts zeros there.
-    The "summary" of short sequences is then noise or zero.
+    `h_n` of an unpacked run is the state after the padding, too. The "summary" of short
+    sequences is then noise or zero.
 
     ## Example
     ```python
@@ -39,7 +43,13 @@ class PaddedLastStep(StaticRule[IndexEvent]):
     _, (h_n, _) = self.lstm(packed)
     summary = h_n[-1]
     ```
-    or gather at `lengths - 1`: `out[torch.arange(out.size(0)), lengths - 1]`.
+    or gather at `lengths - 1`: `out[torch.arange(out.size(0)), lengths - 1]` (for a
+    unidirectional RNN only: at `lengths - 1` the backward half of a bidirectional output
+    has read one token).
+
+    ## Known problems
+    Padding at the front (keras' default `padding="pre"`) leaves the last step real: only
+    padding the pipeline is known to append counts.
     """
 
     code = "SHP303"
@@ -69,22 +79,48 @@ class PaddedLastStep(StaticRule[IndexEvent]):
             "out, _ = self.rnn(packed)\npadded, _ = pad_packed_sequence(out, batch_first=True)\nreturn padded[:, -1]",
             _PARAMS,
         ),
+        # The final state of an unpacked run over a padded batch is the state after the padding.
+        module(_RNN, "out, (h_n, c_n) = self.rnn(x)\nreturn h_n[-1]", _PARAMS),
     )
 
     def check(self, event: IndexEvent, source: SourceView) -> Iterator[Report]:
         tensor, padding = event.tensor, event.tensor.padding
-        time = tensor.role_position(Role.TIME)
-        if padding is None or time is None or event.per_axis[time] != -1:
+        if padding is None or padding.at_end is not True:
             return
         receiver = short(source.code(event.node.value), 30)
-        why = (
-            "`pad_packed_sequence` put zeros there"
-            if padding.packed
-            else "the RNN ran on through the padding (lengths are in scope)"
-        )
+        code = short(source.code(event.node))
+        if tensor.rnn is not None and tensor.rnn.state:
+            if padding.packed or not isinstance(event.per_axis[0], int):
+                return
+            yield Report(
+                event.node,
+                f"`{code}` is the state (batch, hidden) that the RNN at line {source.line(tensor.rnn.where)} "
+                f"reached after reading the padding of every shorter sequence: it ran unpacked over a padded batch "
+                f"({_reason(padding)}); use {_fix(tensor)}",
+            )
+            return
+        time = tensor.role_position(Role.TIME)
+        if time is None or event.per_axis[time] != -1:
+            return
         yield Report(
             event.node,
-            f"`{short(source.code(event.node))}` takes the last step of padded `{receiver}` {layout_words(tensor)} "
-            f"(line {source.line(padding.where)}): for every shorter sequence that step is padding, {why}; use "
-            "`h_n[-1]` of a packed run, or `out[torch.arange(out.size(0)), lengths - 1]`",
+            f"`{code}` takes the last step of padded `{receiver}` {layout_words(tensor)} (line "
+            f"{source.line(padding.where)}): for every shorter sequence that step is padding, {_why(padding)}; "
+            f"use {_fix(tensor)}",
         )
+
+
+def _why(padding: Padding) -> str:
+    if padding.packed:
+        return "`pad_packed_sequence` put zeros there"
+    return f"the RNN ran on through the padding ({_reason(padding)})"
+
+
+def _reason(padding: Padding) -> str:
+    return padding.pipeline if padding.pipeline is not None else "lengths are in scope"
+
+
+def _fix(tensor: Tensor) -> str:
+    if tensor.rnn is not None and tensor.rnn.bidirectional:
+        return "both directions of `h_n` of a packed run: `torch.cat([h_n[-2], h_n[-1]], dim=-1)`"
+    return "`h_n[-1]` of a packed run, or `out[torch.arange(out.size(0)), lengths - 1]`"

@@ -75,11 +75,12 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
         if padding.packed and (event.op == "sum" or (padding.padding_value_set and event.op in ("max", "amax"))):
             return  # zeros add nothing; a chosen padding value is the user's mask
         receiver = short(source.code(event.receiver), 30)
-        made = (
-            f"`pad_packed_sequence` at line {source.line(padding.where)} pads it"
-            if padding.packed
-            else f"the RNN at line {source.line(padding.where)} ran over padded steps (lengths are in scope)"
-        )
+        if padding.packed:
+            made = f"`pad_packed_sequence` at line {source.line(padding.where)} pads it"
+        elif padding.pipeline is not None:
+            made = f"the RNN at line {source.line(padding.where)} ran over padded steps ({padding.pipeline})"
+        else:
+            made = f"the RNN at line {source.line(padding.where)} ran over padded steps (lengths are in scope)"
         yield Report(
             event.call,
             f"`{short(source.code(event.call))}` pools `{receiver}` {layout_words(tensor)} over time with the "
