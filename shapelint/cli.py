@@ -15,7 +15,7 @@ from shapelint.static.engine import default_jobs, lint_paths, lint_source
 from shapelint.static.fixes import fix_paths, fix_source
 from shapelint.static.reading import source_encoding
 
-COMMANDS = ("check", "rules", "rule", "run", "verify")
+COMMANDS = ("check", "rules", "rule", "explain", "run", "verify")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
 
@@ -31,6 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_rules()
         if options.command == "rule":
             return _explain(options.code)
+        if options.command == "explain":
+            return _explain_line(options)
         if options.command == "run":
             return _run(options)
         if options.command == "verify":
@@ -76,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("rules", help="list the rules")
     explain = commands.add_parser("rule", help="print one rule's documentation")
     explain.add_argument("code", help="a rule code, e.g. SHP101")
+    line = commands.add_parser(
+        "explain", help="show the layouts inferred on one line and the evidence behind them (or what is missing)"
+    )
+    line.add_argument("place", help="PATH:LINE, e.g. model.py:23")
+    line.add_argument("--config", type=Path, default=None, help="pyproject.toml to read instead of searching upward")
     run = commands.add_parser("run", help="run a Python program under the runtime tracer, then report")
     run.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     run.add_argument("--output", type=Path, default=None, help="write the report here (the program owns stdout)")
@@ -178,6 +185,39 @@ def _config(explicit: Path | None) -> Config:
             raise ConfigError(f"{explicit}: no such file")
         return load_config(explicit)
     return load_config(find_pyproject(Path.cwd()))
+
+
+def _explain_line(options: argparse.Namespace) -> int:
+    from shapelint.static.discovery import discover
+    from shapelint.static.explain import ExplainError, explain
+    from shapelint.static.project.index import Project
+
+    path_text, _, line_text = options.place.rpartition(":")
+    if not path_text or not line_text.isdigit():
+        _error(f"{options.place}: expected PATH:LINE, e.g. model.py:23")
+        return EXIT_ERROR
+    path = Path(path_text)
+    if not path.is_file():
+        _error(f"{path}: no such file")
+        return EXIT_ERROR
+    config = _config(options.config)
+    files, _ = discover([project_root(path)], config)
+    try:
+        sys.stdout.write(explain(path, int(line_text), config, Project.from_files([*files, path])))
+    except ExplainError as error:
+        _error(str(error))
+        return EXIT_ERROR
+    return EXIT_CLEAN
+
+
+def project_root(path: Path) -> Path:
+    """The folder of the project a file belongs to: the nearest one above it with a pyproject.toml or a
+    .git, else the file's own folder."""
+    folder = path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
+            return candidate
+    return folder
 
 
 def _run(options: argparse.Namespace) -> int:

@@ -185,3 +185,13 @@ def test_one_decoder_step_reads_no_padding(tmp_path: Path) -> None:
         "self.embedding(tokens)", "self.embedding(tokens).unsqueeze(1)"
     )
     assert lint(tmp_path, {"data.py": COLLATE, "models/decoder.py": decoder}) == []
+
+
+def test_a_file_named_twice_is_one_module(tmp_path: Path) -> None:
+    from shapelint.static.project.index import Project
+
+    (tmp_path / "model.py").write_text("class Encoder:\n    pass\n")
+    (tmp_path / "train.py").write_text("from model import Encoder\n")
+    files = [tmp_path / "model.py", tmp_path / "train.py", tmp_path / "." / "model.py"]
+    project = Project.from_files(files)
+    assert project.resolve_class(str(tmp_path / "train.py"), "Encoder") is not None

@@ -100,6 +100,7 @@ class FunctionFlow:
     owner: cst.ClassDef | None = None  # the class of a method: where `self.method(...)` is found
     active: frozenset[cst.FunctionDef] = frozenset()  # the functions whose calls led here
     returned: Value | None = None  # what the function returns, joined over its `return`s
+    function: cst.FunctionDef | None = None  # None for a module's top-level code
     recording: bool = True
     _declared_return: Tensor | None = None
     _names_read: set[str] = field(default_factory=set)
@@ -113,6 +114,7 @@ class FunctionFlow:
 
     def run(self, function: cst.FunctionDef, arguments: dict[str, Value] | None = None) -> None:
         """Analyse ``function``; ``arguments`` gives some parameters the values a caller passes."""
+        self.function = function
         params = (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)
         given = arguments or {}
         for param in params:
@@ -249,6 +251,11 @@ class FunctionFlow:
     def _rely_on(self, value: Literal) -> None:
         self.evidence.update(dict.fromkeys(value.evidence))
 
+    def _observe_binding(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        observer = self.scope.program.observer if self.scope.program is not None else None
+        if observer is not None and self.depth == 0:
+            observer.assigned(self, target, value)
+
     def _set_env(self, values: Env) -> None:
         """Replace what the names hold, in place: the module's top-level environment is read live
         by the functions that its code calls (as their globals)."""
@@ -284,6 +291,7 @@ class FunctionFlow:
             value = self.expression(small.value)
             for target in small.targets:
                 self._bind(target.target, value)
+                self._observe_binding(target.target, small.value)
         elif isinstance(small, cst.AnnAssign):
             value = self.expression(small.value) if small.value is not None else UNKNOWN
             declared = annotation_layout(
@@ -361,6 +369,13 @@ class FunctionFlow:
             self.recording = previous
 
     def _expression(self, node: cst.BaseExpression) -> Value:
+        value = self._evaluate(node)
+        observer = self.scope.program.observer if self.scope.program is not None else None
+        if observer is not None and self.depth == 0:
+            observer.evaluated(self, node, value)
+        return value
+
+    def _evaluate(self, node: cst.BaseExpression) -> Value:
         if isinstance(node, cst.Name):
             return self._name(node.value)
         if isinstance(node, cst.Attribute):

@@ -13,6 +13,7 @@ import libcst as cst
 from shapelint.static.conventions import Conventions
 from shapelint.static.events import Evidenced
 from shapelint.static.flow.function import FunctionFlow
+from shapelint.static.flow.observer import Observer
 from shapelint.static.flow.program import Program
 from shapelint.static.flow.scope import ModuleScope
 from shapelint.static.project.index import Project
@@ -21,10 +22,14 @@ from shapelint.static.walk import body_of, nested_definitions
 
 
 def module_events(
-    module: cst.Module, names: Conventions, project: Project | None = None, path: str = ""
+    module: cst.Module,
+    names: Conventions,
+    project: Project | None = None,
+    path: str = "",
+    observer: Observer | None = None,
 ) -> Iterator[Evidenced]:
     """Events from a module's top-level code and from every function and method in it."""
-    program = Program(project, names)
+    program = Program(project, names, observer)
     scope = program.enter(module, path)
     top_level = FunctionFlow(scope, {}, env=scope.globals)
     top_level.run_statements(module.body)

@@ -21,6 +21,7 @@ from shapelint.static.conventions import Conventions
 from shapelint.static.events import CalledAt
 from shapelint.static.flow.function import FunctionFlow
 from shapelint.static.flow.joins import merged_value
+from shapelint.static.flow.observer import Observer
 from shapelint.static.flow.scope import ModuleScope
 from shapelint.static.project.facts import PaddingFacts, Unread
 from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
@@ -38,9 +39,10 @@ MAX_CALLS = 200
 class Program:
     """The linted module's view of the project."""
 
-    def __init__(self, project: Project | None, names: Conventions) -> None:
+    def __init__(self, project: Project | None, names: Conventions, observer: Observer | None = None) -> None:
         self.project = project
         self.names = names
+        self.observer = observer
         self.linted_path = ""
         self._modules: dict[str, tuple[cst.Module, ModuleScope] | None] = {}
         self._calls_left = MAX_CALLS

@@ -69,9 +69,10 @@ class Project:
 
     def add(self, facts: ModuleFacts) -> None:
         key = normalised_path(facts.path)
+        if key not in self.modules:
+            for name in _module_names(key):
+                self._by_module_name.setdefault(name, []).append(key)
         self.modules[key] = facts
-        for name in _module_names(key):
-            self._by_module_name.setdefault(name, []).append(key)
         self._constructions = None
         self._options = None
 
