@@ -307,3 +307,63 @@ def test_a_batch_size_constant_of_one_means_one_sample(batch_size: str, flagged:
         "super().__init__()\n", "super().__init__()\n        self.emb = nn.Embedding(5, 10)\n"
     )
     assert codes(source) == (["SHP103"] if flagged else [])
+
+
+def test_nn_that_no_import_binds_is_torchs_and_the_message_says_so() -> None:
+    source = model(
+        "nn.GRU(4, 8, bidirectional=True)", "_, h = self.rnn(x)\nreturn h[-1]\n", imports="from utils import *\n"
+    )
+    (finding,) = lint_source(source.encode(), "m.py", Config())
+    assert finding.code == "SHP203" and "`nn` is not imported in this file; read as `torch.nn`" in finding.message
+
+
+def test_nn_bound_in_the_file_is_not_assumed_to_be_torch() -> None:
+    source = model("nn.GRU(4, 8, bidirectional=True)", "_, h = self.rnn(x)\nreturn h[-1]\n", imports="nn = None\n")
+    assert codes(source) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("out, _ = pad_packed_sequence(packed, batch_first=True)\nreturn out[:, -1]\n", ["SHP303"]),
+        ("out, _ = pad_packed_sequence(packed)\nreturn out.mean(0)\n", ["SHP302"]),
+        ("out, _ = pad_packed_sequence(packed)\nreturn out.sum(0)\n", []),  # zeros add nothing
+        ("out, _ = pad_packed_sequence(packed, batch_first=True)\nreturn out[:, 0]\n", []),
+    ],
+)
+def test_pad_packed_sequence_says_its_own_layout(body: str, expected: list[str]) -> None:
+    imports = "import torch\nfrom torch import nn\nfrom torch.nn.utils.rnn import pad_packed_sequence\n"
+    assert codes(model("nn.LSTM(4, 8)", body, imports, params="packed")) == expected
+
+
+@pytest.mark.parametrize(
+    ("reorder", "expected"),
+    [
+        ("x = x[sorted_idx]", ["SHP101"]),
+        ("x = x.index_select(0, perm)", ["SHP101"]),
+        ("x = x[keep]", []),  # a mask picks rows and may flatten: the layout is no longer known
+    ],
+)
+def test_rows_reordered_by_an_index_keep_their_axes(reorder: str, expected: list[str]) -> None:
+    body = f"{reorder}\nreturn self.rnn(x.view(seq_len, batch_size, -1))\n"
+    params = 'x: Float[Tensor, "batch seq emb"], sorted_idx, perm, keep'
+    imports = "import torch\nfrom torch import nn, Tensor\nfrom jaxtyping import Float\n"
+    assert codes(model("nn.LSTM(4, 8)", body, imports, params=params)) == expected
+
+
+def test_a_mask_passed_in_and_not_applied_means_a_padded_batch() -> None:
+    source = model("nn.LSTM(4, 8, batch_first=True)", "out, _ = self.rnn(x)\nreturn out.mean(1)\n", params="x, mask")
+    (finding,) = lint_source(source.encode(), "m.py", Config())
+    assert finding.code == "SHP302" and "`mask` is in scope" in finding.message
+    masked = "out, _ = self.rnn(x)\nreturn out.masked_fill(~mask[..., None], 0).sum(1)\n"
+    assert codes(model("nn.LSTM(4, 8, batch_first=True)", masked, params="x, mask")) == []
+
+
+def test_a_loop_position_named_idx_picks_one_step() -> None:
+    body = """\
+        steps = torch.zeros(seq_len, batch_size, 4, 2)
+        for idx in range(3):
+            picked = steps[idx].view(batch_size, -1)
+        return picked
+    """
+    assert codes(model("nn.LSTM(4, 8)", body)) == []

@@ -103,6 +103,10 @@ PAD_PACKED = "torch.nn.utils.rnn.pad_packed_sequence"
 # Positions of `batch_first` in those signatures.
 BATCH_FIRST_POSITION = {PACK_PADDED: 2, PAD_PACKED: 1}
 
+# The names torch is imported as by convention: a file that uses one without binding it (a star
+# import, a notebook cell) means torch's.
+CONVENTIONAL_IMPORTS = {"torch": "torch", "nn": "torch.nn", "F": "torch.nn.functional"}
+
 # Where torch keeps a public name under a longer path; imports are read back to the short one.
 MODULE_ALIASES = {
     "torch.nn.modules.rnn": "torch.nn",
@@ -137,9 +141,28 @@ TIME_SIZE_NAMES = frozenset(
     }
 )
 LAYER_SIZE_NAMES = frozenset({"num_layers", "n_layers", "nlayers", "layers", "num_layer", "n_layer"})
-# A variable of one of these names in a function means its batch is padded to one length.
+# A variable of one of these names in a function means its batch is padded to one length: the
+# lengths of its sequences, or a mask of their real steps.
 LENGTHS_NAMES = frozenset(
-    {"lengths", "seq_lengths", "seq_lens", "lens", "src_lengths", "text_lengths", "input_lengths", "x_lens", "src_lens"}
+    {
+        "lengths",
+        "seq_lengths",
+        "seq_lens",
+        "lens",
+        "src_lengths",
+        "text_lengths",
+        "input_lengths",
+        "x_lens",
+        "src_lens",
+        "mask",
+        "masks",
+        "src_mask",
+        "pad_mask",
+        "padding_mask",
+        "seq_mask",
+        "input_mask",
+        "attention_mask",
+    }
 )
 # Tensor factories whose arguments are the sizes of the result.
 FACTORIES = frozenset(f"torch.{name}" for name in ("zeros", "ones", "randn", "rand", "empty", "full"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shapelint.static.layout import WILDCARD, Entry, Role, Tensor
+from shapelint.static.layout import WILDCARD, Entry, Padding, Role, Tensor
 from shapelint.static.rules import SourceView
 
 
@@ -35,3 +35,11 @@ def short(code: str, limit: int = 70) -> str:
     """One line of code for a message, cut at ``limit`` characters."""
     flat = " ".join(code.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def in_scope(padding: Padding) -> str:
+    """Why a batch is padded when its lengths (or its mask) are at hand: ``lengths are in scope``."""
+    name = padding.lengths_name
+    if name is None or "len" in name:
+        return "lengths are in scope"
+    return f"`{name}` is in scope"

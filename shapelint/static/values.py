@@ -60,9 +60,11 @@ class Items:
 
 @dataclass(frozen=True)
 class Path:
-    """A name that an import bound to a torch path (``nn.LSTM`` -> ``torch.nn.LSTM``)."""
+    """A name that an import bound to a torch path (``nn.LSTM`` -> ``torch.nn.LSTM``); ``evidence``
+    says how, where no import does (``nn`` used but never imported)."""
 
     path: str
+    evidence: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ at most one event.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -456,6 +457,11 @@ class FunctionFlow:
                 return Size((RoleSize(role),))
             if value is None and name in self.scope.aliases:
                 return Path(resolve(cst.Name(name), self.scope.aliases) or name)
+            if value is None and name in kb.CONVENTIONAL_IMPORTS and name not in self.scope.bound:
+                # `nn.LSTM(...)` in a file that never imports `nn` (it comes from `from utils import *`,
+                # or from a notebook's earlier cell): almost surely torch's.
+                path = kb.CONVENTIONAL_IMPORTS[name]
+                return Path(path, (f"`{name}` is not imported in this file; read as `{path}`",))
             if name in ("True", "False", "None"):
                 return Literal({"True": True, "False": False, "None": None}[name])
             if value is None and name in self.scope.constants:
@@ -497,7 +503,7 @@ class FunctionFlow:
         if isinstance(base, Tensor) and attr == "data":
             return base
         if isinstance(base, Path):
-            return Path(resolve(node, self.scope.aliases) or f"{base.path}.{attr}")
+            return Path(resolve(node, self.scope.aliases) or f"{base.path}.{attr}", base.evidence)
         role = self.scope.names.role_of(attr)
         return Size((RoleSize(role),)) if role is not None else UNKNOWN
 
@@ -549,9 +555,8 @@ class FunctionFlow:
                 named = self._project_name(dotted_name(func) or "")
                 if named is not None:
                     return self._call_project(named, call, args)
-                return self._function(
-                    resolve(func, self.scope.aliases) or f"{receiver.path}.{func.attr.value}", call, args
-                )
+                path = resolve(func, self.scope.aliases) or f"{receiver.path}.{func.attr.value}"
+                return self._function(path, call, args, receiver.evidence)
             callee = self._attribute_of(receiver, func)
         else:
             callee = self._expression(func)
@@ -570,7 +575,7 @@ class FunctionFlow:
             named = self._project_name(dotted_name(func) or "")
             if named is not None:
                 return self._call_project(named, call, args)
-            return self._function(callee.path, call, args)
+            return self._function(callee.path, call, args, callee.evidence)
         if isinstance(callee, (ProjectName, Instance)):
             return self._call_project(callee, call, args)
         return UNKNOWN
@@ -612,9 +617,10 @@ class FunctionFlow:
             return self._attribute(func)
         return UNKNOWN
 
-    def _function(self, path: str, call: cst.Call, args: list[Value]) -> Value:
+    def _function(self, path: str, call: cst.Call, args: list[Value], evidence: tuple[str, ...] = ()) -> Value:
+        """A call of a torch function or class (``evidence``: how the name was taken to be torch's)."""
         if path in kb.RNN_CLASSES:
-            return self._rnn_module(path, call, args)
+            return self._rnn_module(path, call, args, evidence)
         if path in kb.EMBEDDING_CLASSES:
             return LayerModule("embedding")
         if path in kb.LINEAR_CLASSES:
@@ -677,7 +683,7 @@ class FunctionFlow:
 
     # ------------------------------------------------------------ modules
 
-    def _rnn_module(self, path: str, call: cst.Call, args: list[Value]) -> Value:
+    def _rnn_module(self, path: str, call: cst.Call, args: list[Value], evidence: tuple[str, ...]) -> Value:
         signature = kb.RNN_CLASSES[path]
         if any(arg.star for arg in call.args):
             return RnnModule(None, None, None, signature.returns_cell_state, call)
@@ -702,7 +708,10 @@ class FunctionFlow:
             signature.returns_cell_state,
             call,
             call.args[positions["hidden_size"]].value if plain else None,
-            evidence_of(*(settings.get(name, UNKNOWN) for name in ("num_layers", "bidirectional", "batch_first"))),
+            (
+                *evidence,
+                *evidence_of(*(settings.get(name, UNKNOWN) for name in ("num_layers", "bidirectional", "batch_first"))),
+            ),
         )
 
     def _linear_module(self, path: str, call: cst.Call) -> LayerModule:
@@ -826,13 +835,19 @@ class FunctionFlow:
     def _pad_packed(self, call: cst.Call, args: list[Value]) -> Value:
         batch_first = self._argument(call, args, "batch_first", kb.BATCH_FIRST_POSITION[kb.PAD_PACKED])
         packed = args[0] if args else UNKNOWN
-        if not isinstance(batch_first, Literal) or not isinstance(packed, Packed) or packed.tensor is None:
+        if not isinstance(batch_first, Literal) or not isinstance(packed, (Packed, Unknown)):
             return UNKNOWN
         padding = Padding(
             call, packed=True, padding_value_set=any(_keyword(arg) == "padding_value" for arg in call.args)
         )
+        unpacked = packed.tensor if isinstance(packed, Packed) else None
+        if unpacked is None:
+            # A packed run the flow did not see (a parameter, a helper's result): the layout is the
+            # one `pad_packed_sequence` itself gives, (time, batch, features) unless `batch_first`.
+            axes = (Axis(Role.TIME, call), Axis(Role.BATCH, call), Axis(Role.FEAT, call))
+            unpacked = Tensor(axes, "padded output of `pad_packed_sequence`", call)
         time_major = replace(
-            packed.tensor,
+            unpacked,
             origin="padded output of `pad_packed_sequence`",
             where=call,
             memory=None,
@@ -928,6 +943,9 @@ class FunctionFlow:
             return shrink(tensor, position, call)
         if method == "expand":
             return expand(tensor, call, args)
+        if method == "index_select" and len(args) == 2 and ints[0] is not None:
+            position = normalise_dim(ints[0], tensor.rank)
+            return tensor if position is not None else UNKNOWN  # rows reordered (or picked): same axes
         if method == "masked_fill":
             return replace(tensor, padding=None)  # masking is how padding is dealt with
         if method in kb.ELEMENTWISE_METHODS:
@@ -1047,6 +1065,8 @@ class FunctionFlow:
                 position = normalise_dim(index.value, len(base.values))
                 return base.values[position] if position is not None else UNKNOWN
             return UNKNOWN
+        if isinstance(base, Tensor) and len(indices) == 1 and _reorders_rows(node, indices[0]):
+            return base  # `x[sorted_idx]`: the same samples in another order, on the same axes
         if isinstance(base, Tensor):
             return self._index(base, indices, node)
         return UNKNOWN
@@ -1116,6 +1136,20 @@ class FunctionFlow:
     def _emit(self, event: Event) -> None:
         if self.recording:
             self.events.append(Evidenced(event, tuple(self.evidence)))
+
+
+# Names of tensors of row numbers (`sorted_idx`, `perm_idx`, `unsort_indices`); a bare `idx` is as
+# often one position (`for idx in range(T)`).
+_REORDERING = re.compile(r"(sort|perm|order|indices|restore)", re.IGNORECASE)
+
+
+def _reorders_rows(node: cst.Subscript, index: Value | str | SliceOf) -> bool:
+    """``x[unperm_idx]``: a tensor of row numbers, by its name (a mask would pick rows and flatten)."""
+    if not isinstance(index, Unknown):
+        return False
+    piece = node.slice[0].slice
+    name = dotted_name(piece.value) if isinstance(piece, cst.Index) else None
+    return name is not None and bool(_REORDERING.search(name.rpartition(".")[2]))
 
 
 def _none_check(test: cst.BaseExpression) -> tuple[str, bool] | None:

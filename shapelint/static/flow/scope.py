@@ -31,18 +31,21 @@ class ModuleScope:
     # names it binds once and no function rebinds: functions may read those as globals.
     globals: dict[str, Value] = field(default_factory=dict)
     bound_once: frozenset[str] = frozenset()
+    bound: frozenset[str] = frozenset()  # every name the module binds at its top level
 
     @classmethod
     def of(cls, module: cst.Module, names: Conventions, program: Program | None, path: str) -> ModuleScope:
         aliases = import_aliases(module)
-        constants, bound_once = module_constants(module, aliases)
-        return cls(aliases, constants, names, program, path, bound_once=bound_once)
+        constants, bound_once, bound = module_constants(module, aliases)
+        return cls(aliases, constants, names, program, path, bound_once=bound_once, bound=bound)
 
 
-def module_constants(module: cst.Module, aliases: dict[str, str]) -> tuple[dict[str, Literal], frozenset[str]]:
+def module_constants(
+    module: cst.Module, aliases: dict[str, str]
+) -> tuple[dict[str, Literal], frozenset[str], frozenset[str]]:
     """``BIDIRECTIONAL = True``: a top-level name bound once, to an int or bool literal, and never
-    rebound (no other top-level binding, no ``global`` in a function, not an import); and every
-    top-level name bound once and never declared ``global``."""
+    rebound (no other top-level binding, no ``global`` in a function, not an import); every
+    top-level name bound once and never declared ``global``; and every top-level name."""
     bindings: dict[str, int] = {}
     literals: dict[str, Literal] = {}
     for statement in module.body:
@@ -64,7 +67,8 @@ def module_constants(module: cst.Module, aliases: dict[str, str]) -> tuple[dict[
         for name in small.names
     }
     once = frozenset(name for name, count in bindings.items() if count == 1 and name not in declared_global)
-    return {name: value for name, value in literals.items() if name in once and name not in aliases}, once
+    constants = {name: value for name, value in literals.items() if name in once and name not in aliases}
+    return constants, once, frozenset(bindings)
 
 
 def _literal(node: cst.BaseExpression) -> Literal | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from shapelint.static.events import IndexEvent
 from shapelint.static.examples import module
 from shapelint.static.layout import Padding, Role, Tensor
-from shapelint.static.messages import layout_words, short
+from shapelint.static.messages import in_scope, layout_words, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
 _RNN = "nn.LSTM(8, 16, batch_first=True)"
@@ -117,7 +117,7 @@ def _why(padding: Padding) -> str:
 
 
 def _reason(padding: Padding) -> str:
-    return padding.pipeline if padding.pipeline is not None else "lengths are in scope"
+    return padding.pipeline if padding.pipeline is not None else in_scope(padding)
 
 
 def _fix(tensor: Tensor) -> str:

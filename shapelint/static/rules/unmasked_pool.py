@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from shapelint.static.events import ReduceEvent
 from shapelint.static.examples import module
 from shapelint.static.layout import Role
-from shapelint.static.messages import layout_words, short
+from shapelint.static.messages import in_scope, layout_words, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
 _PACKED = (
@@ -80,7 +80,7 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
         elif padding.pipeline is not None:
             made = f"the RNN at line {source.line(padding.where)} ran over padded steps ({padding.pipeline})"
         else:
-            made = f"the RNN at line {source.line(padding.where)} ran over padded steps (lengths are in scope)"
+            made = f"the RNN at line {source.line(padding.where)} ran over padded steps ({in_scope(padding)})"
         yield Report(
             event.call,
             f"`{short(source.code(event.call))}` pools `{receiver}` {layout_words(tensor)} over time with the "
