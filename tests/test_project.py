@@ -195,3 +195,10 @@ def test_a_file_named_twice_is_one_module(tmp_path: Path) -> None:
     files = [tmp_path / "model.py", tmp_path / "train.py", tmp_path / "." / "model.py"]
     project = Project.from_files(files)
     assert project.resolve_class(str(tmp_path / "train.py"), "Encoder") is not None
+
+
+def test_a_script_in_a_folder_above_is_no_pipeline_unless_named_like_one(tmp_path: Path) -> None:
+    files = {"1 - Tutorial.py": COLLATE, "legacy/classifier.py": CLASSIFIER.format(summary="out[:, -1]")}
+    assert lint(tmp_path, files) == []
+    files["data_utils.py"] = COLLATE
+    assert [finding.code for finding in lint(tmp_path, files)] == ["SHP303"]

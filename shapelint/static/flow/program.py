@@ -11,6 +11,7 @@ Other modules are parsed only when a call reaches them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -134,6 +135,7 @@ class Program:
                 for where, padding in self.project.paddings()
                 if not _is_test(where) and _feeds(where, model, related, self.project)
             ]
+            found.sort(key=lambda item: item[0] != model)  # the model's own file first
             self._pipelines[model] = _pipeline_words(found)
         return self._pipelines[model]
 
@@ -250,8 +252,14 @@ class Program:
 def _feeds(where: str, model: str, imported: set[str], project: Project) -> bool:
     if where == model or where in imported or model in project.imported_files(where):
         return True
+    # A loader in a folder above the model (`utils.py` beside `models/`), by its name: a folder above
+    # may also hold other, unrelated scripts.
     folder = Path(where).parent
-    return folder != Path(model).parent and folder in Path(model).parents
+    above = folder != Path(model).parent and folder in Path(model).parents
+    return above and bool(_PIPELINE_NAMES.search(Path(where).stem))
+
+
+_PIPELINE_NAMES = re.compile(r"data|load|util|help|prepro|process|batch|collate|read|vocab|corpus|token", re.I)
 
 
 def _pipeline_words(found: list[tuple[str, PaddingFacts]]) -> tuple[str, bool | None] | None:
