@@ -367,3 +367,9 @@ def test_a_loop_position_named_idx_picks_one_step() -> None:
         return picked
     """
     assert codes(model("nn.LSTM(4, 8)", body)) == []
+
+
+def test_an_assert_checks_values_and_is_not_a_use() -> None:
+    body = "out, h = self.rnn(x)\nassert torch.equal(out[-1], h[0])\nreturn out\n"
+    assert codes(model("nn.GRU(4, 8)", body, params="x, lengths")) == []
+    assert codes(model("nn.GRU(4, 8)", "out, h = self.rnn(x)\nreturn out[-1]\n", params="x, lengths")) == ["SHP303"]

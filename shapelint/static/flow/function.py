@@ -315,7 +315,7 @@ class FunctionFlow:
         elif isinstance(small, cst.Expr):
             self.expression(small.value)
         elif isinstance(small, cst.Assert):
-            self.expression(small.test)
+            self.expression(small.test, record=False)  # a check of the values, not a use of them
         elif isinstance(small, cst.Del):
             self._bind(small.target, UNKNOWN)
 

@@ -31,9 +31,11 @@ def module_events(
     """Events from a module's top-level code and from every function and method in it."""
     program = Program(project, names, observer)
     scope = program.enter(module, path)
-    top_level = FunctionFlow(scope, {}, env=scope.globals)
-    top_level.run_statements(module.body)
-    yield from top_level.events
+    facts = project.facts(path) if project is not None and path else None
+    if facts is None or facts.relevant_top_level:  # most modules' top level only defines things
+        top_level = FunctionFlow(scope, {}, env=scope.globals)
+        top_level.run_statements(module.body)
+        yield from top_level.events
     yield from _block_events(module.body, scope, attributes=None, owner=None)
 
 

@@ -11,6 +11,7 @@ Other modules are parsed only when a call reaches them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -35,6 +36,8 @@ from shapelint.static.walk import body_of, method_named, self_assignments
 # many callee analyses one linted file may spend in all.
 MAX_DEPTH = 3
 MAX_CALLS = 200
+# Other modules kept parsed in a process, for the calls of the next files into them.
+MAX_PARSED = 64
 
 
 class Program:
@@ -64,6 +67,8 @@ class Program:
         return self.project.resolve(scope.path, name)
 
     def class_def(self, key: ClassKey) -> tuple[cst.ClassDef, ModuleScope] | None:
+        if self.project is None or not self.project.relevant(key):
+            return None
         found = self._module(key.path)
         if found is None:
             return None
@@ -79,6 +84,8 @@ class Program:
         return None if node is None else (node, scope)
 
     def function_def(self, key: FunctionKey) -> tuple[cst.FunctionDef, ModuleScope] | None:
+        if self.project is None or not self.project.relevant(key):
+            return None
         found = self._module(key.path)
         if found is None:
             return None
@@ -108,14 +115,8 @@ class Program:
 
     def _module(self, path: str) -> tuple[cst.Module, ModuleScope] | None:
         if path not in self._modules:
-            self._modules[path] = None
-            text = decoded_text(Path(path))
-            if text is not None:
-                try:
-                    module = cst.parse_module(text)
-                except (cst.ParserSyntaxError, RecursionError, MemoryError):
-                    return None
-                self._modules[path] = (module, ModuleScope.of(module, self.names, self, path))
+            module = _parsed(path)
+            self._modules[path] = None if module is None else (module, ModuleScope.of(module, self.names, self, path))
         return self._modules[path]
 
     def pipeline_padding(self, path: str) -> tuple[str, bool | None] | None:
@@ -247,6 +248,18 @@ class Program:
             return False
         self._calls_left -= 1
         return True
+
+
+@functools.lru_cache(maxsize=MAX_PARSED)
+def _parsed(path: str) -> cst.Module | None:
+    """Another module of the project, parsed once per process (the files a run lints do not change)."""
+    text = decoded_text(Path(path))
+    if text is None:
+        return None
+    try:
+        return cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError):
+        return None
 
 
 def _feeds(where: str, model: str, imported: set[str], project: Project) -> bool:

@@ -50,10 +50,13 @@ class Signature:
 
 @dataclass(frozen=True)
 class ClassFacts:
+    """``relevant``: its code names something the layout inference follows (an RNN, a view, a factory)."""
+
     name: str
     line: int
     bases: tuple[str, ...]  # dotted names as written
     init: Signature | None
+    relevant: bool = True
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,8 @@ class ModuleFacts:
     imports: tuple[ImportFacts, ...] = ()
     classes: tuple[ClassFacts, ...] = ()
     functions: tuple[str, ...] = ()  # top-level function names
+    relevant_functions: frozenset[str] = frozenset()  # those whose code names what the inference follows
+    relevant_top_level: bool = True  # the code outside functions and classes names it too
     calls: tuple[CallFacts, ...] = ()
     options: tuple[OptionFacts, ...] = ()
     paddings: tuple[PaddingFacts, ...] = ()

@@ -11,6 +11,7 @@ import ast
 from collections import Counter
 from collections.abc import Iterator
 
+from shapelint.static.knowledge import RELEVANT_WORDS
 from shapelint.static.project.facts import (
     UNREAD,
     ArgValue,
@@ -26,6 +27,11 @@ from shapelint.static.project.facts import (
     Signature,
     Unread,
 )
+
+# Words without which a function or class cannot give the inference anything: RNNs, views and packing
+# (the linter's own pre-filter), embeddings, the factories that build initial states, a module's
+# forward, and the `hidden` of helpers such as `init_hidden`.
+CALLEE_WORDS = (*RELEVANT_WORDS, "Embedding", "zeros", "ones", "randn", "rand(", "empty", "full(", "forward", "hidden")
 
 # Names that usually hold parsed command-line options (`args.hidden_size`).
 OPTION_HOLDERS = frozenset({"args", "opt", "opts", "options", "arguments", "flags", "FLAGS", "hparams", "hps"})
@@ -49,6 +55,16 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         classes=tuple(scanner.classes),
         functions=tuple(
             node.name for node in _top_level(tree.body) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ),
+        relevant_top_level=any(
+            _relevant(text, node)
+            for node in tree.body
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom))
+        ),
+        relevant_functions=frozenset(
+            node.name
+            for node in _top_level(tree.body)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _relevant(text, node)
         ),
         calls=tuple(scanner.calls),
         options=tuple(scanner.options),
@@ -126,7 +142,7 @@ class _Scanner(ast.NodeVisitor):
                 None,
             )
             signature = _signature(init, method=True) if init is not None else None
-            self.classes.append(ClassFacts(node.name, node.lineno, bases, signature))
+            self.classes.append(ClassFacts(node.name, node.lineno, bases, signature, _relevant(self.text, node)))
         self._class_stack.append(node.name)
         self.generic_visit(node)
         self._class_stack.pop()
@@ -249,6 +265,13 @@ class _Scanner(ast.NodeVisitor):
             fixed = " with `fix_length`" if "fix_length" in keywords else ""
             at_end = keywords.get("pad_first") is not True
             self.paddings.append(PaddingFacts(f"torchtext's `Field(...)`{fixed}", node.lineno, at_end))
+
+
+def _relevant(text: str, node: ast.stmt) -> bool:
+    """Whether a definition names anything the layout inference follows: only those are worth
+    analysing at a call (cross-file ones cost a libcst parse)."""
+    segment = ast.get_source_segment(text, node) or ""
+    return any(word in segment for word in CALLEE_WORDS)
 
 
 def _pads_a_list(node: ast.expr) -> bool:
