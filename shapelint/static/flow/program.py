@@ -67,7 +67,7 @@ class Program:
         return self.project.resolve(scope.path, name)
 
     def class_def(self, key: ClassKey) -> tuple[cst.ClassDef, ModuleScope] | None:
-        if self.project is None or not self.project.relevant(key):
+        if not self._worth_following(key):
             return None
         found = self._module(key.path)
         if found is None:
@@ -84,7 +84,7 @@ class Program:
         return None if node is None else (node, scope)
 
     def function_def(self, key: FunctionKey) -> tuple[cst.FunctionDef, ModuleScope] | None:
-        if self.project is None or not self.project.relevant(key):
+        if not self._worth_following(key):
             return None
         found = self._module(key.path)
         if found is None:
@@ -99,6 +99,13 @@ class Program:
             None,
         )
         return None if node is None else (node, scope)
+
+    def _worth_following(self, key: ClassKey | FunctionKey) -> bool:
+        """A definition that can give the inference something; in another file, one that names an RNN,
+        packing, an embedding or a state (following it there costs a parse)."""
+        if self.project is None:
+            return False
+        return self.project.relevant(key, recurrent=key.path != self.linted_path)
 
     def method(self, key: ClassKey, name: str) -> tuple[cst.FunctionDef, ModuleScope] | None:
         """A method of a class or of the nearest project base that defines it."""

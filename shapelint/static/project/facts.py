@@ -57,6 +57,7 @@ class ClassFacts:
     bases: tuple[str, ...]  # dotted names as written
     init: Signature | None
     relevant: bool = True
+    recurrent: bool = True  # it names an RNN, packing, an embedding or a hidden state
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class ModuleFacts:
     classes: tuple[ClassFacts, ...] = ()
     functions: tuple[str, ...] = ()  # top-level function names
     relevant_functions: frozenset[str] = frozenset()  # those whose code names what the inference follows
+    recurrent_functions: frozenset[str] = frozenset()  # those that name an RNN, packing, an embedding, a state
     relevant_top_level: bool = True  # the code outside functions and classes names it too
     calls: tuple[CallFacts, ...] = ()
     options: tuple[OptionFacts, ...] = ()

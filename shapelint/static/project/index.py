@@ -87,15 +87,16 @@ class Project:
             return None
         return next((cls for cls in module.classes if cls.name == key.name), None)
 
-    def relevant(self, key: ClassKey | FunctionKey) -> bool:
-        """Whether the definition's code names anything the layout inference follows."""
+    def relevant(self, key: ClassKey | FunctionKey, recurrent: bool = False) -> bool:
+        """Whether the definition's code names anything the layout inference follows (``recurrent``:
+        an RNN, packing, an embedding or a hidden state, the stricter test)."""
         module = self.modules.get(key.path)
         if module is None:
             return False
         if isinstance(key, FunctionKey):
-            return key.name in module.relevant_functions
+            return key.name in (module.recurrent_functions if recurrent else module.relevant_functions)
         facts = self.class_facts(key)
-        return facts is not None and facts.relevant
+        return facts is not None and (facts.recurrent if recurrent else facts.relevant)
 
     def resolve_class(self, path: str, name: str) -> ClassKey | None:
         """The class that the dotted ``name`` means in file ``path``, if it is one of the project's."""

@@ -32,6 +32,8 @@ from shapelint.static.project.facts import (
 # (the linter's own pre-filter), embeddings, the factories that build initial states, a module's
 # forward, and the `hidden` of helpers such as `init_hidden`.
 CALLEE_WORDS = (*RELEVANT_WORDS, "Embedding", "zeros", "ones", "randn", "rand(", "empty", "full(", "forward", "hidden")
+# The stricter test for a definition in another file, which costs a parse to follow.
+RECURRENT_WORDS = ("LSTM", "GRU", "RNN", "pack_padded", "pad_packed", "Embedding", "hidden")
 
 # Names that usually hold parsed command-line options (`args.hidden_size`).
 OPTION_HOLDERS = frozenset({"args", "opt", "opts", "options", "arguments", "flags", "FLAGS", "hparams", "hps"})
@@ -44,7 +46,8 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    scanner = _Scanner(tree, text)
+    lines = text.splitlines()
+    scanner = _Scanner(tree, text, lines)
     try:
         scanner.visit(tree)
     except RecursionError:
@@ -57,14 +60,19 @@ def scan(text: str, path: str) -> ModuleFacts | None:
             node.name for node in _top_level(tree.body) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         ),
         relevant_top_level=any(
-            _relevant(text, node)
+            _relevant(lines, node)
             for node in tree.body
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom))
         ),
         relevant_functions=frozenset(
             node.name
             for node in _top_level(tree.body)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _relevant(text, node)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _relevant(lines, node)
+        ),
+        recurrent_functions=frozenset(
+            node.name
+            for node in _top_level(tree.body)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _relevant(lines, node, RECURRENT_WORDS)
         ),
         calls=tuple(scanner.calls),
         options=tuple(scanner.options),
@@ -95,8 +103,9 @@ def dotted(node: ast.expr) -> str | None:
 
 
 class _Scanner(ast.NodeVisitor):
-    def __init__(self, tree: ast.Module, text: str) -> None:
+    def __init__(self, tree: ast.Module, text: str, lines: list[str]) -> None:
         self.text = text
+        self.lines = lines
         self.paddings: list[PaddingFacts] = []
         self._padding_seen: set[int] = set()  # list paddings already recorded through their `+`
         self.imports: list[ImportFacts] = []
@@ -142,7 +151,9 @@ class _Scanner(ast.NodeVisitor):
                 None,
             )
             signature = _signature(init, method=True) if init is not None else None
-            self.classes.append(ClassFacts(node.name, node.lineno, bases, signature, _relevant(self.text, node)))
+            relevant = _relevant(self.lines, node)
+            recurrent = relevant and _relevant(self.lines, node, RECURRENT_WORDS)
+            self.classes.append(ClassFacts(node.name, node.lineno, bases, signature, relevant, recurrent))
         self._class_stack.append(node.name)
         self.generic_visit(node)
         self._class_stack.pop()
@@ -267,11 +278,12 @@ class _Scanner(ast.NodeVisitor):
             self.paddings.append(PaddingFacts(f"torchtext's `Field(...)`{fixed}", node.lineno, at_end))
 
 
-def _relevant(text: str, node: ast.stmt) -> bool:
+def _relevant(lines: list[str], node: ast.stmt, words: tuple[str, ...] = CALLEE_WORDS) -> bool:
     """Whether a definition names anything the layout inference follows: only those are worth
-    analysing at a call (cross-file ones cost a libcst parse)."""
-    segment = ast.get_source_segment(text, node) or ""
-    return any(word in segment for word in CALLEE_WORDS)
+    analysing at a call (cross-file ones cost a libcst parse). Whole lines are read: cheap, and a
+    word on a line the definition shares with another statement changes nothing that matters."""
+    end = node.end_lineno or node.lineno
+    return any(word in line for line in lines[node.lineno - 1 : end] for word in words)
 
 
 def _pads_a_list(node: ast.expr) -> bool:
