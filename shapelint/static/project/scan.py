@@ -114,11 +114,21 @@ class _Scanner(ast.NodeVisitor):
         self.calls: list[CallFacts] = []
         self.options: list[OptionFacts] = []
         self.module_constants = _constants(tree.body)
-        self.option_holders = set(OPTION_HOLDERS) | _parsed_option_names(tree)
+        self.option_holders = set(OPTION_HOLDERS)
+        if "parse_args" in text or "parse_known_args" in text:  # a walk of the whole tree: only when needed
+            self.option_holders |= _parsed_option_names(tree)
         self._class_stack: list[str] = []
         # Per enclosing function: its names bound once to a literal, and every name it binds.
-        self._scopes: list[tuple[dict[str, Constant], set[str]]] = []
+        self._scopes: list[_FunctionScope] = []
         self._top_level_classes = {id(node) for node in _top_level(tree.body) if isinstance(node, ast.ClassDef)}
+
+    # ---------------------------------------------------------------- leaves: nothing below them matters
+
+    def visit_Name(self, node: ast.Name) -> None:
+        pass
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        pass
 
     # ---------------------------------------------------------------- definitions
 
@@ -159,9 +169,7 @@ class _Scanner(ast.NodeVisitor):
         self._class_stack.pop()
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        parameters = _parameter_names(node)
-        bound = parameters | {name for statement in _scope_statements(node.body) for name, _ in _bindings(statement)}
-        self._scopes.append((_constants(node.body, exclude=parameters), bound))
+        self._scopes.append(_FunctionScope(node))
         self.generic_visit(node)
         self._scopes.pop()
 
@@ -220,7 +228,8 @@ class _Scanner(ast.NodeVisitor):
         if value is not _UNSET:
             return value  # type: ignore[return-value]
         if isinstance(node, ast.Name):
-            for constants, bound in reversed(self._scopes):
+            for scope in reversed(self._scopes):
+                constants, bound = scope.names()
                 if node.id in constants:
                     return constants[node.id]
                 if node.id in bound:
@@ -303,6 +312,23 @@ def _length_difference(node: ast.expr) -> bool:
         return False
     right = node.right
     return isinstance(right, ast.Call) and dotted(right.func) == "len"
+
+
+class _FunctionScope:
+    """A function's names bound once to a literal, and every name it binds: read only when a call in
+    it passes a name (most functions never need them)."""
+
+    def __init__(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.function = function
+        self._names: tuple[dict[str, Constant], set[str]] | None = None
+
+    def names(self) -> tuple[dict[str, Constant], set[str]]:
+        if self._names is None:
+            parameters = _parameter_names(self.function)
+            body = self.function.body
+            bound = parameters | {name for statement in _scope_statements(body) for name, _ in _bindings(statement)}
+            self._names = (_constants(body, exclude=parameters), bound)
+        return self._names
 
 
 def _is_super_init(func: ast.expr) -> bool:
