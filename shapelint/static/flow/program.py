@@ -35,7 +35,7 @@ from shapelint.static.walk import body_of, method_named, self_assignments
 # How deep calls are followed (a model's forward -> its encoder's forward -> a helper), and how
 # many callee analyses one linted file may spend in all.
 MAX_DEPTH = 3
-MAX_CALLS = 200
+MAX_CALLS = 100
 # Other modules kept parsed in a process, for the calls of the next files into them.
 MAX_PARSED = 64
 
@@ -51,6 +51,7 @@ class Program:
         self._modules: dict[str, tuple[cst.Module, ModuleScope] | None] = {}
         self._calls_left = MAX_CALLS
         self._pipelines: dict[str, tuple[str, bool | None] | None] = {}
+        self._resolved: dict[tuple[str, str], ClassKey | FunctionKey | None] = {}
 
     def enter(self, module: cst.Module, path: str) -> ModuleScope:
         """The scope of the module being linted (its own tree, not one parsed again)."""
@@ -64,7 +65,10 @@ class Program:
     def resolve(self, scope: ModuleScope, name: str) -> ClassKey | FunctionKey | None:
         if self.project is None or not scope.path:
             return None
-        return self.project.resolve(scope.path, name)
+        key = (scope.path, name)
+        if key not in self._resolved:
+            self._resolved[key] = self.project.resolve(scope.path, name)
+        return self._resolved[key]
 
     def class_def(self, key: ClassKey) -> tuple[cst.ClassDef, ModuleScope] | None:
         if not self._worth_following(key):
@@ -154,6 +158,8 @@ class Program:
         if self.project is None or not scope.path:
             return []
         key = ClassKey(normalised_path(scope.path), cls.name.value)
+        if not self.project.relevant(key, recurrent=True):
+            return []  # the settings that matter are an RNN's (or its padding's): nothing to gain
         return [
             {
                 setting.name: Literal(setting.value, (setting.evidence,))
