@@ -71,38 +71,30 @@ class Program:
         return self._resolved[key]
 
     def class_def(self, key: ClassKey) -> tuple[cst.ClassDef, ModuleScope] | None:
-        if not self._worth_following(key):
+        found = self._definition(key)
+        if found is None or not isinstance(found[0], cst.ClassDef):
             return None
-        found = self._module(key.path)
-        if found is None:
-            return None
-        module, scope = found
-        node = next(
-            (
-                node
-                for node in _top_level(module.body)
-                if isinstance(node, cst.ClassDef) and node.name.value == key.name
-            ),
-            None,
-        )
-        return None if node is None else (node, scope)
+        return found[0], found[1]
 
     def function_def(self, key: FunctionKey) -> tuple[cst.FunctionDef, ModuleScope] | None:
+        found = self._definition(key)
+        if found is None or not isinstance(found[0], cst.FunctionDef):
+            return None
+        return found[0], found[1]
+
+    def _definition(self, key: ClassKey | FunctionKey) -> tuple[cst.ClassDef | cst.FunctionDef, ModuleScope] | None:
+        """The top-level class or function ``key`` names, with its module's scope, if worth following."""
         if not self._worth_following(key):
             return None
         found = self._module(key.path)
         if found is None:
             return None
         module, scope = found
-        node = next(
-            (
-                node
-                for node in _top_level(module.body)
-                if isinstance(node, cst.FunctionDef) and node.name.value == key.name
-            ),
-            None,
-        )
-        return None if node is None else (node, scope)
+        kind = cst.ClassDef if isinstance(key, ClassKey) else cst.FunctionDef
+        for node in _top_level(module.body):
+            if isinstance(node, kind) and node.name.value == key.name:
+                return node, scope
+        return None
 
     def _worth_following(self, key: ClassKey | FunctionKey) -> bool:
         """A definition that can give the inference something; in another file, one that names an RNN,
