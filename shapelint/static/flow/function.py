@@ -9,7 +9,6 @@ at most one event.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -23,45 +22,33 @@ from shapelint.static.events import (
     Event,
     Evidenced,
     IndexEvent,
-    PackEvent,
     ReduceEvent,
-    ReshapeEvent,
     ReturnEvent,
-    RnnCallEvent,
     SliceOf,
 )
 from shapelint.static.flow.constants import arithmetic, comparison, evidence_of, truth
 from shapelint.static.flow.declarations import annotation_layout
 from shapelint.static.flow.joins import Env, join, merged_value
+from shapelint.static.flow.tensor_methods import shape_from_sizes, subscript, tensor_method
 from shapelint.static.flow.tensor_ops import (
     OPAQUE_ATOM,
-    as_role,
-    axis_for,
-    drop_axes,
-    entry,
-    expand,
-    insert_singleton,
-    reshaped,
-    shrink,
-    unfold,
+)
+from shapelint.static.flow.torch_calls import (
+    concatenate,
+    factory,
+    layer_call,
+    linear_module,
+    pack,
+    pad_packed,
+    rnn_call,
+    rnn_module,
 )
 from shapelint.static.imports import dotted_name, resolve
 from shapelint.static.layout import (
-    WILDCARD,
-    Aligned,
     Axis,
-    Entry,
-    NonContiguity,
-    Padding,
-    RnnSource,
     Role,
     RoleSize,
     Tensor,
-    align,
-    movedim_order,
-    normalise_dim,
-    permute,
-    transpose_order,
 )
 from shapelint.static.project.index import ClassKey, normalised_path
 from shapelint.static.values import (
@@ -70,7 +57,6 @@ from shapelint.static.values import (
     Items,
     LayerModule,
     Literal,
-    Packed,
     Path,
     ProjectName,
     RnnModule,
@@ -109,7 +95,7 @@ class FunctionFlow:
     _left: bool = False  # the current path has returned or raised
     _in_concat: set[cst.CSTNode] = field(default_factory=set)
     _fed_to: dict[cst.CSTNode, LayerModule] = field(default_factory=dict)
-    _indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...], tuple[SliceOf | None, ...]]] = field(
+    indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...], tuple[SliceOf | None, ...]]] = field(
         default_factory=list
     )
 
@@ -139,7 +125,7 @@ class FunctionFlow:
         self._emit_indexings()
         self.events = [replace(found, event=self._settle_padding(found.event)) for found in self.events]
 
-    def _live_padding(self, tensor: Tensor) -> Tensor:
+    def live_padding(self, tensor: Tensor) -> Tensor:
         """On a path where the lengths are None (``if lengths is None:``), nothing was padded."""
         padding = tensor.padding
         if padding is not None and padding.lengths_name and self.env.get(padding.lengths_name) == Literal(None):
@@ -162,13 +148,13 @@ class FunctionFlow:
     def _emit_indexings(self) -> None:
         """Index events go out last: each must know every pick made on the same tensor's first axis."""
         picks: dict[int, set[int]] = {}
-        for _, tensor, per_axis, _ in self._indexings:
+        for _, tensor, per_axis, _ in self.indexings:
             if per_axis and isinstance(per_axis[0], int):
                 picks.setdefault(id(tensor.axes[0]), set()).add(per_axis[0])
-        for node, tensor, per_axis, slices in self._indexings:
+        for node, tensor, per_axis, slices in self.indexings:
             siblings = frozenset(picks.get(id(tensor.axes[0]), ()))
             fed_to = self._fed_to.get(node)
-            self._emit(IndexEvent(node, tensor, per_axis, node in self._in_concat, siblings, fed_to, slices))
+            self.emit(IndexEvent(node, tensor, per_axis, node in self._in_concat, siblings, fed_to, slices))
 
     # ------------------------------------------------------------ statements
 
@@ -306,7 +292,7 @@ class FunctionFlow:
             value = self.expression(small.value) if small.value is not None else UNKNOWN
             self.returned = value if self.returned is None else merged_value(self.returned, value)
             if self._declared_return is not None and isinstance(value, Tensor):
-                self._emit(ReturnEvent(small, self._declared_return, value))
+                self.emit(ReturnEvent(small, self._declared_return, value))
             self._left = True
         elif isinstance(small, cst.Raise):
             if small.exc is not None:
@@ -384,7 +370,7 @@ class FunctionFlow:
         if isinstance(node, cst.Call):
             return self._call(node)
         if isinstance(node, cst.Subscript):
-            return self._subscript(node)
+            return subscript(self, node)
         if isinstance(node, cst.Integer):
             return Literal(int(node.value, 0))
         if isinstance(node, cst.UnaryOperation):
@@ -537,9 +523,9 @@ class FunctionFlow:
             receiver = self._expression(func.value)
             args = [self._expression(arg.value) for arg in call.args]
             if isinstance(receiver, Tensor):
-                return self._tensor_method(receiver, func.attr.value, call, args)
+                return tensor_method(self, receiver, func.attr.value, call, args)
             if func.attr.value in kb.RESHAPING_METHODS and not isinstance(receiver, (Path, SelfRef)):
-                return self._shape_from_sizes(call, args)
+                return shape_from_sizes(self, call, args)
             if func.attr.value == "unsqueeze" and args and isinstance(args[0], Literal):
                 # A decoder's one-step input: the RNN then knows that axis has size 1.
                 position = args[0].value
@@ -564,13 +550,13 @@ class FunctionFlow:
             if isinstance(func, cst.Name) and func.value == "len" and func.value not in self.env:
                 return self._len(call, args)
         if isinstance(callee, RnnModule):
-            return self._rnn_call(callee, call, args)
+            return rnn_call(self, callee, call, args)
         if isinstance(callee, LayerModule):
             if isinstance(func, cst.Attribute) and isinstance(receiver, SelfRef) and len(call.args) == 1:
                 only = call.args[0]
                 if only.keyword is None and not only.star:
                     self._fed_to[only.value] = callee
-            return self._layer_call(callee, call, args)
+            return layer_call(self, callee, call, args)
         if isinstance(callee, Path):
             named = self._project_name(dotted_name(func) or "")
             if named is not None:
@@ -620,56 +606,29 @@ class FunctionFlow:
     def _function(self, path: str, call: cst.Call, args: list[Value], evidence: tuple[str, ...] = ()) -> Value:
         """A call of a torch function or class (``evidence``: how the name was taken to be torch's)."""
         if path in kb.RNN_CLASSES:
-            return self._rnn_module(path, call, args, evidence)
+            return rnn_module(self, path, call, args, evidence)
         if path in kb.EMBEDDING_CLASSES:
             return LayerModule("embedding")
         if path in kb.LINEAR_CLASSES:
-            return self._linear_module(path, call)
+            return linear_module(self, path, call)
         if path in kb.ELEMENTWISE_MODULES:
             return LayerModule("elementwise")
         if path == kb.PACK_PADDED:
-            return self._pack(call, args)
+            return pack(self, call, args)
         if path == kb.PAD_PACKED:
-            return self._pad_packed(call, args)
+            return pad_packed(self, call, args)
         if path in kb.ELEMENTWISE_FUNCTIONS:
             return args[0] if args and isinstance(args[0], Tensor) else UNKNOWN
         if path in kb.FACTORIES:
-            return self._factory(path, call, args)
+            return factory(self, path, call, args)
         if path in ("torch.cat", "torch.concat", "torch.concatenate"):
-            return self._concatenate(call, args)
+            return concatenate(self, call, args)
         method = path.rpartition(".")[2]
         is_torch_function = path.startswith("torch.") and path.count(".") == 1
         if is_torch_function and method in kb.TENSOR_FUNCTIONS | kb.REDUCTIONS and args and isinstance(args[0], Tensor):
             # torch.reshape(x, shape), torch.transpose(x, 0, 1), ...: the method on x.
-            return self._tensor_method(args[0], method, call, args[1:], receiver=call.args[0].value, offset=1)
+            return tensor_method(self, args[0], method, call, args[1:], receiver=call.args[0].value, offset=1)
         return UNKNOWN
-
-    def _factory(self, path: str, call: cst.Call, args: list[Value]) -> Value:
-        """``torch.zeros(batch_size, num_layers, hidden)``: the sizes named are the layout."""
-        sizes = [value for arg, value in zip(call.args, args) if arg.keyword is None]
-        if path == "torch.full":
-            sizes = sizes[:1]
-        if len(sizes) == 1 and isinstance(sizes[0], Items):
-            sizes = list(sizes[0].values)
-        if not sizes or any(arg.star for arg in call.args):
-            return UNKNOWN
-        axes = tuple(axis_for(entry(size), call) for size in sizes)
-        if all(axis.role is Role.UNKNOWN for axis in axes):
-            return UNKNOWN
-        return Tensor(axes, f"`{path.rpartition('.')[2]}` of named sizes", call)
-
-    def _concatenate(self, call: cst.Call, args: list[Value]) -> Value:
-        """``torch.cat(tensors, dim)``: the other axes are those of every piece (take a known one)."""
-        pieces = args[0].values if args and isinstance(args[0], Items) else ()
-        dims = [v for arg, v in zip(call.args[1:], args[1:]) if _keyword(arg) in (None, "dim")] or [Literal(0)]
-        known = next((piece for piece in pieces if isinstance(piece, Tensor)), None)
-        dim = dims[0].value if isinstance(dims[0], Literal) and isinstance(dims[0].value, int) else None
-        position = normalise_dim(dim, known.rank) if known is not None and dim is not None else None
-        if known is None or position is None:
-            return UNKNOWN
-        axes = list(known.axes)
-        axes[position] = Axis(axes[position].role, call)
-        return Tensor(tuple(axes), known.origin, known.where)
 
     def _len(self, call: cst.Call, args: list[Value]) -> Value:
         if len(call.args) != 1:
@@ -683,448 +642,9 @@ class FunctionFlow:
 
     # ------------------------------------------------------------ modules
 
-    def _rnn_module(self, path: str, call: cst.Call, args: list[Value], evidence: tuple[str, ...]) -> Value:
-        signature = kb.RNN_CLASSES[path]
-        if any(arg.star for arg in call.args):
-            return RnnModule(None, None, None, signature.returns_cell_state, call)
-        positions = _parameter_positions(call, signature.positional)
-        settings = {name: args[index] for name, index in positions.items()}
-
-        def setting(name: str) -> int | bool | None:
-            value = settings.get(name, Literal(kb.RNN_DEFAULTS[name]))
-            if not isinstance(value, Literal) or not isinstance(value.value, (int, bool)):
-                return None
-            return value.value
-
-        layers, bidirectional = setting("num_layers"), setting("bidirectional")
-        layers_dirs = None if layers is None or bidirectional is None else int(layers) * (2 if bidirectional else 1)
-        batch_first = setting("batch_first")
-        # With a projection, the final state has `proj_size` features, not `hidden_size`.
-        plain = "hidden_size" in positions and settings.get("proj_size", Literal(0)) == Literal(0)
-        return RnnModule(
-            None if batch_first is None else bool(batch_first),
-            layers_dirs,
-            None if bidirectional is None else bool(bidirectional),
-            signature.returns_cell_state,
-            call,
-            call.args[positions["hidden_size"]].value if plain else None,
-            (
-                *evidence,
-                *evidence_of(*(settings.get(name, UNKNOWN) for name in ("num_layers", "bidirectional", "batch_first"))),
-            ),
-        )
-
-    def _linear_module(self, path: str, call: cst.Call) -> LayerModule:
-        if path in kb.LAZY_CLASSES:
-            return LayerModule("linear", sized_on_first_call=True)
-        if any(arg.star for arg in call.args):
-            return LayerModule("linear")
-        index = _parameter_positions(call, kb.LINEAR_POSITIONAL).get("in_features")
-        return LayerModule("linear", None if index is None else call.args[index].value)
-
-    def _rnn_call(self, rnn: RnnModule, call: cst.Call, args: list[Value]) -> Value:
-        if not args or rnn.batch_first is None:
-            return UNKNOWN
-        self.evidence.update(dict.fromkeys(rnn.evidence))
-        given = args[0]
-        state = args[1] if len(args) > 1 else UNKNOWN
-        initial = tuple(v for v in (state.values if isinstance(state, Items) else (state,)) if isinstance(v, Tensor))
-        known_input = given if isinstance(given, Tensor) else None
-        self._emit(RnnCallEvent(call, rnn.where, rnn.batch_first, rnn.layers_dirs, known_input, initial))
-        batch, time = Axis(Role.BATCH, call, assumed=True), Axis(Role.TIME, call, assumed=True)
-        if isinstance(given, Tensor) and given.rank == 3:
-            if given.is_time_major() if rnn.batch_first else given.is_batch_first():
-                return UNKNOWN  # the RNN reads the axes swapped: nothing after it is known
-            batch_slot = 0 if rnn.batch_first else 1
-            batch = as_role(given.axes[batch_slot], Role.BATCH, call)
-            time = as_role(given.axes[1 - batch_slot], Role.TIME, call)
-        elif isinstance(given, Packed):
-            if given.tensor is not None:
-                batch, time = given.tensor.axes[1], given.tensor.axes[0]
-        elif isinstance(given, SizeOnes):
-            batch_slot = 0 if rnn.batch_first else 1
-            if batch_slot in given.positions:
-                batch = Axis(Role.BATCH, call, singleton=True)
-            if 1 - batch_slot in given.positions:
-                time = Axis(Role.TIME, call, singleton=True)
-        elif not isinstance(given, Unknown):
-            return UNKNOWN
-        hidden = Axis(Role.FEAT, call)
-        layers = Axis(Role.UNKNOWN, call)
-        if rnn.layers_dirs == 1:
-            layers = Axis(Role.LAYERS, call, singleton=True)
-        elif rnn.layers_dirs is not None:
-            layers = Axis(Role.LAYERS, call)
-        layer_count = None
-        if rnn.layers_dirs is not None and rnn.bidirectional is not None:
-            layer_count = rnn.layers_dirs // (2 if rnn.bidirectional else 1)
-        source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first, rnn.state_size, layer_count)
-        time_major = Tensor((time, batch, hidden), "output of the RNN (batch_first=False)", call, rnn=source)
-        # Over a padded batch that is not packed, the state is the one after the padding.
-        padding = None if isinstance(given, Packed) else self._run_padding(call, given)
-        final = Tensor(
-            (layers, batch, Axis(Role.FEAT, call)),
-            "final state of the RNN",
-            call,
-            rnn=replace(source, state=True),
-            padding=padding,
-        )
-        hidden_state: Value = Items((final, replace(final))) if rnn.returns_cell_state else final
-        if isinstance(given, Packed):
-            return Items((Packed(time_major), hidden_state))
-        if rnn.batch_first:
-            cause = NonContiguity(call, batch_first_rnn=True)
-            origin = "output of the RNN (batch_first=True)"
-            out = Tensor((batch, time, hidden), origin, call, (1.0, 0.0, 2.0), cause, source, padding)
-            return Items((out, hidden_state))
-        return Items((replace(time_major, padding=padding), hidden_state))
-
-    def _run_padding(self, call: cst.Call, given: Value) -> Padding | None:
-        """Whether an RNN runs over padded steps of its batch.
-
-        Lengths in scope (a parameter or a name assigned before the call, not None on this path) say
-        so; `_settle_padding` later drops that if they are optional and never used. Else a project that
-        pads its token batches (a collate function, torchtext, a loader) says so for an RNN fed whole
-        sequences: not one step (a decoder's), not a sequence of known length one.
-        """
-        lengths = [name for name in kb.LENGTHS_NAMES if name in self.env and self.env[name] != Literal(None)]
-        if lengths:
-            return Padding(call, packed=False, lengths_name=min(lengths))
-        program = self.scope.program
-        pipeline = program.pipeline_padding(self.scope.path) if program is not None else None
-        one_step = isinstance(given, SizeOnes) or (
-            isinstance(given, Tensor) and any(axis.singleton for axis in given.axes)
-        )
-        if pipeline is None or one_step:
-            return None
-        evidence, at_end = pipeline
-        return Padding(call, packed=False, pipeline=evidence, at_end=at_end)
-
-    def _layer_call(self, layer: LayerModule, call: cst.Call, args: list[Value]) -> Value:
-        given = args[0] if args else UNKNOWN
-        if layer.kind == "embedding" and isinstance(given, Unknown) and self.scope.names.input_layout is not None:
-            given = self._configured_tokens(call)
-        if not isinstance(given, Tensor):
-            return UNKNOWN
-        if layer.kind == "elementwise":
-            return given
-        if layer.kind == "embedding":
-            axes = (*given.axes, Axis(Role.FEAT, call))
-            return Tensor(axes, f"embedding of {given.origin}", given.where)
-        return replace(given.with_axes((*given.axes[:-1], Axis(Role.FEAT, call)), None), origin=given.origin)
-
-    def _configured_tokens(self, call: cst.Call) -> Tensor:
-        """Tokens of unknown layout, laid out as `input-layout` in [tool.shapelint] says."""
-        batch, time = Axis(Role.BATCH, call), Axis(Role.TIME, call)
-        axes = (batch, time) if self.scope.names.input_layout == "batch-first" else (time, batch)
-        tokens = short_code(call.args[0].value) if call.args else "tokens"
-        return Tensor(axes, f"`{tokens}` ({self.scope.names.input_layout} by `input-layout` in [tool.shapelint])", call)
-
-    def _pack(self, call: cst.Call, args: list[Value]) -> Value:
-        batch_first = self._argument(call, args, "batch_first", kb.BATCH_FIRST_POSITION[kb.PACK_PADDED])
-        given = args[0] if args else UNKNOWN
-        if not isinstance(batch_first, Literal) or not isinstance(given, Tensor) or given.rank < 2:
-            return Packed(None)
-        self._emit(PackEvent(call, call.args[0].value, given, bool(batch_first.value)))
-        if given.is_time_major() if batch_first.value else given.is_batch_first():
-            return Packed(None)  # packed the wrong way round: what comes out is not known
-        if batch_first.value:
-            given = permute(given, (1, 0, *range(2, given.rank)), NonContiguity(call))
-        return Packed(given)
-
-    def _pad_packed(self, call: cst.Call, args: list[Value]) -> Value:
-        batch_first = self._argument(call, args, "batch_first", kb.BATCH_FIRST_POSITION[kb.PAD_PACKED])
-        packed = args[0] if args else UNKNOWN
-        if not isinstance(batch_first, Literal) or not isinstance(packed, (Packed, Unknown)):
-            return UNKNOWN
-        padding = Padding(
-            call, packed=True, padding_value_set=any(_keyword(arg) == "padding_value" for arg in call.args)
-        )
-        unpacked = packed.tensor if isinstance(packed, Packed) else None
-        if unpacked is None:
-            # A packed run the flow did not see (a parameter, a helper's result): the layout is the
-            # one `pad_packed_sequence` itself gives, (time, batch, features) unless `batch_first`.
-            axes = (Axis(Role.TIME, call), Axis(Role.BATCH, call), Axis(Role.FEAT, call))
-            unpacked = Tensor(axes, "padded output of `pad_packed_sequence`", call)
-        time_major = replace(
-            unpacked,
-            origin="padded output of `pad_packed_sequence`",
-            where=call,
-            memory=None,
-            noncontiguous=None,
-            padding=padding,
-        )
-        if batch_first.value:
-            cause = NonContiguity(call)
-            order = (1, 0, *range(2, time_major.rank))
-            axes = tuple(time_major.axes[i] for i in order)
-            ranks = tuple(float(i) for i in order)
-            padded = Tensor(axes, time_major.origin, call, ranks, cause, time_major.rnn, padding)
-            return Items((padded, UNKNOWN))
-        return Items((time_major, UNKNOWN))
-
-    def _argument(self, call: cst.Call, args: list[Value], keyword: str, position: int) -> Value:
-        for arg, value in zip(call.args, args):
-            if arg.keyword is not None and arg.keyword.value == keyword:
-                return value
-        positional = [value for arg, value in zip(call.args, args) if arg.keyword is None and not arg.star]
-        if position < len(positional):
-            return positional[position]
-        if any(arg.star for arg in call.args):
-            return UNKNOWN
-        return Literal(False)
-
     # ------------------------------------------------------------ tensor methods
 
-    def _tensor_method(
-        self,
-        tensor: Tensor,
-        method: str,
-        call: cst.Call,
-        args: list[Value],
-        receiver: cst.BaseExpression | None = None,
-        offset: int = 0,
-    ) -> Value:
-        if receiver is None:
-            assert isinstance(call.func, cst.Attribute)
-            receiver = call.func.value
-        call_args = call.args[offset:]
-        keywords = any(arg.keyword is not None for arg in call_args)
-        # flatten and reductions read their keywords by name; transpose is symmetric in its two dims.
-        by_name = method in ("flatten", "transpose") or method in kb.REDUCTIONS
-        if any(arg.star for arg in call_args) or (keywords and not by_name):
-            return UNKNOWN
-        ints = [value.value if isinstance(value, Literal) and isinstance(value.value, int) else None for value in args]
-        if method in kb.RESHAPING_METHODS:
-            return self._reshape(tensor, method, call, receiver, args)
-        if method == "flatten":
-            return self._flatten(tensor, call, receiver, call_args, args)
-        if method in ("transpose", "swapaxes", "swapdims") and len(ints) == 2 and None not in ints:
-            order = transpose_order(tensor.rank, ints[0], ints[1])  # type: ignore[arg-type]
-            return permute(tensor, order, NonContiguity(call)) if order else UNKNOWN
-        if method == "t" and tensor.rank == 2:
-            return permute(tensor, (1, 0), NonContiguity(call))
-        if method == "permute":
-            dims = ints
-            if len(args) == 1 and isinstance(args[0], Items):
-                dims = [
-                    v.value if isinstance(v, Literal) and isinstance(v.value, int) else None for v in args[0].values
-                ]
-            normalised = [normalise_dim(d, tensor.rank) if d is not None else None for d in dims]
-            if len(normalised) != tensor.rank or None in normalised or len(set(normalised)) != tensor.rank:
-                return UNKNOWN
-            return permute(tensor, tuple(normalised), NonContiguity(call))  # type: ignore[arg-type]
-        if method in ("movedim", "moveaxis") and len(ints) == 2 and None not in ints:
-            order = movedim_order(tensor.rank, ints[0], ints[1])  # type: ignore[arg-type]
-            return permute(tensor, order, NonContiguity(call)) if order else UNKNOWN
-        if method == "contiguous":
-            return tensor.with_axes(tensor.axes, None)
-        if method == "unsqueeze" and len(ints) == 1 and ints[0] is not None:
-            position = normalise_dim(ints[0], tensor.rank + 1)
-            if position is None:
-                return UNKNOWN
-            return insert_singleton(tensor, position, call)
-        if method == "squeeze" and len(ints) == 1 and ints[0] is not None:
-            position = normalise_dim(ints[0], tensor.rank)
-            if position is None or not tensor.axes[position].singleton:
-                return UNKNOWN
-            return drop_axes(tensor, {position}, call)
-        if method == "size" and not args:
-            return Shape(tensor)
-        if method == "size" and len(ints) == 1 and ints[0] is not None:
-            position = normalise_dim(ints[0], tensor.rank)
-            return Size((tensor.axes[position],)) if position is not None else UNKNOWN
-        if method == "unfold" and len(ints) == 3 and ints[0] is not None:
-            return unfold(tensor, ints[0], call)
-        if method == "narrow" and ints and ints[0] is not None:
-            position = normalise_dim(ints[0], tensor.rank)
-            if position is None:
-                return UNKNOWN
-            return shrink(tensor, position, call)
-        if method == "expand":
-            return expand(tensor, call, args)
-        if method == "index_select" and len(args) == 2 and ints[0] is not None:
-            position = normalise_dim(ints[0], tensor.rank)
-            return tensor if position is not None else UNKNOWN  # rows reordered (or picked): same axes
-        if method == "masked_fill":
-            return replace(tensor, padding=None)  # masking is how padding is dealt with
-        if method in kb.ELEMENTWISE_METHODS:
-            return tensor
-        if method in kb.REDUCTIONS:
-            return self._reduce(tensor, method, call, receiver, call_args, args)
-        return UNKNOWN
-
-    def _reduce(
-        self,
-        tensor: Tensor,
-        method: str,
-        call: cst.Call,
-        receiver: cst.BaseExpression,
-        call_args: Sequence[cst.Arg],
-        args: list[Value],
-    ) -> Value:
-        dims = [value for arg, value in zip(call_args, args) if _keyword(arg) in (None, "dim")][:1]
-        if not dims or not isinstance(dims[0], Literal) or not isinstance(dims[0].value, int):
-            return UNKNOWN
-        position = normalise_dim(dims[0].value, tensor.rank)
-        if position is None:
-            return UNKNOWN
-        self._emit(ReduceEvent(call, method, receiver, self._live_padding(tensor), position))
-        keepdim = any(_keyword(arg) == "keepdim" for arg in call_args)
-        if keepdim or method in ("max", "min"):
-            return UNKNOWN  # max/min over a dim return (values, indices)
-        return replace(drop_axes(tensor, {position}, call), padding=None, rnn=None)
-
-    def _reshape(
-        self, tensor: Tensor, method: str, call: cst.Call, receiver: cst.BaseExpression, args: list[Value]
-    ) -> Value:
-        values: Sequence[Value] = args
-        if len(args) == 1 and isinstance(args[0], Items):
-            values = args[0].values
-        elif len(args) == 1 and isinstance(args[0], Shape):
-            values = [Size((axis,)) for axis in args[0].tensor.axes]
-        entries = tuple(entry(value) for value in values)
-        alignment = align(tensor, entries)
-        self._emit(ReshapeEvent(call, method, receiver, tensor, entries, alignment))
-        return reshaped(tensor, entries, alignment, call, copies=method == "reshape")
-
-    def _shape_from_sizes(self, call: cst.Call, args: list[Value]) -> Value:
-        """``x.view(len(sentence), 1, -1)`` of an unknown ``x``: the sizes named are the layout."""
-        values: Sequence[Value] = args[0].values if len(args) == 1 and isinstance(args[0], Items) else args
-        entries = [entry(value) for value in values]
-        if not any(isinstance(entry, tuple) for entry in entries):
-            return UNKNOWN  # nothing named, no literal 1: nothing learnt
-        axes = tuple(axis_for(entry, call) for entry in entries)
-        return Tensor(axes, "result of a view with named sizes", call)
-
-    def _flatten(
-        self,
-        tensor: Tensor,
-        call: cst.Call,
-        receiver: cst.BaseExpression,
-        call_args: Sequence[cst.Arg],
-        args: list[Value],
-    ) -> Value:
-        bounds = {"start_dim": 0, "end_dim": -1}
-        for position, (arg, value) in enumerate(zip(call_args, args)):
-            name = arg.keyword.value if arg.keyword is not None else ("start_dim", "end_dim")[min(position, 1)]
-            if not isinstance(value, Literal) or not isinstance(value.value, int) or name not in bounds:
-                return UNKNOWN
-            bounds[name] = value.value
-        start, end = normalise_dim(bounds["start_dim"], tensor.rank), normalise_dim(bounds["end_dim"], tensor.rank)
-        if start is None or end is None or start > end:
-            return UNKNOWN
-        entries: list[Entry] = []
-        groups: list[tuple[int, ...]] = []
-        atoms = tuple((position, atom) for position, axis in enumerate(tensor.axes) for atom in axis.atoms())
-        for position in [*range(start), None, *range(end + 1, tensor.rank)]:
-            if position is None:
-                entries.append(WILDCARD)
-                groups.append(tuple(i for i, (p, _) in enumerate(atoms) if start <= p <= end))
-            else:
-                entries.append(tensor.axes[position].atoms())
-                groups.append(tuple(i for i, (p, _) in enumerate(atoms) if p == position))
-        alignment = Aligned(atoms, tuple(groups))
-        self._emit(ReshapeEvent(call, "flatten", receiver, tensor, tuple(entries), alignment))
-        return reshaped(tensor, tuple(entries), alignment, call, copies=True)
-
     # ------------------------------------------------------------ indexing
-
-    def _subscript(self, node: cst.Subscript) -> Value:
-        base = self._expression(node.value)
-        if isinstance(base, (Shape, Items)) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
-            return self._slice_sizes(base, node.slice[0].slice)
-        indices: list[Value | str | SliceOf] = []
-        for element in node.slice:
-            piece = element.slice
-            if isinstance(piece, cst.Slice):
-                lower, upper, _ = (
-                    None if part is None else self._expression(part) for part in (piece.lower, piece.upper, piece.step)
-                )
-                if piece.lower is None and piece.upper is None and piece.step is None:
-                    indices.append(":")
-                else:
-                    indices.append(SliceOf(lower, upper) if piece.step is None else "slice")
-            elif isinstance(piece, cst.Index):
-                value = piece.value
-                if isinstance(value, cst.Ellipsis):
-                    indices.append("...")
-                elif isinstance(value, cst.Name) and value.value == "None":
-                    indices.append("None")
-                else:
-                    indices.append(self._expression(value))
-        if isinstance(base, Shape) and len(indices) == 1:
-            index = indices[0]
-            if isinstance(index, Literal) and isinstance(index.value, int):
-                position = normalise_dim(index.value, base.tensor.rank)
-                return Size((base.tensor.axes[position],)) if position is not None else UNKNOWN
-            return UNKNOWN
-        if isinstance(base, Items) and len(indices) == 1:
-            index = indices[0]
-            if isinstance(index, Literal) and isinstance(index.value, int):
-                position = normalise_dim(index.value, len(base.values))
-                return base.values[position] if position is not None else UNKNOWN
-            return UNKNOWN
-        if isinstance(base, Tensor) and len(indices) == 1 and _reorders_rows(node, indices[0]):
-            return base  # `x[sorted_idx]`: the same samples in another order, on the same axes
-        if isinstance(base, Tensor):
-            return self._index(base, indices, node)
-        return UNKNOWN
-
-    def _slice_sizes(self, base: Shape | Items, piece: cst.Slice) -> Value:
-        """``x.size()[1:]``, ``x.shape[:-1]``: the sizes of those axes."""
-        bounds: list[int | None] = []
-        for part in (piece.lower, piece.upper, piece.step):
-            value = self._expression(part) if part is not None else Literal(None)
-            if not isinstance(value, Literal) or not (value.value is None or type(value.value) is int):
-                return UNKNOWN
-            bounds.append(value.value)
-        values = tuple(Size((axis,)) for axis in base.tensor.axes) if isinstance(base, Shape) else base.values
-        return Items(values[slice(*bounds)])
-
-    def _index(self, tensor: Tensor, indices: list[Value | str | SliceOf], node: cst.Subscript) -> Value:
-        if indices.count("...") > 1:
-            return UNKNOWN
-        if "..." in indices:
-            fill = tensor.rank - sum(1 for index in indices if index not in ("...", "None"))
-            at = indices.index("...")
-            indices = indices[:at] + [":"] * fill + indices[at + 1 :]
-        result = tensor
-        position = 0
-        dropped: set[int] = set()
-        per_axis: list[AxisIndex] = []
-        slices: list[SliceOf | None] = [None] * tensor.rank
-        for index in indices:
-            if index == "None":
-                continue
-            if position >= tensor.rank:
-                return UNKNOWN
-            if isinstance(index, Literal) and isinstance(index.value, int):
-                dropped.add(position)
-                per_axis.append(index.value)
-            elif index == "slice" or isinstance(index, SliceOf):
-                result = shrink(result, position, node)  # type: ignore[arg-type]
-                per_axis.append("slice")
-                slices[position] = index if isinstance(index, SliceOf) else None
-            elif index == ":":
-                per_axis.append(":")
-            else:
-                return UNKNOWN  # a tensor or an unknown index: advanced indexing
-            position += 1
-        per_axis.extend([":"] * (tensor.rank - len(per_axis)))
-        if self.recording:
-            self._indexings.append((node, self._live_padding(tensor), tuple(per_axis), tuple(slices)))
-        if dropped:  # what is left is no longer the RNN's own output or state
-            result = replace(drop_axes(result, dropped, node), rnn=None)
-        # None inserts a singleton axis where it stands among the kept axes.
-        kept_position = 0
-        for index in indices:
-            if index == "None":
-                result = insert_singleton(result, kept_position, node)  # type: ignore[arg-type]
-                kept_position += 1
-            elif not (isinstance(index, Literal) and isinstance(index.value, int)):
-                kept_position += 1
-        return result
 
     # ------------------------------------------------------------ declarations
 
@@ -1133,23 +653,9 @@ class FunctionFlow:
             return UNKNOWN
         return annotation_layout(param.annotation.annotation, param, param.name.value, self.scope.names)
 
-    def _emit(self, event: Event) -> None:
+    def emit(self, event: Event) -> None:
         if self.recording:
             self.events.append(Evidenced(event, tuple(self.evidence)))
-
-
-# Names of tensors of row numbers (`sorted_idx`, `perm_idx`, `unsort_indices`); a bare `idx` is as
-# often one position (`for idx in range(T)`).
-_REORDERING = re.compile(r"(sort|perm|order|indices|restore)", re.IGNORECASE)
-
-
-def _reorders_rows(node: cst.Subscript, index: Value | str | SliceOf) -> bool:
-    """``x[unperm_idx]``: a tensor of row numbers, by its name (a mask would pick rows and flatten)."""
-    if not isinstance(index, Unknown):
-        return False
-    piece = node.slice[0].slice
-    name = dotted_name(piece.value) if isinstance(piece, cst.Index) else None
-    return name is not None and bool(_REORDERING.search(name.rpartition(".")[2]))
 
 
 def _none_check(test: cst.BaseExpression) -> tuple[str, bool] | None:
@@ -1181,26 +687,6 @@ def _shape_owner(node: cst.BaseExpression) -> str | None:
     elif not (isinstance(node, cst.Attribute) and node.attr.value == "shape"):
         return None
     return node.value.value if isinstance(node.value, cst.Name) else None
-
-
-def short_code(node: cst.BaseExpression) -> str:
-    """A name or dotted name as written; other expressions as `...`."""
-    return dotted_name(node) or "..."
-
-
-def _parameter_positions(call: cst.Call, positional: Sequence[str]) -> dict[str, int]:
-    """Parameter name -> index in ``call.args`` of the argument given for it (the call has no ``*``)."""
-    names = iter(positional)
-    positions = {}
-    for index, arg in enumerate(call.args):
-        name = arg.keyword.value if arg.keyword is not None else next(names, None)
-        if name is not None:
-            positions[name] = index
-    return positions
-
-
-def _keyword(arg: cst.Arg) -> str | None:
-    return arg.keyword.value if arg.keyword is not None else None
 
 
 def _child_expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:

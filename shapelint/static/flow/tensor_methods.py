@@ -1,0 +1,326 @@
+"""Tensor methods and indexing as the flow meets them: views, reshapes, flattening, permutations,
+reductions, size reads, and subscripts, each reported to the rules as an event where one matters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from shapelint.static import knowledge as kb
+from shapelint.static.events import (
+    AxisIndex,
+    ReduceEvent,
+    ReshapeEvent,
+    SliceOf,
+)
+from shapelint.static.flow.tensor_ops import (
+    axis_for,
+    drop_axes,
+    entry,
+    expand,
+    insert_singleton,
+    reshaped,
+    shrink,
+    unfold,
+)
+from shapelint.static.flow.torch_calls import keyword_name
+from shapelint.static.imports import dotted_name
+from shapelint.static.layout import (
+    WILDCARD,
+    Aligned,
+    Entry,
+    NonContiguity,
+    Tensor,
+    align,
+    movedim_order,
+    normalise_dim,
+    permute,
+    transpose_order,
+)
+from shapelint.static.values import (
+    UNKNOWN,
+    Items,
+    Literal,
+    Shape,
+    Size,
+    Unknown,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from shapelint.static.flow.function import FunctionFlow
+
+
+# Names of tensors of row numbers (`sorted_idx`, `perm_idx`, `unsort_indices`); a bare `idx` is as
+# often one position (`for idx in range(T)`).
+_REORDERING = re.compile(r"(sort|perm|order|indices|restore)", re.IGNORECASE)
+
+
+def tensor_method(
+    flow: FunctionFlow,
+    tensor: Tensor,
+    method: str,
+    call: cst.Call,
+    args: list[Value],
+    receiver: cst.BaseExpression | None = None,
+    offset: int = 0,
+) -> Value:
+    if receiver is None:
+        assert isinstance(call.func, cst.Attribute)
+        receiver = call.func.value
+    call_args = call.args[offset:]
+    keywords = any(arg.keyword is not None for arg in call_args)
+    # flatten and reductions read their keywords by name; transpose is symmetric in its two dims.
+    by_name = method in ("flatten", "transpose") or method in kb.REDUCTIONS
+    if any(arg.star for arg in call_args) or (keywords and not by_name):
+        return UNKNOWN
+    ints = [value.value if isinstance(value, Literal) and isinstance(value.value, int) else None for value in args]
+    if method in kb.RESHAPING_METHODS:
+        return reshape_tensor(flow, tensor, method, call, receiver, args)
+    if method == "flatten":
+        return flatten(flow, tensor, call, receiver, call_args, args)
+    if method in ("transpose", "swapaxes", "swapdims") and len(ints) == 2 and None not in ints:
+        order = transpose_order(tensor.rank, ints[0], ints[1])  # type: ignore[arg-type]
+        return permute(tensor, order, NonContiguity(call)) if order else UNKNOWN
+    if method == "t" and tensor.rank == 2:
+        return permute(tensor, (1, 0), NonContiguity(call))
+    if method == "permute":
+        dims = ints
+        if len(args) == 1 and isinstance(args[0], Items):
+            dims = [v.value if isinstance(v, Literal) and isinstance(v.value, int) else None for v in args[0].values]
+        normalised = [normalise_dim(d, tensor.rank) if d is not None else None for d in dims]
+        if len(normalised) != tensor.rank or None in normalised or len(set(normalised)) != tensor.rank:
+            return UNKNOWN
+        return permute(tensor, tuple(normalised), NonContiguity(call))  # type: ignore[arg-type]
+    if method in ("movedim", "moveaxis") and len(ints) == 2 and None not in ints:
+        order = movedim_order(tensor.rank, ints[0], ints[1])  # type: ignore[arg-type]
+        return permute(tensor, order, NonContiguity(call)) if order else UNKNOWN
+    if method == "contiguous":
+        return tensor.with_axes(tensor.axes, None)
+    if method == "unsqueeze" and len(ints) == 1 and ints[0] is not None:
+        position = normalise_dim(ints[0], tensor.rank + 1)
+        if position is None:
+            return UNKNOWN
+        return insert_singleton(tensor, position, call)
+    if method == "squeeze" and len(ints) == 1 and ints[0] is not None:
+        position = normalise_dim(ints[0], tensor.rank)
+        if position is None or not tensor.axes[position].singleton:
+            return UNKNOWN
+        return drop_axes(tensor, {position}, call)
+    if method == "size" and not args:
+        return Shape(tensor)
+    if method == "size" and len(ints) == 1 and ints[0] is not None:
+        position = normalise_dim(ints[0], tensor.rank)
+        return Size((tensor.axes[position],)) if position is not None else UNKNOWN
+    if method == "unfold" and len(ints) == 3 and ints[0] is not None:
+        return unfold(tensor, ints[0], call)
+    if method == "narrow" and ints and ints[0] is not None:
+        position = normalise_dim(ints[0], tensor.rank)
+        if position is None:
+            return UNKNOWN
+        return shrink(tensor, position, call)
+    if method == "expand":
+        return expand(tensor, call, args)
+    if method == "index_select" and len(args) == 2 and ints[0] is not None:
+        position = normalise_dim(ints[0], tensor.rank)
+        return tensor if position is not None else UNKNOWN  # rows reordered (or picked): same axes
+    if method == "masked_fill":
+        return replace(tensor, padding=None)  # masking is how padding is dealt with
+    if method in kb.ELEMENTWISE_METHODS:
+        return tensor
+    if method in kb.REDUCTIONS:
+        return reduce(flow, tensor, method, call, receiver, call_args, args)
+    return UNKNOWN
+
+
+def reduce(
+    flow: FunctionFlow,
+    tensor: Tensor,
+    method: str,
+    call: cst.Call,
+    receiver: cst.BaseExpression,
+    call_args: Sequence[cst.Arg],
+    args: list[Value],
+) -> Value:
+    dims = [value for arg, value in zip(call_args, args) if keyword_name(arg) in (None, "dim")][:1]
+    if not dims or not isinstance(dims[0], Literal) or not isinstance(dims[0].value, int):
+        return UNKNOWN
+    position = normalise_dim(dims[0].value, tensor.rank)
+    if position is None:
+        return UNKNOWN
+    flow.emit(ReduceEvent(call, method, receiver, flow.live_padding(tensor), position))
+    keepdim = any(keyword_name(arg) == "keepdim" for arg in call_args)
+    if keepdim or method in ("max", "min"):
+        return UNKNOWN  # max/min over a dim return (values, indices)
+    return replace(drop_axes(tensor, {position}, call), padding=None, rnn=None)
+
+
+def reshape_tensor(
+    flow: FunctionFlow, tensor: Tensor, method: str, call: cst.Call, receiver: cst.BaseExpression, args: list[Value]
+) -> Value:
+    values: Sequence[Value] = args
+    if len(args) == 1 and isinstance(args[0], Items):
+        values = args[0].values
+    elif len(args) == 1 and isinstance(args[0], Shape):
+        values = [Size((axis,)) for axis in args[0].tensor.axes]
+    entries = tuple(entry(value) for value in values)
+    alignment = align(tensor, entries)
+    flow.emit(ReshapeEvent(call, method, receiver, tensor, entries, alignment))
+    return reshaped(tensor, entries, alignment, call, copies=method == "reshape")
+
+
+def shape_from_sizes(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
+    """``x.view(len(sentence), 1, -1)`` of an unknown ``x``: the sizes named are the layout."""
+    values: Sequence[Value] = args[0].values if len(args) == 1 and isinstance(args[0], Items) else args
+    entries = [entry(value) for value in values]
+    if not any(isinstance(entry, tuple) for entry in entries):
+        return UNKNOWN  # nothing named, no literal 1: nothing learnt
+    axes = tuple(axis_for(entry, call) for entry in entries)
+    return Tensor(axes, "result of a view with named sizes", call)
+
+
+def flatten(
+    flow: FunctionFlow,
+    tensor: Tensor,
+    call: cst.Call,
+    receiver: cst.BaseExpression,
+    call_args: Sequence[cst.Arg],
+    args: list[Value],
+) -> Value:
+    bounds = {"start_dim": 0, "end_dim": -1}
+    for position, (arg, value) in enumerate(zip(call_args, args)):
+        name = arg.keyword.value if arg.keyword is not None else ("start_dim", "end_dim")[min(position, 1)]
+        if not isinstance(value, Literal) or not isinstance(value.value, int) or name not in bounds:
+            return UNKNOWN
+        bounds[name] = value.value
+    start, end = normalise_dim(bounds["start_dim"], tensor.rank), normalise_dim(bounds["end_dim"], tensor.rank)
+    if start is None or end is None or start > end:
+        return UNKNOWN
+    entries: list[Entry] = []
+    groups: list[tuple[int, ...]] = []
+    atoms = tuple((position, atom) for position, axis in enumerate(tensor.axes) for atom in axis.atoms())
+    for position in [*range(start), None, *range(end + 1, tensor.rank)]:
+        if position is None:
+            entries.append(WILDCARD)
+            groups.append(tuple(i for i, (p, _) in enumerate(atoms) if start <= p <= end))
+        else:
+            entries.append(tensor.axes[position].atoms())
+            groups.append(tuple(i for i, (p, _) in enumerate(atoms) if p == position))
+    alignment = Aligned(atoms, tuple(groups))
+    flow.emit(ReshapeEvent(call, "flatten", receiver, tensor, tuple(entries), alignment))
+    return reshaped(tensor, tuple(entries), alignment, call, copies=True)
+
+
+def subscript(flow: FunctionFlow, node: cst.Subscript) -> Value:
+    base = flow.expression(node.value)
+    if isinstance(base, (Shape, Items)) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
+        return slice_sizes(flow, base, node.slice[0].slice)
+    indices: list[Value | str | SliceOf] = []
+    for element in node.slice:
+        piece = element.slice
+        if isinstance(piece, cst.Slice):
+            lower, upper, _ = (
+                None if part is None else flow.expression(part) for part in (piece.lower, piece.upper, piece.step)
+            )
+            if piece.lower is None and piece.upper is None and piece.step is None:
+                indices.append(":")
+            else:
+                indices.append(SliceOf(lower, upper) if piece.step is None else "slice")
+        elif isinstance(piece, cst.Index):
+            value = piece.value
+            if isinstance(value, cst.Ellipsis):
+                indices.append("...")
+            elif isinstance(value, cst.Name) and value.value == "None":
+                indices.append("None")
+            else:
+                indices.append(flow.expression(value))
+    if isinstance(base, Shape) and len(indices) == 1:
+        index = indices[0]
+        if isinstance(index, Literal) and isinstance(index.value, int):
+            position = normalise_dim(index.value, base.tensor.rank)
+            return Size((base.tensor.axes[position],)) if position is not None else UNKNOWN
+        return UNKNOWN
+    if isinstance(base, Items) and len(indices) == 1:
+        index = indices[0]
+        if isinstance(index, Literal) and isinstance(index.value, int):
+            position = normalise_dim(index.value, len(base.values))
+            return base.values[position] if position is not None else UNKNOWN
+        return UNKNOWN
+    if isinstance(base, Tensor) and len(indices) == 1 and _reorders_rows(node, indices[0]):
+        return base  # `x[sorted_idx]`: the same samples in another order, on the same axes
+    if isinstance(base, Tensor):
+        return index_tensor(flow, base, indices, node)
+    return UNKNOWN
+
+
+def slice_sizes(flow: FunctionFlow, base: Shape | Items, piece: cst.Slice) -> Value:
+    """``x.size()[1:]``, ``x.shape[:-1]``: the sizes of those axes."""
+    bounds: list[int | None] = []
+    for part in (piece.lower, piece.upper, piece.step):
+        value = flow.expression(part) if part is not None else Literal(None)
+        if not isinstance(value, Literal) or not (value.value is None or type(value.value) is int):
+            return UNKNOWN
+        bounds.append(value.value)
+    values = tuple(Size((axis,)) for axis in base.tensor.axes) if isinstance(base, Shape) else base.values
+    return Items(values[slice(*bounds)])
+
+
+def index_tensor(
+    flow: FunctionFlow, tensor: Tensor, indices: list[Value | str | SliceOf], node: cst.Subscript
+) -> Value:
+    if indices.count("...") > 1:
+        return UNKNOWN
+    if "..." in indices:
+        fill = tensor.rank - sum(1 for index in indices if index not in ("...", "None"))
+        at = indices.index("...")
+        indices = indices[:at] + [":"] * fill + indices[at + 1 :]
+    result = tensor
+    position = 0
+    dropped: set[int] = set()
+    per_axis: list[AxisIndex] = []
+    slices: list[SliceOf | None] = [None] * tensor.rank
+    for index in indices:
+        if index == "None":
+            continue
+        if position >= tensor.rank:
+            return UNKNOWN
+        if isinstance(index, Literal) and isinstance(index.value, int):
+            dropped.add(position)
+            per_axis.append(index.value)
+        elif index == "slice" or isinstance(index, SliceOf):
+            result = shrink(result, position, node)  # type: ignore[arg-type]
+            per_axis.append("slice")
+            slices[position] = index if isinstance(index, SliceOf) else None
+        elif index == ":":
+            per_axis.append(":")
+        else:
+            return UNKNOWN  # a tensor or an unknown index: advanced indexing
+        position += 1
+    per_axis.extend([":"] * (tensor.rank - len(per_axis)))
+    if flow.recording:
+        flow.indexings.append((node, flow.live_padding(tensor), tuple(per_axis), tuple(slices)))
+    if dropped:  # what is left is no longer the RNN's own output or state
+        result = replace(drop_axes(result, dropped, node), rnn=None)
+    # None inserts a singleton axis where it stands among the kept axes.
+    kept_position = 0
+    for index in indices:
+        if index == "None":
+            result = insert_singleton(result, kept_position, node)  # type: ignore[arg-type]
+            kept_position += 1
+        elif not (isinstance(index, Literal) and isinstance(index.value, int)):
+            kept_position += 1
+    return result
+
+
+def _reorders_rows(node: cst.Subscript, index: Value | str | SliceOf) -> bool:
+    """``x[unperm_idx]``: a tensor of row numbers, by its name (a mask would pick rows and flatten)."""
+    if not isinstance(index, Unknown):
+        return False
+    piece = node.slice[0].slice
+    name = dotted_name(piece.value) if isinstance(piece, cst.Index) else None
+    return name is not None and bool(_REORDERING.search(name.rpartition(".")[2]))

@@ -1,0 +1,298 @@
+"""What torch's own modules and functions do to layouts: RNNs (their settings, output and final
+state), embeddings and linear layers, packing and unpacking, tensor factories and concatenation.
+
+Functions of the flow that calls them: they read its scope and environment and report through it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from shapelint.static import knowledge as kb
+from shapelint.static.events import (
+    PackEvent,
+    RnnCallEvent,
+)
+from shapelint.static.flow.constants import evidence_of
+from shapelint.static.flow.tensor_ops import (
+    as_role,
+    axis_for,
+    entry,
+)
+from shapelint.static.imports import dotted_name
+from shapelint.static.layout import (
+    Axis,
+    NonContiguity,
+    Padding,
+    RnnSource,
+    Role,
+    Tensor,
+    normalise_dim,
+    permute,
+)
+from shapelint.static.values import (
+    UNKNOWN,
+    Items,
+    LayerModule,
+    Literal,
+    Packed,
+    RnnModule,
+    SizeOnes,
+    Unknown,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from shapelint.static.flow.function import FunctionFlow
+
+
+def factory(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value]) -> Value:
+    """``torch.zeros(batch_size, num_layers, hidden)``: the sizes named are the layout."""
+    sizes = [value for arg, value in zip(call.args, args) if arg.keyword is None]
+    if path == "torch.full":
+        sizes = sizes[:1]
+    if len(sizes) == 1 and isinstance(sizes[0], Items):
+        sizes = list(sizes[0].values)
+    if not sizes or any(arg.star for arg in call.args):
+        return UNKNOWN
+    axes = tuple(axis_for(entry(size), call) for size in sizes)
+    if all(axis.role is Role.UNKNOWN for axis in axes):
+        return UNKNOWN
+    return Tensor(axes, f"`{path.rpartition('.')[2]}` of named sizes", call)
+
+
+def concatenate(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
+    """``torch.cat(tensors, dim)``: the other axes are those of every piece (take a known one)."""
+    pieces = args[0].values if args and isinstance(args[0], Items) else ()
+    dims = [v for arg, v in zip(call.args[1:], args[1:]) if keyword_name(arg) in (None, "dim")] or [Literal(0)]
+    known = next((piece for piece in pieces if isinstance(piece, Tensor)), None)
+    dim = dims[0].value if isinstance(dims[0], Literal) and isinstance(dims[0].value, int) else None
+    position = normalise_dim(dim, known.rank) if known is not None and dim is not None else None
+    if known is None or position is None:
+        return UNKNOWN
+    axes = list(known.axes)
+    axes[position] = Axis(axes[position].role, call)
+    return Tensor(tuple(axes), known.origin, known.where)
+
+
+def rnn_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value], evidence: tuple[str, ...]) -> Value:
+    signature = kb.RNN_CLASSES[path]
+    if any(arg.star for arg in call.args):
+        return RnnModule(None, None, None, signature.returns_cell_state, call)
+    positions = parameter_positions(call, signature.positional)
+    settings = {name: args[index] for name, index in positions.items()}
+
+    def setting(name: str) -> int | bool | None:
+        value = settings.get(name, Literal(kb.RNN_DEFAULTS[name]))
+        if not isinstance(value, Literal) or not isinstance(value.value, (int, bool)):
+            return None
+        return value.value
+
+    layers, bidirectional = setting("num_layers"), setting("bidirectional")
+    layers_dirs = None if layers is None or bidirectional is None else int(layers) * (2 if bidirectional else 1)
+    batch_first = setting("batch_first")
+    # With a projection, the final state has `proj_size` features, not `hidden_size`.
+    plain = "hidden_size" in positions and settings.get("proj_size", Literal(0)) == Literal(0)
+    return RnnModule(
+        None if batch_first is None else bool(batch_first),
+        layers_dirs,
+        None if bidirectional is None else bool(bidirectional),
+        signature.returns_cell_state,
+        call,
+        call.args[positions["hidden_size"]].value if plain else None,
+        (
+            *evidence,
+            *evidence_of(*(settings.get(name, UNKNOWN) for name in ("num_layers", "bidirectional", "batch_first"))),
+        ),
+    )
+
+
+def linear_module(flow: FunctionFlow, path: str, call: cst.Call) -> LayerModule:
+    if path in kb.LAZY_CLASSES:
+        return LayerModule("linear", sized_on_first_call=True)
+    if any(arg.star for arg in call.args):
+        return LayerModule("linear")
+    index = parameter_positions(call, kb.LINEAR_POSITIONAL).get("in_features")
+    return LayerModule("linear", None if index is None else call.args[index].value)
+
+
+def rnn_call(flow: FunctionFlow, rnn: RnnModule, call: cst.Call, args: list[Value]) -> Value:
+    if not args or rnn.batch_first is None:
+        return UNKNOWN
+    flow.evidence.update(dict.fromkeys(rnn.evidence))
+    given = args[0]
+    state = args[1] if len(args) > 1 else UNKNOWN
+    initial = tuple(v for v in (state.values if isinstance(state, Items) else (state,)) if isinstance(v, Tensor))
+    known_input = given if isinstance(given, Tensor) else None
+    flow.emit(RnnCallEvent(call, rnn.where, rnn.batch_first, rnn.layers_dirs, known_input, initial))
+    batch, time = Axis(Role.BATCH, call, assumed=True), Axis(Role.TIME, call, assumed=True)
+    if isinstance(given, Tensor) and given.rank == 3:
+        if given.is_time_major() if rnn.batch_first else given.is_batch_first():
+            return UNKNOWN  # the RNN reads the axes swapped: nothing after it is known
+        batch_slot = 0 if rnn.batch_first else 1
+        batch = as_role(given.axes[batch_slot], Role.BATCH, call)
+        time = as_role(given.axes[1 - batch_slot], Role.TIME, call)
+    elif isinstance(given, Packed):
+        if given.tensor is not None:
+            batch, time = given.tensor.axes[1], given.tensor.axes[0]
+    elif isinstance(given, SizeOnes):
+        batch_slot = 0 if rnn.batch_first else 1
+        if batch_slot in given.positions:
+            batch = Axis(Role.BATCH, call, singleton=True)
+        if 1 - batch_slot in given.positions:
+            time = Axis(Role.TIME, call, singleton=True)
+    elif not isinstance(given, Unknown):
+        return UNKNOWN
+    hidden = Axis(Role.FEAT, call)
+    layers = Axis(Role.UNKNOWN, call)
+    if rnn.layers_dirs == 1:
+        layers = Axis(Role.LAYERS, call, singleton=True)
+    elif rnn.layers_dirs is not None:
+        layers = Axis(Role.LAYERS, call)
+    layer_count = None
+    if rnn.layers_dirs is not None and rnn.bidirectional is not None:
+        layer_count = rnn.layers_dirs // (2 if rnn.bidirectional else 1)
+    source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first, rnn.state_size, layer_count)
+    time_major = Tensor((time, batch, hidden), "output of the RNN (batch_first=False)", call, rnn=source)
+    # Over a padded batch that is not packed, the state is the one after the padding.
+    padding = None if isinstance(given, Packed) else run_padding(flow, call, given)
+    final = Tensor(
+        (layers, batch, Axis(Role.FEAT, call)),
+        "final state of the RNN",
+        call,
+        rnn=replace(source, state=True),
+        padding=padding,
+    )
+    hidden_state: Value = Items((final, replace(final))) if rnn.returns_cell_state else final
+    if isinstance(given, Packed):
+        return Items((Packed(time_major), hidden_state))
+    if rnn.batch_first:
+        cause = NonContiguity(call, batch_first_rnn=True)
+        origin = "output of the RNN (batch_first=True)"
+        out = Tensor((batch, time, hidden), origin, call, (1.0, 0.0, 2.0), cause, source, padding)
+        return Items((out, hidden_state))
+    return Items((replace(time_major, padding=padding), hidden_state))
+
+
+def run_padding(flow: FunctionFlow, call: cst.Call, given: Value) -> Padding | None:
+    """Whether an RNN runs over padded steps of its batch.
+
+    Lengths in scope (a parameter or a name assigned before the call, not None on this path) say
+    so; `_settle_padding` later drops that if they are optional and never used. Else a project that
+    pads its token batches (a collate function, torchtext, a loader) says so for an RNN fed whole
+    sequences: not one step (a decoder's), not a sequence of known length one.
+    """
+    lengths = [name for name in kb.LENGTHS_NAMES if name in flow.env and flow.env[name] != Literal(None)]
+    if lengths:
+        return Padding(call, packed=False, lengths_name=min(lengths))
+    program = flow.scope.program
+    pipeline = program.pipeline_padding(flow.scope.path) if program is not None else None
+    one_step = isinstance(given, SizeOnes) or (isinstance(given, Tensor) and any(axis.singleton for axis in given.axes))
+    if pipeline is None or one_step:
+        return None
+    evidence, at_end = pipeline
+    return Padding(call, packed=False, pipeline=evidence, at_end=at_end)
+
+
+def layer_call(flow: FunctionFlow, layer: LayerModule, call: cst.Call, args: list[Value]) -> Value:
+    given = args[0] if args else UNKNOWN
+    if layer.kind == "embedding" and isinstance(given, Unknown) and flow.scope.names.input_layout is not None:
+        given = configured_tokens(flow, call)
+    if not isinstance(given, Tensor):
+        return UNKNOWN
+    if layer.kind == "elementwise":
+        return given
+    if layer.kind == "embedding":
+        axes = (*given.axes, Axis(Role.FEAT, call))
+        return Tensor(axes, f"embedding of {given.origin}", given.where)
+    return replace(given.with_axes((*given.axes[:-1], Axis(Role.FEAT, call)), None), origin=given.origin)
+
+
+def configured_tokens(flow: FunctionFlow, call: cst.Call) -> Tensor:
+    """Tokens of unknown layout, laid out as `input-layout` in [tool.shapelint] says."""
+    batch, time = Axis(Role.BATCH, call), Axis(Role.TIME, call)
+    axes = (batch, time) if flow.scope.names.input_layout == "batch-first" else (time, batch)
+    tokens = short_code(call.args[0].value) if call.args else "tokens"
+    return Tensor(axes, f"`{tokens}` ({flow.scope.names.input_layout} by `input-layout` in [tool.shapelint])", call)
+
+
+def pack(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
+    batch_first = argument(flow, call, args, "batch_first", kb.BATCH_FIRST_POSITION[kb.PACK_PADDED])
+    given = args[0] if args else UNKNOWN
+    if not isinstance(batch_first, Literal) or not isinstance(given, Tensor) or given.rank < 2:
+        return Packed(None)
+    flow.emit(PackEvent(call, call.args[0].value, given, bool(batch_first.value)))
+    if given.is_time_major() if batch_first.value else given.is_batch_first():
+        return Packed(None)  # packed the wrong way round: what comes out is not known
+    if batch_first.value:
+        given = permute(given, (1, 0, *range(2, given.rank)), NonContiguity(call))
+    return Packed(given)
+
+
+def pad_packed(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
+    batch_first = argument(flow, call, args, "batch_first", kb.BATCH_FIRST_POSITION[kb.PAD_PACKED])
+    packed = args[0] if args else UNKNOWN
+    if not isinstance(batch_first, Literal) or not isinstance(packed, (Packed, Unknown)):
+        return UNKNOWN
+    padding = Padding(
+        call, packed=True, padding_value_set=any(keyword_name(arg) == "padding_value" for arg in call.args)
+    )
+    unpacked = packed.tensor if isinstance(packed, Packed) else None
+    if unpacked is None:
+        # A packed run the flow did not see (a parameter, a helper's result): the layout is the
+        # one `pad_packed_sequence` itself gives, (time, batch, features) unless `batch_first`.
+        axes = (Axis(Role.TIME, call), Axis(Role.BATCH, call), Axis(Role.FEAT, call))
+        unpacked = Tensor(axes, "padded output of `pad_packed_sequence`", call)
+    time_major = replace(
+        unpacked,
+        origin="padded output of `pad_packed_sequence`",
+        where=call,
+        memory=None,
+        noncontiguous=None,
+        padding=padding,
+    )
+    if batch_first.value:
+        cause = NonContiguity(call)
+        order = (1, 0, *range(2, time_major.rank))
+        axes = tuple(time_major.axes[i] for i in order)
+        ranks = tuple(float(i) for i in order)
+        padded = Tensor(axes, time_major.origin, call, ranks, cause, time_major.rnn, padding)
+        return Items((padded, UNKNOWN))
+    return Items((time_major, UNKNOWN))
+
+
+def argument(flow: FunctionFlow, call: cst.Call, args: list[Value], keyword: str, position: int) -> Value:
+    for arg, value in zip(call.args, args):
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return value
+    positional = [value for arg, value in zip(call.args, args) if arg.keyword is None and not arg.star]
+    if position < len(positional):
+        return positional[position]
+    if any(arg.star for arg in call.args):
+        return UNKNOWN
+    return Literal(False)
+
+
+def parameter_positions(call: cst.Call, positional: Sequence[str]) -> dict[str, int]:
+    """Parameter name -> index in ``call.args`` of the argument given for it (the call has no ``*``)."""
+    names = iter(positional)
+    positions = {}
+    for index, arg in enumerate(call.args):
+        name = arg.keyword.value if arg.keyword is not None else next(names, None)
+        if name is not None:
+            positions[name] = index
+    return positions
+
+
+def keyword_name(arg: cst.Arg) -> str | None:
+    """The keyword an argument is passed by, if any."""
+    return arg.keyword.value if arg.keyword is not None else None
+
+
+def short_code(node: cst.BaseExpression) -> str:
+    """A name or dotted name as written; other expressions as `...`."""
+    return dotted_name(node) or "..."
