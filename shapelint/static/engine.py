@@ -213,11 +213,8 @@ def _findings(
         if report.replacement is not None:
             code = _EMPTY_MODULE.code_for_node(report.replacement)
             fix = Fix(rule.fix_title, (Edit(start.line, start.column + 1, end.line, end.column + 1, code),))
-        said = [
-            item if isinstance(item, str) else f"as `{item.name}` is called at line {source.line(item.call)}"
-            for item in evidence
-        ]
-        message = report.message + (f" (evidence: {'; '.join(said)})" if said else "")
+        said = "; ".join(_evidence_words(item, source) for item in evidence)
+        message = report.message + (f" (evidence: {said})" if said else "")
         yield Finding(path, start.line, start.column + 1, rule.code, rule.name, message, end.line, end.column + 1, fix)
 
 

@@ -115,12 +115,10 @@ class FunctionFlow:
                 function.returns.annotation, function.returns, "the return value", self.scope.names
             )
             self._declared_return = declared if isinstance(declared, Tensor) else None
-        self._block(body_of(function.body))
-        self._emit_indexings()
-        self.events = [replace(found, event=self._settle_padding(found.event)) for found in self.events]
+        self.run_statements(body_of(function.body))
 
     def run_statements(self, statements: Sequence[cst.BaseStatement]) -> None:
-        """Analyse code outside any function (a module's top level) as if it were a function body."""
+        """Analyse statements as a function body (a module's top level is run this way too)."""
         self._block(statements)
         self._emit_indexings()
         self.events = [replace(found, event=self._settle_padding(found.event)) for found in self.events]
@@ -503,7 +501,7 @@ class FunctionFlow:
         if isinstance(node.operator, cst.Multiply) and isinstance(left, Size) and isinstance(right, Size):
             return Size(left.atoms + right.atoms)
         if isinstance(left, Literal) and isinstance(right, Literal):
-            return UNKNOWN  # arithmetic on literals: not worth folding
+            return UNKNOWN  # literals that do not fold (floats, strings, division)
         if isinstance(left, (Size, Literal)) or isinstance(right, (Size, Literal)):
             tensor = left if isinstance(left, Tensor) else right if isinstance(right, Tensor) else None
             return tensor if tensor is not None else Size((OPAQUE_ATOM,))

@@ -52,6 +52,7 @@ class Project:
     _by_module_name: dict[str, list[str]] = field(default_factory=dict)
     _constructions: dict[ClassKey, list[Construction]] | None = None
     _options: dict[str, list[OptionFacts]] | None = None
+    _imported: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def from_sources(cls, sources: Iterable[tuple[str, str]]) -> Project:
@@ -75,6 +76,7 @@ class Project:
         self.modules[key] = facts
         self._constructions = None
         self._options = None
+        self._imported.clear()
 
     def facts(self, path: str) -> ModuleFacts | None:
         return self.modules.get(normalised_path(path))
@@ -133,8 +135,10 @@ class Project:
     def _module_bound_to(self, path: str, module: ModuleFacts, local: str) -> str | None:
         """The file of the module that ``local`` names in ``module`` (``import models``, ``from . import models``)."""
         binding = _binding(module, local)
-        if binding is None:
-            return None
+        return None if binding is None else self._module_file(path, binding)
+
+    def _module_file(self, path: str, binding: ImportFacts) -> str | None:
+        """The file of the module an import binds: ``import models`` or ``from pkg import models``."""
         if binding.name is None:
             return self.resolve_module(path, binding.module, binding.level)
         return self.resolve_module(path, _joined(binding.module, binding.name), binding.level)
@@ -227,17 +231,17 @@ class Project:
 
     def imported_files(self, path: str) -> set[str]:
         """The project files that file ``path`` imports (a module, or a name from one)."""
-        module = self.modules.get(normalised_path(path))
+        key = normalised_path(path)
+        module = self.modules.get(key)
         if module is None:
             return set()
-        found = set()
-        for binding in module.imports:
-            target = self.resolve_module(path, binding.module, binding.level)
-            if binding.name is not None:
-                target = self.resolve_module(path, _joined(binding.module, binding.name), binding.level) or target
-            if target is not None:
-                found.add(target)
-        return found
+        if key not in self._imported:
+            targets = (
+                self._module_file(key, binding) or self.resolve_module(key, binding.module, binding.level)
+                for binding in module.imports
+            )
+            self._imported[key] = {target for target in targets if target is not None}
+        return self._imported[key]
 
     def option_path(self, option: OptionFacts) -> str:
         return next(path for path, module in self.modules.items() if option in module.options)
