@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from shapelint.catalog import all_rules, rule_by_code
-from shapelint.config import Config, ConfigError, find_pyproject, load_config
+from shapelint.config import Config, ConfigError, find_pyproject, load_config, unknown_codes
 from shapelint.report import FORMATS, render
 from shapelint.static.engine import default_jobs, lint_paths, lint_source
 from shapelint.static.fixes import fix_paths, fix_source
@@ -99,7 +99,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _codes(text: str) -> tuple[str, ...]:
-    return tuple(code.strip().upper() for code in text.split(",") if code.strip())
+    codes = tuple(code.strip().upper() for code in text.split(",") if code.strip())
+    unknown = unknown_codes(codes)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown rule code(s) {', '.join(unknown)} (`shapelint rules` lists them)")
+    return codes
 
 
 def _jobs(text: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,25 @@ class Config:
     root: Path | None = None
 
     def enabled(self, code: str) -> bool:
-        """Codes match by prefix, as in ruff: `SHP1` selects every SHP1xx rule."""
-        selected = not self.select or any(code.startswith(prefix) for prefix in self.select)
-        return selected and not any(code.startswith(prefix) for prefix in self.ignore)
+        """Codes match by prefix, as in ruff: `SHP1` selects every SHP1xx rule, `ALL` every rule."""
+        selected = not self.select or any(_matches(code, prefix) for prefix in self.select)
+        return selected and not any(_matches(code, prefix) for prefix in self.ignore)
 
     def with_overrides(self, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> Config:
         """Command-line `--select` replaces the configured selection; `--ignore` adds to it."""
         return replace(self, select=self.select if select is None else select, ignore=self.ignore + ignore)
+
+
+def _matches(code: str, prefix: str) -> bool:
+    return prefix == "ALL" or code.startswith(prefix)
+
+
+def unknown_codes(prefixes: Iterable[str]) -> list[str]:
+    """The selectors that name no rule: neither `ALL` nor a prefix of a rule's code."""
+    from shapelint.catalog import all_rules  # the rules import the engine, which imports this module
+
+    codes = [rule.code for rule in all_rules()]
+    return [prefix for prefix in prefixes if not any(_matches(code, prefix) for code in codes)]
 
 
 _LIST_KEYS = {
@@ -89,6 +102,13 @@ def _from_table(table: dict[str, Any], pyproject: Path) -> Config:
                 raise ConfigError(f"{pyproject}: [tool.shapelint] input-layout must be one of {_INPUT_LAYOUTS}")
         elif not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{pyproject}: [tool.shapelint] {key} must be a list of strings, got {value!r}")
+    for key in ("select", "ignore"):
+        unknown_selectors = unknown_codes(code.upper() for code in table.get(key, ()))
+        if unknown_selectors:
+            raise ConfigError(
+                f"{pyproject}: [tool.shapelint] {key}: unknown rule code(s) {', '.join(unknown_selectors)} "
+                "(`shapelint rules` lists them)"
+            )
     defaults = Conventions()
     dimensions = dict(defaults.dimensions)
     dimensions.update({name.lower(): Role.BATCH for name in table.get("batch-dims", ())})

@@ -122,12 +122,30 @@ def test_conventions_extend_from_config(tmp_path: Path) -> None:
     assert run_cli(".", cwd=tmp_path).returncode == 1
 
 
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_an_unknown_code_on_the_command_line_is_an_error(tmp_path: Path, option: str) -> None:
+    """As in ruff: exit 2 and the `check` usage, not a selection of nothing."""
+    write(tmp_path, "model.py", BUGGY.format(suffix=""))
+    result = run_cli("check", option, "SHP101,SHP999", str(tmp_path))
+    assert result.returncode == 2
+    assert "usage: shapelint check" in result.stderr
+    assert "unknown rule code(s) SHP999" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_all_selects_every_rule(tmp_path: Path) -> None:
+    write(tmp_path, "model.py", BUGGY.format(suffix=""))
+    assert run_cli("--select", "ALL", str(tmp_path)).returncode == 1
+    assert run_cli("--select", "ALL", "--ignore", "SHP1", str(tmp_path)).returncode == 0
+
+
 @pytest.mark.parametrize(
     ("config", "words"),
     [
         ("[tool.shapelint\n", "not valid TOML"),
         ('[tool.shapelint]\nselekt = ["SHP1"]\n', "unknown key(s) in [tool.shapelint]: selekt"),
         ('[tool.shapelint]\nselect = "SHP1"\n', "select must be a list of strings"),
+        ('[tool.shapelint]\nselect = ["SHP9"]\n', "pyproject.toml: [tool.shapelint] select: unknown rule code(s) SHP9"),
+        ('[tool.shapelint]\nignore = ["shp1", "X1"]\n', "[tool.shapelint] ignore: unknown rule code(s) X1"),
     ],
 )
 def test_broken_config_is_a_clear_error(tmp_path: Path, config: str, words: str) -> None:
