@@ -202,3 +202,43 @@ def test_a_script_in_a_folder_above_is_no_pipeline_unless_named_like_one(tmp_pat
     assert lint(tmp_path, files) == []
     files["data_utils.py"] = COLLATE
     assert [finding.code for finding in lint(tmp_path, files)] == ["SHP303"]
+
+
+ENCODE = """\
+import numpy as np
+
+
+def encode(ids, n=150):
+    encoded = np.zeros(n, dtype=int)
+    length = min(n, len(ids))
+    encoded[:length] = ids[:length]
+    return encoded, length
+"""
+
+
+def test_a_loader_that_a_training_script_imports_beside_the_model(tmp_path: Path) -> None:
+    """`encode` fills a zeros array up to each length: padding, which the script that imports both
+    the model and the encoder brings to the model."""
+    train = "from model import Classifier\nfrom encoding import encode\n"
+    files = {"encoding.py": ENCODE, "model.py": CLASSIFIER.format(summary="out[:, -1]"), "train.py": train}
+    (finding,) = lint(tmp_path, files)
+    assert finding.code == "SHP303"
+    assert "the data pipeline pads the batches: `encoded[:length]` at " in finding.message
+    # Not imported together: a sibling script, no pipeline of the model's.
+    files["train.py"] = "from model import Classifier\n"
+    assert lint(tmp_path, files) == []
+
+
+def test_a_window_copied_up_to_a_size_is_not_padding(tmp_path: Path) -> None:
+    forecast = "import numpy as np\n\n\ndef forecast(data, seq_len):\n    out = np.zeros(data.shape)\n"
+    forecast += "    out[:seq_len] = data[:seq_len]\n    return out\n"
+    files = {"forecast.py": forecast, "model.py": CLASSIFIER.format(summary="out[:, -1]") + "\nimport forecast\n"}
+    assert lint(tmp_path, files) == []
+
+
+def test_a_class_named_in_lower_case_is_constructed_too(tmp_path: Path) -> None:
+    model = ENCODER.format(default=True).replace("Encoder", "encoder")
+    train = "from model import encoder\n\nmodel = encoder(100, 32, bidirectional=False)\n"
+    assert lint(tmp_path, {"model.py": model, "train.py": train}) == []
+    (finding,) = lint(tmp_path, {"model.py": model, "train.py": train.replace("False", "True")})
+    assert "`encoder` is built with `bidirectional=True` at " in finding.message

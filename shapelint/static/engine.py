@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,12 @@ from shapelint.config import Config
 from shapelint.findings import Edit, Finding, Fix
 from shapelint.rule import Rule
 from shapelint.static.discovery import discover
-from shapelint.static.events import CalledAt
+from shapelint.static.events import BatchesFrom, Evidence, Evidenced
 from shapelint.static.flow import module_events
 from shapelint.static.imports import import_aliases
 from shapelint.static.knowledge import RELEVANT_WORDS
-from shapelint.static.project.index import Project
+from shapelint.static.project.index import Project, normalised_path
+from shapelint.static.project.settings import place
 from shapelint.static.reading import source_encoding
 from shapelint.static.rules import Report, StaticRule
 from shapelint.static.rules.analysis_error import AnalysisError
@@ -71,6 +72,9 @@ class _Source:
 
     def line(self, node: cst.CSTNode | None) -> int:
         return self.position(node).start.line if node is not None else 0
+
+    def text(self) -> str:
+        return self.module.code
 
     def imported_as(self, module: str) -> str | None:
         if self._aliases is None:
@@ -126,8 +130,23 @@ def lint_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> LintRun:
             per_file = list(pool.map(check, files, chunksize=max(1, len(files) // (jobs * 8))))
     else:
         per_file = [lint_file(file, config, project) for file in files]
-    findings = sorted(finding for found in per_file for finding in found)
-    return LintRun(tuple(findings), len(files), tuple(missing))
+    findings = _one_each(per_file, {normalised_path(str(file)): str(file) for file in files})
+    return LintRun(tuple(sorted(findings)), len(files), tuple(missing))
+
+
+def _one_each(per_file: Iterable[list[Finding]], shown: dict[str, str]) -> list[Finding]:
+    """A file's findings, whether found linting it or through a call from another file, once each
+    (the shortest message: the one that needs the fewest settings), its path as the run names it."""
+    kept: dict[tuple[str, int, int, str], Finding] = {}
+    for found in per_file:
+        for finding in found:
+            path = shown.get(finding.path, finding.path)
+            if path != finding.path:
+                finding = replace(finding, path=path)
+            key = (finding.path, finding.line, finding.column, finding.code)
+            if key not in kept or len(finding.message) < len(kept[key].message):
+                kept[key] = finding
+    return list(kept.values())
 
 
 def _lint(data: bytes, path: str, config: Config, project: Project | None) -> list[Finding]:
@@ -150,17 +169,38 @@ def lint_text(text: str, path: str, config: Config, project: Project | None = No
         if not config.enabled(InvalidSyntax.code):
             return []
         return _syntax_finding(text, path, error)
-    source = _Source(module)
+    sources = _Sources(module)
     # The first report of a finding wins: the one that needs the fewest project settings.
-    reports: dict[tuple[cst.CSTNode, str], tuple[type[Rule], Report, tuple[str | CalledAt, ...]]] = {}
+    reports: dict[tuple[str, cst.CSTNode, str], tuple[type[Rule], Report, Evidenced]] = {}
     for found in module_events(module, config.conventions, project, path):
+        source = sources.of(found.module)
         for rule in rules:
             if isinstance(found.event, rule.event):
                 for report in rule.check(found.event, source):
-                    key = (report.node, rule.code)
-                    if key not in reports or len(found.evidence) < len(reports[key][2]):
-                        reports[key] = (type(rule), report, found.evidence)
-    return list(_findings(reports.values(), source, path, text))
+                    key = (found.path, report.node, rule.code)
+                    if key not in reports or len(found.evidence) < len(reports[key][2].evidence):
+                        reports[key] = (type(rule), report, found)
+    by_file: dict[str, list[tuple[type[Rule], Report, Evidenced]]] = {}
+    for (file, _, _), reported in reports.items():
+        by_file.setdefault(file, []).append(reported)
+    findings: list[Finding] = []
+    for file, found_there in by_file.items():
+        source = sources.of(found_there[0][2].module)
+        findings.extend(_findings(found_there, source, sources, file or path, text if not file else source.text()))
+    return findings
+
+
+class _Sources:
+    """The linted file's source, and those of the files its calls reach."""
+
+    def __init__(self, linted: cst.Module) -> None:
+        self.linted = _Source(linted)
+        self._others: dict[int, _Source] = {}
+
+    def of(self, module: cst.Module | None) -> _Source:
+        if module is None or module is self.linted.module:
+            return self.linted
+        return self._others.setdefault(id(module), _Source(module))
 
 
 def _decode(data: bytes, path: str, config: Config) -> str | list[Finding]:
@@ -201,10 +241,10 @@ def _file_finding(rule: type[Rule], path: str, line: int, column: int, message: 
 
 
 def _findings(
-    reports: Iterable[tuple[type[Rule], Report, tuple[str | CalledAt, ...]]], source: _Source, path: str, text: str
+    reports: Iterable[tuple[type[Rule], Report, Evidenced]], source: _Source, sources: _Sources, path: str, text: str
 ) -> Iterator[Finding]:
     lines = text.splitlines()
-    for rule, report, evidence in reports:
+    for rule, report, found in reports:
         where = source.position(report.node)
         start, end = where.start, where.end
         if _suppressed(rule.code, lines, (start.line, end.line)):
@@ -213,15 +253,27 @@ def _findings(
         if report.replacement is not None:
             code = _EMPTY_MODULE.code_for_node(report.replacement)
             fix = Fix(rule.fix_title, (Edit(start.line, start.column + 1, end.line, end.column + 1, code),))
-        said = "; ".join(_evidence_words(item, source) for item in evidence)
+        said = "; ".join(_evidence_words(item, sources) for item in found.evidence)
         message = report.message + (f" (evidence: {said})" if said else "")
         yield Finding(path, start.line, start.column + 1, rule.code, rule.name, message, end.line, end.column + 1, fix)
 
 
-def _evidence_words(item: str | CalledAt, source: _Source) -> str:
+def _evidence_words(item: Evidence, sources: _Sources) -> str:
     if isinstance(item, str):
         return item
-    return f"as `{item.name}` is called at line {source.line(item.call)}"
+    if isinstance(item, BatchesFrom):
+        stacking = item.stacking
+        at = _at(sources, stacking.module, stacking.call, stacking.path)
+        if not stacking.padded:
+            return f"the batches come from the `DataLoader` at {at}, whose default collate puts the batch first"
+        layout = "time-major (its `batch_first` is False)" if stacking.time_major else "batch-first"
+        return f"the batches are padded by `pad_sequence` at {at}, {layout}"
+    return f"as `{item.name}` is called at {_at(sources, item.module, item.call, item.path)}"
+
+
+def _at(sources: _Sources, module: cst.Module | None, node: cst.CSTNode, path: str) -> str:
+    line = sources.of(module).line(node)
+    return place(path, line) if path else f"line {line}"
 
 
 def _suppressed(code: str, lines: list[str], line_numbers: tuple[int, ...]) -> bool:

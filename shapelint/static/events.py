@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from shapelint.static.layout import Alignment, Entry, Tensor
-from shapelint.static.values import LayerModule, Value
+from shapelint.static.values import LayerModule, Stacking, Value
 
 # What indexing does to one axis: an integer picks one position, ":" keeps the axis,
 # "slice" keeps part of it.
@@ -105,10 +105,23 @@ Event = ReshapeEvent | PackEvent | IndexEvent | RnnCallEvent | ReduceEvent | Ret
 
 @dataclass(frozen=True)
 class CalledAt:
-    """Evidence that an event arose with the arguments that ``call`` passes to function ``name``."""
+    """Evidence that an event arose with the arguments that ``call`` passes to function ``name``
+    (``module`` and ``path``: the call's file, when it is not the file of the event)."""
 
     name: str
     call: cst.Call
+    module: cst.Module | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class BatchesFrom:
+    """Evidence that a tensor's layout is that of batches stacked as ``stacking`` says."""
+
+    stacking: Stacking
+
+
+Evidence = str | CalledAt | BatchesFrom
 
 
 @dataclass(frozen=True)
@@ -117,8 +130,11 @@ class Evidenced:
 
     ``evidence`` names each setting that the project gave (a constructor default, a construction's
     argument, a command-line option) and that the flow used before this event, and the calls whose
-    arguments it was found with: the finding holds under those settings.
+    arguments it was found with: the finding holds under those settings. ``module`` and ``path`` are
+    set when the event lies in another file than the one linted, reached by a call from it.
     """
 
     event: Event
-    evidence: tuple[str | CalledAt, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    module: cst.Module | None = None
+    path: str = ""

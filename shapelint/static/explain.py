@@ -125,7 +125,8 @@ def explain(path: Path, line: int, config: Config, project: Project | None = Non
     recorder = Recorder(positions, line, module)
     for _ in module_events(module, config.conventions, project, str(path), recorder):
         pass
-    findings = [finding for finding in lint_text(text, str(path), config, project) if finding.line == line]
+    found = lint_text(text, str(path), config, project)
+    findings = [finding for finding in found if finding.path == str(path) and finding.line == line]
     return "".join(_report(path, line, lines[line - 1], recorder, findings))
 
 

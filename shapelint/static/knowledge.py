@@ -100,8 +100,18 @@ TENSOR_FUNCTIONS = RESHAPING_METHODS | PERMUTING_METHODS | {"flatten", "squeeze"
 
 PACK_PADDED = "torch.nn.utils.rnn.pack_padded_sequence"
 PAD_PACKED = "torch.nn.utils.rnn.pad_packed_sequence"
+PAD_SEQUENCE = "torch.nn.utils.rnn.pad_sequence"
 # Positions of `batch_first` in those signatures.
 BATCH_FIRST_POSITION = {PACK_PADDED: 2, PAD_PACKED: 1}
+
+# A loader whose default collate stacks each batch's samples on a new first axis.
+DATA_LOADER = "torch.utils.data.DataLoader"
+# Tensor methods that keep every axis where it is (a batch stays batch-first).
+LAYOUT_KEEPING_METHODS = frozenset(
+    {"to", "cuda", "cpu", "long", "float", "double", "half", "int", "detach", "contiguous", "clone", "type"}
+)
+# Wrappers that yield what they are given: progress bars.
+PASS_THROUGH_ITERATORS = frozenset({"tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "tqdm.tqdm_notebook"})
 
 # The names torch is imported as by convention: a file that uses one without binding it (a star
 # import, a notebook cell) means torch's.
@@ -115,6 +125,7 @@ MODULE_ALIASES = {
     "torch.nn.modules.dropout": "torch.nn",
     "torch.nn.modules.activation": "torch.nn",
     "torch.nn.modules": "torch.nn",
+    "torch.utils.data.dataloader": "torch.utils.data",
 }
 
 # Names users give sizes. Extended by `batch-names` / `time-names` in [tool.shapelint].
@@ -213,4 +224,4 @@ JAXTYPING_ARRAY_TYPES = frozenset(
 
 # Cheap test of whether a file can hold anything a static rule reports: files without
 # any of these words are not parsed at all.
-RELEVANT_WORDS = ("view", "reshape", "flatten", "LSTM", "GRU", "RNN", "pack_padded", "pad_packed")
+RELEVANT_WORDS = ("view", "reshape", "flatten", "LSTM", "GRU", "RNN", "pack_padded", "pad_packed", "DataLoader")

@@ -103,6 +103,41 @@ class Packed:
     tensor: Tensor | None
 
 
+@dataclass(frozen=True)
+class Stacking:
+    """Where a batch's layout was fixed: by the ``DataLoader`` whose default collate stacked its
+    samples on a new first axis, or by the ``pad_sequence`` that padded it (``padded``), in file
+    ``path`` (``module``). ``time_major``: the time axis comes first (``pad_sequence``'s default);
+    ``one_sample``: a batch of one (a loader's default ``batch_size``)."""
+
+    call: cst.Call
+    module: cst.Module | None
+    path: str
+    padded: bool = False
+    time_major: bool = False
+    one_sample: bool = False
+
+
+@dataclass(frozen=True)
+class Loader:
+    """A ``DataLoader`` whose batches are known: what it yields is ``batch``; ``numbered``: wrapped
+    in ``enumerate``, so it yields ``(i, batch)``."""
+
+    batch: Value
+    numbered: bool = False
+
+
+@dataclass(frozen=True)
+class Batched:
+    """A batch, or one of its tensors, laid out as ``stacking`` says (batch first, or time first),
+    its other axes unknown. ``fields``: it may still be a tuple, list or dict of fields, whose items
+    are batches too (as a loader yields it); a field unpacked or indexed out of it is taken for a
+    tensor."""
+
+    stacking: Stacking
+    fields: bool = False
+
+
 @dataclass(frozen=True, eq=False)
 class Instance:
     """An object of a project class built at a known construction: its attributes after ``__init__``."""
@@ -133,4 +168,6 @@ Value = Union[
     SizeOnes,
     Instance,
     ProjectName,
+    Loader,
+    Batched,
 ]

@@ -18,8 +18,8 @@ import libcst as cst
 from shapelint.static import knowledge as kb
 from shapelint.static.events import (
     AxisIndex,
-    CalledAt,
     Event,
+    Evidence,
     Evidenced,
     IndexEvent,
     ReduceEvent,
@@ -29,6 +29,7 @@ from shapelint.static.events import (
 from shapelint.static.flow.constants import arithmetic, comparison, evidence_of, truth
 from shapelint.static.flow.declarations import annotation_layout
 from shapelint.static.flow.joins import Env, join, merged_value
+from shapelint.static.flow.loaders import batched_method, data_loader, iterated, iterator_call
 from shapelint.static.flow.tensor_methods import shape_from_sizes, subscript, tensor_method
 from shapelint.static.flow.tensor_ops import (
     OPAQUE_ATOM,
@@ -40,6 +41,7 @@ from shapelint.static.flow.torch_calls import (
     linear_module,
     pack,
     pad_packed,
+    padded_batch,
     rnn_call,
     rnn_module,
 )
@@ -53,6 +55,7 @@ from shapelint.static.layout import (
 from shapelint.static.project.index import ClassKey, normalised_path
 from shapelint.static.values import (
     UNKNOWN,
+    Batched,
     Instance,
     Items,
     LayerModule,
@@ -82,7 +85,7 @@ class FunctionFlow:
     env: Env = field(default_factory=dict)
     events: list[Evidenced] = field(default_factory=list)
     # Project settings this path has relied on so far (an RNN built from them, a branch they decided).
-    evidence: dict[str | CalledAt, None] = field(default_factory=dict)
+    evidence: dict[Evidence, None] = field(default_factory=dict)
     depth: int = 0  # how many calls deep into the project this analysis runs
     owner: cst.ClassDef | None = None  # the class of a method: where `self.method(...)` is found
     active: frozenset[cst.FunctionDef] = frozenset()  # the functions whose calls led here
@@ -252,8 +255,7 @@ class FunctionFlow:
         before = dict(self.env)
         self._forget(assigned_names(loop))
         if isinstance(loop, cst.For):
-            self.expression(loop.iter)
-            self._bind(loop.target, UNKNOWN)
+            self._bind(loop.target, iterated(self.expression(loop.iter)))
         else:
             self.expression(loop.test)
         self._block(body_of(loop.body))
@@ -322,7 +324,11 @@ class FunctionFlow:
                 self._bind(element, UNKNOWN)
             return
         values: list[Value] = [UNKNOWN] * len(elements)
-        if isinstance(value, Items) and len(value.values) == len(elements):
+        if isinstance(value, Batched) and value.fields:
+            # A batch's fields, each stacked on the batch axis; taken for tensors (a nested tuple is
+            # rarer than indexing a sample out of a tensor, which must not pass for a batch).
+            values = [replace(value, fields=False)] * len(elements)
+        elif isinstance(value, Items) and len(value.values) == len(elements):
             values = list(value.values)
         elif isinstance(value, Shape) and value.tensor.rank == len(elements):
             values = [Size((axis,)) for axis in value.tensor.axes]
@@ -382,7 +388,9 @@ class FunctionFlow:
             return self._binary(node)
         if isinstance(node, (cst.Tuple, cst.List)):
             return Items(tuple(self._expression(element.value) for element in node.elements))
-        if isinstance(node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            return self._comprehension(node)
+        if isinstance(node, cst.Lambda):
             return UNKNOWN  # a scope of its own; its names are not ours
         if isinstance(node, cst.Comparison):
             left = self._expression(node.left)
@@ -403,6 +411,22 @@ class FunctionFlow:
             return Literal(text) if isinstance(text, str) else UNKNOWN
         for child in _child_expressions(node):
             self._expression(child)
+        return UNKNOWN
+
+    def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp) -> Value:
+        """``[model(x) for x, _ in loader]``: its element analysed once, with what each ``for`` binds;
+        the names it binds are its own, so the function's are put back after."""
+        outside = dict(self.env)
+        clause: cst.CompFor | None = node.for_in
+        while clause is not None:
+            self._bind(clause.target, iterated(self.expression(clause.iter)))
+            for condition in clause.ifs:
+                self.expression(condition.test)
+            clause = clause.inner_for_in
+        parts = (node.key, node.value) if isinstance(node, cst.DictComp) else (node.elt,)
+        for part in parts:
+            self.expression(part)
+        self._set_env(outside)
         return UNKNOWN
 
     def _boolean(self, node: cst.BooleanOperation) -> Value:
@@ -522,6 +546,8 @@ class FunctionFlow:
             args = [self._expression(arg.value) for arg in call.args]
             if isinstance(receiver, Tensor):
                 return tensor_method(self, receiver, func.attr.value, call, args)
+            if isinstance(receiver, Batched) and func.attr.value not in kb.RESHAPING_METHODS:
+                return batched_method(receiver, func.attr.value)
             if func.attr.value in kb.RESHAPING_METHODS and not isinstance(receiver, (Path, SelfRef)):
                 return shape_from_sizes(self, call, args)
             if func.attr.value == "unsqueeze" and args and isinstance(args[0], Literal):
@@ -545,8 +571,12 @@ class FunctionFlow:
         else:
             callee = self._expression(func)
             args = [self._expression(arg.value) for arg in call.args]
-            if isinstance(func, cst.Name) and func.value == "len" and func.value not in self.env:
-                return self._len(call, args)
+            if isinstance(func, cst.Name) and func.value not in self.env:
+                if func.value == "len":
+                    return self._len(call, args)
+                iterator = iterator_call(resolve(func, self.scope.aliases) or func.value, args)
+                if iterator is not None:
+                    return iterator
         if isinstance(callee, RnnModule):
             return rnn_call(self, callee, call, args)
         if isinstance(callee, LayerModule):
@@ -611,6 +641,10 @@ class FunctionFlow:
             return linear_module(self, path, call)
         if path in kb.ELEMENTWISE_MODULES:
             return LayerModule("elementwise")
+        if path == kb.DATA_LOADER:
+            return data_loader(self, call, args)
+        if path == kb.PAD_SEQUENCE:
+            return padded_batch(self, call, args)
         if path == kb.PACK_PADDED:
             return pack(self, call, args)
         if path == kb.PAD_PACKED:
@@ -653,7 +687,15 @@ class FunctionFlow:
 
     def emit(self, event: Event) -> None:
         if self.recording:
-            self.events.append(Evidenced(event, tuple(self.evidence)))
+            path = self.other_file()
+            self.events.append(Evidenced(event, tuple(self.evidence), self.scope.module if path else None, path))
+
+    def other_file(self) -> str:
+        """The file of this function when it is not the linted one (reached by a call from it, and
+        reported there), else ""."""
+        program = self.scope.program
+        path = normalised_path(self.scope.path) if self.scope.path else ""
+        return "" if program is None or path == program.linted_path else path
 
 
 def _none_check(test: cst.BaseExpression) -> tuple[str, bool] | None:

@@ -125,9 +125,10 @@ class Program:
     def pipeline_padding(self, path: str) -> tuple[str, bool | None] | None:
         """Where the data pipeline of the model in ``path`` pads its token batches, and whether at the end.
 
-        The pipeline is the padding code in that file, in a file it imports or that imports it, or in a
-        folder above it (a loader beside a ``models/`` package); not a sibling script of a collection
-        of tutorials, and not a test.
+        The pipeline is the padding code in that file, in a file it imports or that imports it, in a
+        file that a script importing the model imports (itself or through a helper), or in a folder
+        above it (a loader beside a ``models/`` package); not a sibling script of a collection of
+        tutorials, and not a test.
         """
         if self.project is None or not path:
             return None
@@ -228,11 +229,11 @@ class Program:
         args: list[Value],
         owner: cst.ClassDef | None,
     ) -> Value:
-        """Run ``function`` with the caller's arguments; what it reports in the linted module is kept,
-        with the call as evidence."""
+        """Run ``function`` with the caller's arguments; what it reports is kept, with the call as
+        evidence (in another file, it is reported there)."""
         if function in caller.active or not self._spend(caller):
             return UNKNOWN  # recursion, or the budget is spent
-        recording = caller.recording and normalised_path(scope.path) == self.linted_path
+        recording = caller.recording
         callee = FunctionFlow(
             scope,
             attributes,
@@ -244,8 +245,12 @@ class Program:
         )
         callee.run(function, bind(function, call, args, method=owner is not None))
         if recording:
-            where = CalledAt(function.name.value, call)
-            caller.events.extend(replace(found, evidence=(*found.evidence, where)) for found in callee.events)
+            here = CalledAt(function.name.value, call)
+            there = CalledAt(function.name.value, call, caller.scope.module, normalised_path(caller.scope.path))
+            caller.events.extend(
+                replace(found, evidence=(*found.evidence, there if found.path != caller.other_file() else here))
+                for found in callee.events
+            )
         return callee.returned if callee.returned is not None else UNKNOWN
 
     def _spend(self, caller: FunctionFlow) -> bool:
@@ -270,6 +275,11 @@ def _parsed(path: str) -> cst.Module | None:
 def _feeds(where: str, model: str, imported: set[str], project: Project) -> bool:
     if where == model or where in imported or model in project.imported_files(where):
         return True
+    # A training script that imports the model and the loader (directly, or through its helpers).
+    for script in project.importers(model):
+        helpers = project.imported_files(script)
+        if where in helpers or any(where in project.imported_files(helper) for helper in helpers):
+            return True
     # A loader in a folder above the model (`utils.py` beside `models/`), by its name: a folder above
     # may also hold other, unrelated scripts.
     folder = Path(where).parent

@@ -32,12 +32,13 @@ class ModuleScope:
     globals: dict[str, Value] = field(default_factory=dict)
     bound_once: frozenset[str] = frozenset()
     bound: frozenset[str] = frozenset()  # every name the module binds at its top level
+    module: cst.Module | None = None
 
     @classmethod
     def of(cls, module: cst.Module, names: Conventions, program: Program | None, path: str) -> ModuleScope:
         aliases = import_aliases(module)
         constants, bound_once, bound = module_constants(module, aliases)
-        return cls(aliases, constants, names, program, path, bound_once=bound_once, bound=bound)
+        return cls(aliases, constants, names, program, path, bound_once=bound_once, bound=bound, module=module)
 
 
 def module_constants(

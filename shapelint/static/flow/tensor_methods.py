@@ -44,6 +44,7 @@ from shapelint.static.layout import (
 )
 from shapelint.static.values import (
     UNKNOWN,
+    Batched,
     Items,
     Literal,
     Shape,
@@ -59,6 +60,16 @@ if TYPE_CHECKING:
 # Names of tensors of row numbers (`sorted_idx`, `perm_idx`, `unsort_indices`); a bare `idx` is as
 # often one position (`for idx in range(T)`).
 _REORDERING = re.compile(r"(sort|perm|order|indices|restore)", re.IGNORECASE)
+
+
+def _field(flow: FunctionFlow, batch: Batched, node: cst.Subscript) -> Value:
+    """``batch[0]`` or ``batch["tokens"]``: one field of a batch, stacked on the batch axis too. A
+    tensor's own index (``x[0]`` picks a sample) or a slice is not followed."""
+    only = node.slice[0].slice if len(node.slice) == 1 else None
+    key = flow.expression(only.value) if isinstance(only, cst.Index) else UNKNOWN
+    if batch.fields and isinstance(key, Literal) and isinstance(key.value, (int, str)):
+        return replace(batch, fields=False)
+    return UNKNOWN
 
 
 def tensor_method(
@@ -218,6 +229,8 @@ def flatten(
 
 def subscript(flow: FunctionFlow, node: cst.Subscript) -> Value:
     base = flow.expression(node.value)
+    if isinstance(base, Batched):
+        return _field(flow, base, node)
     if isinstance(base, (Shape, Items)) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
         return slice_sizes(flow, base, node.slice[0].slice)
     indices: list[Value | str | SliceOf] = []

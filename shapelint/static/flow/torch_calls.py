@@ -18,6 +18,7 @@ from shapelint.static.events import (
     RnnCallEvent,
 )
 from shapelint.static.flow.constants import evidence_of
+from shapelint.static.flow.loaders import batch_tensor
 from shapelint.static.flow.tensor_ops import (
     as_role,
     axis_for,
@@ -36,12 +37,14 @@ from shapelint.static.layout import (
 )
 from shapelint.static.values import (
     UNKNOWN,
+    Batched,
     Items,
     LayerModule,
     Literal,
     Packed,
     RnnModule,
     SizeOnes,
+    Stacking,
     Unknown,
     Value,
 )
@@ -124,7 +127,7 @@ def rnn_call(flow: FunctionFlow, rnn: RnnModule, call: cst.Call, args: list[Valu
     if not args or rnn.batch_first is None:
         return UNKNOWN
     flow.evidence.update(dict.fromkeys(rnn.evidence))
-    given = args[0]
+    given = batch_tensor(flow, args[0], call, features=True) if isinstance(args[0], Batched) else args[0]
     state = args[1] if len(args) > 1 else UNKNOWN
     initial = tuple(v for v in (state.values if isinstance(state, Items) else (state,)) if isinstance(v, Tensor))
     known_input = given if isinstance(given, Tensor) else None
@@ -202,6 +205,8 @@ def layer_call(flow: FunctionFlow, layer: LayerModule, call: cst.Call, args: lis
     given = args[0] if args else UNKNOWN
     if layer.kind == "embedding" and isinstance(given, Unknown) and flow.scope.names.input_layout is not None:
         given = configured_tokens(flow, call)
+    elif layer.kind == "embedding" and isinstance(given, Batched):
+        given = batch_tensor(flow, given, call, features=False)
     if not isinstance(given, Tensor):
         return UNKNOWN
     if layer.kind == "elementwise":
@@ -263,6 +268,15 @@ def pad_packed(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
         padded = Tensor(axes, time_major.origin, call, ranks, cause, time_major.rnn, padding)
         return Items((padded, UNKNOWN))
     return Items((time_major, UNKNOWN))
+
+
+def padded_batch(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
+    """``pad_sequence(sequences, batch_first=False)``: a batch, time-major unless ``batch_first``."""
+    batch_first = argument(flow, call, args, "batch_first", 1)
+    if not isinstance(batch_first, Literal) or not isinstance(batch_first.value, bool):
+        return UNKNOWN
+    stacking = Stacking(call, flow.scope.module, flow.scope.path, padded=True, time_major=not batch_first.value)
+    return Batched(stacking)
 
 
 def argument(flow: FunctionFlow, call: cst.Call, args: list[Value], keyword: str, position: int) -> Value:

@@ -243,6 +243,11 @@ class Project:
             self._imported[key] = {target for target in targets if target is not None}
         return self._imported[key]
 
+    def importers(self, path: str) -> list[str]:
+        """The project files that import file ``path``."""
+        key = normalised_path(path)
+        return [other for other in self.modules if key in self.imported_files(other)]
+
     def option_path(self, option: OptionFacts) -> str:
         return next(path for path, module in self.modules.items() if option in module.options)
 

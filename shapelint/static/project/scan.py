@@ -31,9 +31,23 @@ from shapelint.static.project.facts import (
 # Words without which a function or class cannot give the inference anything: RNNs, views and packing
 # (the linter's own pre-filter), embeddings, the factories that build initial states, a module's
 # forward, and the `hidden` of helpers such as `init_hidden`.
-CALLEE_WORDS = (*RELEVANT_WORDS, "Embedding", "zeros", "ones", "randn", "rand(", "empty", "full(", "forward", "hidden")
+CALLEE_WORDS = (
+    *RELEVANT_WORDS,
+    *("Embedding", "zeros", "ones", "randn", "rand(", "empty", "full(", "forward", "hidden", "loader", "pad_sequence"),
+)
 # The stricter test for a definition in another file, which costs a parse to follow.
-RECURRENT_WORDS = ("LSTM", "GRU", "RNN", "pack_padded", "pad_packed", "Embedding", "hidden")
+RECURRENT_WORDS = (
+    "LSTM",
+    "GRU",
+    "RNN",
+    "pack_padded",
+    "pad_packed",
+    "pad_sequence",
+    "Embedding",
+    "hidden",
+    "Loader",
+    "loader",
+)
 
 # Names that usually hold parsed command-line options (`args.hidden_size`).
 OPTION_HOLDERS = frozenset({"args", "opt", "opts", "options", "arguments", "flags", "FLAGS", "hparams", "hps"})
@@ -114,12 +128,19 @@ class _Scanner(ast.NodeVisitor):
         self.calls: list[CallFacts] = []
         self.options: list[OptionFacts] = []
         self.module_constants = _constants(tree.body)
+        # Classes named in lower case (`class bilstm`) are constructed as `bilstm(...)`: calls of the
+        # module's own classes count, and of names imported from a module, which may be classes.
+        self.class_names = {node.name for node in _top_level(tree.body) if isinstance(node, ast.ClassDef)} | {
+            alias.asname or alias.name for node in tree.body if isinstance(node, ast.ImportFrom) for alias in node.names
+        }
         self.option_holders = set(OPTION_HOLDERS)
         if "parse_args" in text or "parse_known_args" in text:  # a walk of the whole tree: only when needed
             self.option_holders |= _parsed_option_names(tree)
         self._class_stack: list[str] = []
         # Per enclosing function: its names bound once to a literal, and every name it binds.
         self._scopes: list[_FunctionScope] = []
+        self._tree = tree
+        self._filled: dict[int, tuple[set[str], set[str]]] = {}
         self._top_level_classes = {id(node) for node in _top_level(tree.body) if isinstance(node, ast.ClassDef)}
 
     # ---------------------------------------------------------------- leaves: nothing below them matters
@@ -187,6 +208,43 @@ class _Scanner(ast.NodeVisitor):
             self._padding(node, None)
         self.generic_visit(node)
 
+    def visit_Assign(self, node: ast.Assign) -> None:
+        """``padded[i, :len(seq)] = seq`` into a ``zeros``/``full`` array: padding at the end (at the
+        front for ``padded[i, n - len(seq):]``); a mask filled the same way says the same."""
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                filled, lengths = self._filled_names()
+                at_end = _length_slice(target.slice, lengths)
+                if at_end is not None and target.value.id in filled:
+                    self._padding(target, at_end)
+        self.generic_visit(node)
+
+    def _filled_names(self) -> tuple[set[str], set[str]]:
+        """Names the current function (or the module) binds to a new ``zeros``/``full``/``ones`` array,
+        and names it binds to something computed with ``len(...)`` (``length = min(n, len(ids))``)."""
+        scope = self._scopes[-1] if self._scopes else None
+        key = id(scope)
+        if key not in self._filled:
+            body = scope.function.body if scope is not None else self._tree.body
+            assignments = [node for statement in body for node in ast.walk(statement) if isinstance(node, ast.Assign)]
+            filled = {
+                target.id
+                for node in assignments
+                if isinstance(node.value, ast.Call)
+                and (dotted(node.value.func) or "").rpartition(".")[2] in _FILLED_ARRAYS
+                for target in node.targets
+                if isinstance(target, ast.Name)
+            }
+            lengths = {
+                target.id
+                for node in assignments
+                if any(_a_length(part, set()) for part in ast.walk(node.value) if isinstance(part, ast.Call))
+                for target in node.targets
+                if isinstance(target, ast.Name)
+            }
+            self._filled[key] = (filled, lengths)
+        return self._filled[key]
+
     def _padding(self, node: ast.expr, at_end: bool | None) -> None:
         if id(node) in self._padding_seen:
             return
@@ -209,8 +267,8 @@ class _Scanner(ast.NodeVisitor):
         callee = dotted(func)
         if _is_super_init(func) and self._class_stack:
             callee = "super"
-        elif callee is None or not callee.rpartition(".")[2][:1].isupper():
-            return  # classes are named in CapWords; other calls cannot construct one
+        elif callee is None or not (callee.rpartition(".")[2][:1].isupper() or callee in self.class_names):
+            return  # classes are named in CapWords, or known by name; other calls cannot construct one
         star = any(isinstance(arg, ast.Starred) for arg in node.args) or any(k.arg is None for k in node.keywords)
         self.calls.append(
             CallFacts(
@@ -293,6 +351,35 @@ def _relevant(lines: list[str], node: ast.stmt, words: tuple[str, ...] = CALLEE_
     word on a line the definition shares with another statement changes nothing that matters."""
     end = node.end_lineno or node.lineno
     return any(word in line for line in lines[node.lineno - 1 : end] for word in words)
+
+
+_FILLED_ARRAYS = frozenset({"zeros", "full", "ones", "empty"})
+
+
+def _length_slice(index: ast.expr, lengths: set[str]) -> bool | None:
+    """Whether an index writes each sequence at the start of its row (``[:len(seq)]``: True) or at its
+    end (``[n - len(seq):]``: False); None if it is not cut by a length (``lengths``: names bound to
+    one)."""
+    pieces = index.elts if isinstance(index, ast.Tuple) else [index]
+    for piece in pieces:
+        if not isinstance(piece, ast.Slice) or piece.step is not None:
+            continue
+        if piece.lower is None and piece.upper is not None and _a_length(piece.upper, lengths):
+            return True
+        lower = piece.lower
+        if piece.upper is None and isinstance(lower, ast.BinOp) and isinstance(lower.op, ast.Sub):
+            return False if _a_length(lower.right, lengths) else None
+    return None
+
+
+def _a_length(node: ast.expr, lengths: set[str]) -> bool:
+    """``len(seq)``, or a name bound to a length (``length``, ``lengths[i]``); a window size such as
+    a ``seq_len`` parameter is not one."""
+    if isinstance(node, ast.Call):
+        return dotted(node.func) == "len"
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id in lengths
 
 
 def _pads_a_list(node: ast.expr) -> bool:

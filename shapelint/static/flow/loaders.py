@@ -1,0 +1,91 @@
+"""Data loaders and their batches: the layout a training loop gives the model it calls.
+
+``DataLoader(dataset, batch_size=...)`` with the default collate stacks the samples of a batch on
+a new first axis, so every tensor a batch holds is batch-first, whatever the dataset. A collate
+function of the project is run to learn what it returns: ``pad_sequence`` pads time-major unless
+given ``batch_first=True``. A batch keeps its layout through unpacking, indexing (``batch[0]``,
+``batch["tokens"]``) and methods that move no axis (``.to(device)``, ``.long()``); anything else
+makes it unknown. Where it reaches an ``Embedding`` (token ids: batch and time) or an RNN (batch,
+time and features), it becomes a tensor of known layout, with its stacking as evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from shapelint.static import knowledge as kb
+from shapelint.static.events import BatchesFrom
+from shapelint.static.layout import Axis, Role, Tensor
+from shapelint.static.project.index import FunctionKey
+from shapelint.static.values import UNKNOWN, Batched, Items, Literal, Loader, ProjectName, Stacking, Unknown, Value
+
+if TYPE_CHECKING:
+    from shapelint.static.flow.function import FunctionFlow
+
+
+def data_loader(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
+    """``DataLoader(...)``: a :class:`Loader` when what its batches hold is known."""
+    keywords = {arg.keyword.value: value for arg, value in zip(call.args, args) if arg.keyword is not None}
+    positional = [value for arg, value in zip(call.args, args) if arg.keyword is None]
+    if any(arg.star for arg in call.args) or len(positional) > 4:
+        return UNKNOWN
+    batch_size = keywords.get("batch_size", positional[1] if len(positional) > 1 else Literal(1))
+    if batch_size == Literal(None):
+        return UNKNOWN  # no batching: the samples come as they are
+    if "collate_fn" in keywords:
+        batch = _collated(flow, call, keywords["collate_fn"])
+        return UNKNOWN if isinstance(batch, Unknown) else Loader(batch)
+    one_sample = batch_size == Literal(1) and "batch_sampler" not in keywords
+    stacking = Stacking(call, flow.scope.module, flow.scope.path, one_sample=one_sample)
+    return Loader(Batched(stacking, fields=True))
+
+
+def _collated(flow: FunctionFlow, call: cst.Call, collate: Value) -> Value:
+    """What a project function given as ``collate_fn`` returns (its argument, the list of samples,
+    is not known)."""
+    program = flow.scope.program
+    if program is None or not isinstance(collate, ProjectName) or not isinstance(collate.key, FunctionKey):
+        return UNKNOWN
+    return program.call_function(flow, collate.key, call, [])
+
+
+def iterator_call(name: str, args: list[Value]) -> Value | None:
+    """What ``enumerate``, ``iter``, ``next`` or a progress bar make of a loader; None if not one."""
+    given = args[0] if args else UNKNOWN
+    if name == "enumerate" and isinstance(given, Loader):
+        return replace(given, numbered=True)
+    if (name == "iter" or name in kb.PASS_THROUGH_ITERATORS) and isinstance(given, Loader):
+        return given
+    if name == "next" and isinstance(given, Loader) and not given.numbered:
+        return given.batch
+    return None
+
+
+def iterated(value: Value) -> Value:
+    """What a ``for`` loop over ``value`` binds in each round."""
+    if not isinstance(value, Loader):
+        return UNKNOWN
+    return Items((UNKNOWN, value.batch)) if value.numbered else value.batch
+
+
+def batched_method(batch: Batched, method: str) -> Value:
+    return batch if method in kb.LAYOUT_KEEPING_METHODS else UNKNOWN
+
+
+def batch_tensor(flow: FunctionFlow, batch: Batched, call: cst.Call, features: bool) -> Tensor:
+    """A batch where it meets a layer: token ids (batch and time) for an Embedding, or batch, time
+    and features for an RNN (``features``)."""
+    stacking = batch.stacking
+    flow.evidence[BatchesFrom(stacking)] = None
+    batch_axis, time = Axis(Role.BATCH, call, singleton=stacking.one_sample), Axis(Role.TIME, call)
+    axes: tuple[Axis, ...] = (time, batch_axis) if stacking.time_major else (batch_axis, time)
+    if features:
+        axes = (*axes, Axis(Role.FEAT, call))
+    if stacking.padded:
+        origin = f"a batch padded {'time-major' if stacking.time_major else 'batch-first'}"
+    else:
+        origin = "a `DataLoader` batch (batch-first)"
+    return Tensor(axes, origin, call)
