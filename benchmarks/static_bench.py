@@ -1,8 +1,9 @@
 """Speed of the static half against the floor: parsing the same files with libcst alone.
 
 The corpus is the `.py` files of the installed `torch` package (read from disk, never
-imported). Both sides run in this one process, one after the other, over the same bytes;
-the figures that matter are the ratios. Usage: python benchmarks/static_bench.py [--limit N]
+imported), or of a folder given with `--corpus`. Both sides run in this one process, one after
+the other, over the same bytes; the figures that matter are the ratios.
+Usage: python benchmarks/static_bench.py [--corpus DIR] [--limit N]
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from shapelint import Config, lint_paths
 from shapelint.static.knowledge import RELEVANT_WORDS
 
 
-def corpus() -> list[Path]:
+def corpus(folder: Path | None) -> list[Path]:
+    if folder is not None:
+        return sorted(path for path in folder.rglob("*.py") if path.is_file())
     spec = importlib.util.find_spec("torch")
     if spec is None or spec.origin is None:
         raise SystemExit("install torch (pip install torch==2.13.0) to get the benchmark corpus")
@@ -48,11 +51,12 @@ def lint(files: list[Path], jobs: int) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=None, help="a folder to lint (default: the torch package)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N files (0: all)")
-    limit = parser.parse_args().limit
-    files = corpus()[: limit or None]
+    options = parser.parse_args()
+    files = corpus(options.corpus)[: options.limit or None]
     lines = sum(file.read_bytes().count(b"\n") for file in files)
-    print(f"corpus: {len(files)} files, {lines} lines of the installed torch package")
+    print(f"corpus: {len(files)} files, {lines} lines of {options.corpus or 'the installed torch package'}")
     floor = parse_only(files)
     print(f"libcst parse only, 1 process: {floor:7.2f} s   1.00x")
     parsed = relevant(files)

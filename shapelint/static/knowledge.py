@@ -104,6 +104,17 @@ PAD_SEQUENCE = "torch.nn.utils.rnn.pad_sequence"
 # Positions of `batch_first` in those signatures.
 BATCH_FIRST_POSITION = {PACK_PADDED: 2, PAD_PACKED: 1}
 
+# Softmax over an axis, as a method, a function or a module.
+SOFTMAX_METHODS = frozenset({"softmax", "log_softmax"})
+SOFTMAX_FUNCTIONS = frozenset(
+    f"{module}.{name}" for module in ("torch", "torch.nn.functional") for name in SOFTMAX_METHODS
+)
+SOFTMAX_MODULES = frozenset({"torch.nn.Softmax", "torch.nn.LogSoftmax"})
+MATMUL_FUNCTIONS = frozenset({"torch.matmul", "torch.bmm"})
+PARAMETER = "torch.nn.Parameter"
+# Factories whose one size argument makes a vector (`nn.Parameter(torch.zeros(hidden))`).
+VECTOR_FACTORIES = frozenset({f"torch.{name}" for name in ("zeros", "ones", "randn", "rand", "empty", "Tensor")})
+
 # A loader whose default collate stacks each batch's samples on a new first axis.
 DATA_LOADER = "torch.utils.data.DataLoader"
 # Tensor methods that keep every axis where it is (a batch stays batch-first).
@@ -126,6 +137,7 @@ MODULE_ALIASES = {
     "torch.nn.modules.activation": "torch.nn",
     "torch.nn.modules": "torch.nn",
     "torch.utils.data.dataloader": "torch.utils.data",
+    "torch.nn.parameter": "torch.nn",
 }
 
 # Names users give sizes. Extended by `batch-names` / `time-names` in [tool.shapelint].

@@ -85,15 +85,18 @@ class RnnModule:
 
 @dataclass(frozen=True)
 class LayerModule:
-    """A module that maps layouts simply: ``embedding``, ``linear`` or ``elementwise``.
+    """A module that maps layouts simply: ``embedding``, ``linear``, ``elementwise`` or ``softmax``.
 
     For a linear layer: ``in_size`` is the expression its constructor gives as ``in_features``;
-    ``sized_on_first_call`` says it has none and takes the size of its first input (``LazyLinear``).
+    ``sized_on_first_call`` says it has none and takes the size of its first input (``LazyLinear``);
+    ``out_is_one``: its ``out_features`` is 1 (a scoring layer). For a softmax: ``dim``, if given.
     """
 
     kind: str
     in_size: cst.BaseExpression | None = None
     sized_on_first_call: bool = False
+    out_is_one: bool = False
+    dim: Value | None = None
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from shapelint.static.flow.constants import arithmetic, comparison, evidence_of,
 from shapelint.static.flow.declarations import annotation_layout
 from shapelint.static.flow.joins import Env, join, merged_value
 from shapelint.static.flow.loaders import batched_method, data_loader, iterated, iterator_call
-from shapelint.static.flow.tensor_methods import shape_from_sizes, subscript, tensor_method
+from shapelint.static.flow.tensor_methods import matmul, shape_from_sizes, subscript, tensor_method
 from shapelint.static.flow.tensor_ops import (
     OPAQUE_ATOM,
 )
@@ -42,8 +42,10 @@ from shapelint.static.flow.torch_calls import (
     pack,
     pad_packed,
     padded_batch,
+    parameter,
     rnn_call,
     rnn_module,
+    softmax_module,
 )
 from shapelint.static.imports import dotted_name, resolve
 from shapelint.static.layout import (
@@ -531,6 +533,8 @@ class FunctionFlow:
             return tensor if tensor is not None else Size((OPAQUE_ATOM,))
         if isinstance(left, Tensor) and isinstance(right, Tensor) and left.axes == right.axes:
             return left
+        if isinstance(node.operator, cst.MatrixMultiply) and isinstance(left, Tensor):
+            return matmul(left, right, node)
         return UNKNOWN
 
     # ------------------------------------------------------------ calls
@@ -645,6 +649,13 @@ class FunctionFlow:
             return data_loader(self, call, args)
         if path == kb.PAD_SEQUENCE:
             return padded_batch(self, call, args)
+        if path in kb.SOFTMAX_MODULES:
+            return softmax_module(self, call, args)
+        if path == kb.PARAMETER:
+            return parameter(self, call, args)
+        if path in kb.SOFTMAX_FUNCTIONS | kb.MATMUL_FUNCTIONS and args and isinstance(args[0], Tensor):
+            method = path.rpartition(".")[2]
+            return tensor_method(self, args[0], method, call, args[1:], receiver=call.args[0].value, offset=1)
         if path == kb.PACK_PADDED:
             return pack(self, call, args)
         if path == kb.PAD_PACKED:

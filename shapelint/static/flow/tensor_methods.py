@@ -24,17 +24,19 @@ from shapelint.static.flow.tensor_ops import (
     entry,
     expand,
     insert_singleton,
+    keyword_name,
     reshaped,
     shrink,
     unfold,
 )
-from shapelint.static.flow.torch_calls import keyword_name
 from shapelint.static.imports import dotted_name
 from shapelint.static.layout import (
     WILDCARD,
     Aligned,
+    Axis,
     Entry,
     NonContiguity,
+    Role,
     Tensor,
     align,
     movedim_order,
@@ -87,7 +89,7 @@ def tensor_method(
     call_args = call.args[offset:]
     keywords = any(arg.keyword is not None for arg in call_args)
     # flatten and reductions read their keywords by name; transpose is symmetric in its two dims.
-    by_name = method in ("flatten", "transpose") or method in kb.REDUCTIONS
+    by_name = method in ("flatten", "transpose") or method in kb.REDUCTIONS | kb.SOFTMAX_METHODS
     if any(arg.star for arg in call_args) or (keywords and not by_name):
         return UNKNOWN
     ints = [value.value if isinstance(value, Literal) and isinstance(value.value, int) else None for value in args]
@@ -146,7 +148,46 @@ def tensor_method(
         return tensor
     if method in kb.REDUCTIONS:
         return reduce(flow, tensor, method, call, receiver, call_args, args)
+    if method in kb.SOFTMAX_METHODS:
+        given = [value for arg, value in zip(call_args, args) if keyword_name(arg) in (None, "dim")][:1]
+        return softmax(flow, tensor, method, call, receiver, given[0] if given else None)
+    if method in ("matmul", "bmm") and len(args) == 1:
+        return matmul(tensor, args[0], call, batched=method == "bmm")
     return UNKNOWN
+
+
+def softmax(
+    flow: FunctionFlow, tensor: Tensor, method: str, call: cst.Call, receiver: cst.BaseExpression, dim: Value | None
+) -> Value:
+    """A softmax over one axis: the weights keep the layout (and any padding) of what they weigh.
+    Without ``dim``, torch picks one as its legacy rule says (axis 0 of a 1-D or 3-D tensor, else 1)."""
+    if dim is None:
+        position: int | None = 0 if tensor.rank in (1, 3) else 1
+    elif isinstance(dim, Literal) and isinstance(dim.value, int) and not isinstance(dim.value, bool):
+        position = normalise_dim(dim.value, tensor.rank)
+    else:
+        return UNKNOWN
+    if position is None:
+        return UNKNOWN
+    flow.emit(ReduceEvent(call, method, receiver, flow.live_padding(tensor), position))
+    return tensor.with_axes(tensor.axes, None)
+
+
+def matmul(left: Tensor, right: Value, where: cst.CSTNode, batched: bool = False) -> Value:
+    """``left @ right`` (``bmm`` if ``batched``): ``left``'s last axis is summed away; a vector
+    leaves nothing in its place, a matrix its own last axis (a batch of them, with ``bmm``, whose
+    last axis is new when nothing else is known of it)."""
+    if left.rank < 2:
+        return UNKNOWN
+    if isinstance(right, Tensor) and right.rank == 1:
+        kept: tuple[Axis, ...] = left.axes[:-1]
+    elif isinstance(right, Tensor):
+        kept = (*left.axes[:-1], right.axes[-1])
+    elif batched and left.rank == 3:
+        kept = (*left.axes[:-1], Axis(Role.UNKNOWN, where))
+    else:
+        return UNKNOWN
+    return left.with_axes(kept, None)
 
 
 def reduce(

@@ -137,3 +137,8 @@ def expand(tensor: Tensor, call: cst.Call, args: list[Value]) -> Value:
             axes[position] = Axis(entry_role(value), call)
             memory[position] = None
     return tensor.with_axes(tuple(axes), tuple(memory), NonContiguity(call))
+
+
+def keyword_name(arg: cst.Arg) -> str | None:
+    """The keyword an argument is passed by, if any."""
+    return arg.keyword.value if arg.keyword is not None else None

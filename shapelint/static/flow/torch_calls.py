@@ -19,12 +19,14 @@ from shapelint.static.events import (
 )
 from shapelint.static.flow.constants import evidence_of
 from shapelint.static.flow.loaders import batch_tensor
+from shapelint.static.flow.tensor_methods import softmax
 from shapelint.static.flow.tensor_ops import (
     as_role,
     axis_for,
     entry,
+    keyword_name,
 )
-from shapelint.static.imports import dotted_name
+from shapelint.static.imports import dotted_name, resolve
 from shapelint.static.layout import (
     Axis,
     NonContiguity,
@@ -115,12 +117,37 @@ def rnn_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value],
 
 
 def linear_module(flow: FunctionFlow, path: str, call: cst.Call) -> LayerModule:
-    if path in kb.LAZY_CLASSES:
-        return LayerModule("linear", sized_on_first_call=True)
     if any(arg.star for arg in call.args):
-        return LayerModule("linear")
-    index = parameter_positions(call, kb.LINEAR_POSITIONAL).get("in_features")
-    return LayerModule("linear", None if index is None else call.args[index].value)
+        return LayerModule("linear", sized_on_first_call=path in kb.LAZY_CLASSES)
+    positional = kb.LINEAR_POSITIONAL[1:] if path in kb.LAZY_CLASSES else kb.LINEAR_POSITIONAL
+    positions = parameter_positions(call, positional)
+    out = positions.get("out_features")
+    given = call.args[out].value if out is not None else None
+    out_is_one = isinstance(given, cst.Integer) and given.value == "1"
+    if path in kb.LAZY_CLASSES:
+        return LayerModule("linear", sized_on_first_call=True, out_is_one=out_is_one)
+    index = positions.get("in_features")
+    return LayerModule("linear", None if index is None else call.args[index].value, out_is_one=out_is_one)
+
+
+def softmax_module(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> LayerModule:
+    """``nn.Softmax(dim=1)``: its ``dim`` (None: the legacy implicit choice)."""
+    dim = argument(flow, call, args, "dim", 0) if call.args else None
+    return LayerModule("softmax", dim=dim)
+
+
+def parameter(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
+    """``nn.Parameter(t)`` is ``t``; ``nn.Parameter(torch.zeros(hidden))`` is at least known as a vector."""
+    if not args:
+        return UNKNOWN
+    if isinstance(args[0], Tensor):
+        return args[0]
+    made = call.args[0].value
+    if isinstance(made, cst.Call) and resolve(made.func, flow.scope.aliases) in kb.VECTOR_FACTORIES:
+        sizes = [arg for arg in made.args if arg.keyword is None]
+        if len(sizes) == 1 and not sizes[0].star and not isinstance(sizes[0].value, (cst.Tuple, cst.List)):
+            return Tensor((Axis(Role.UNKNOWN, call),), "a parameter vector", call)
+    return UNKNOWN
 
 
 def rnn_call(flow: FunctionFlow, rnn: RnnModule, call: cst.Call, args: list[Value]) -> Value:
@@ -211,10 +238,14 @@ def layer_call(flow: FunctionFlow, layer: LayerModule, call: cst.Call, args: lis
         return UNKNOWN
     if layer.kind == "elementwise":
         return given
+    if layer.kind == "softmax":
+        receiver = call.args[0].value if call.args else call
+        return softmax(flow, given, "softmax", call, receiver, layer.dim)
     if layer.kind == "embedding":
         axes = (*given.axes, Axis(Role.FEAT, call))
         return Tensor(axes, f"embedding of {given.origin}", given.where)
-    return replace(given.with_axes((*given.axes[:-1], Axis(Role.FEAT, call)), None), origin=given.origin)
+    out = Axis(Role.FEAT, call, singleton=layer.out_is_one)
+    return replace(given.with_axes((*given.axes[:-1], out), None), origin=given.origin)
 
 
 def configured_tokens(flow: FunctionFlow, call: cst.Call) -> Tensor:
@@ -300,11 +331,6 @@ def parameter_positions(call: cst.Call, positional: Sequence[str]) -> dict[str, 
         if name is not None:
             positions[name] = index
     return positions
-
-
-def keyword_name(arg: cst.Arg) -> str | None:
-    """The keyword an argument is passed by, if any."""
-    return arg.keyword.value if arg.keyword is not None else None
 
 
 def short_code(node: cst.BaseExpression) -> str:

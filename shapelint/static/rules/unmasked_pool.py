@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from shapelint.static import knowledge as kb
 from shapelint.static.events import ReduceEvent
 from shapelint.static.examples import module
 from shapelint.static.layout import Role
@@ -70,7 +71,7 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
 
     def check(self, event: ReduceEvent, source: SourceView) -> Iterator[Report]:
         tensor, padding = event.tensor, event.tensor.padding
-        if padding is None or event.dim != tensor.role_position(Role.TIME):
+        if event.op not in kb.REDUCTIONS or padding is None or event.dim != tensor.role_position(Role.TIME):
             return
         if padding.packed and (event.op == "sum" or (padding.padding_value_set and event.op in ("max", "amax"))):
             return  # zeros add nothing; a chosen padding value is the user's mask

@@ -1,0 +1,93 @@
+"""Attention weights spread over the padded steps of a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from shapelint.static import knowledge as kb
+from shapelint.static.events import ReduceEvent
+from shapelint.static.examples import module
+from shapelint.static.layout import Role
+from shapelint.static.messages import in_scope, layout_words, short
+from shapelint.static.rules import Report, SourceView, StaticRule
+
+_PARAMS = 'x: Float[Tensor, "batch seq emb"], lengths'
+_RNN = "nn.LSTM(8, 16, batch_first=True)"
+_SCORES = "out, _ = self.rnn(x)\nscores = self.score(out).squeeze(-1)\n"
+
+
+def _attention(weights: str, extra: str = "") -> str:
+    """A model whose RNN runs over a padded batch (its lengths in scope) and scores each step."""
+    body = _SCORES + extra + f"weights = {weights}\nreturn (out * weights.unsqueeze(-1)).sum(1)"
+    return module(_RNN, body, _PARAMS, extra_init="self.score = nn.Linear(16, 1)")
+
+
+class SoftmaxOverPadding(StaticRule[ReduceEvent]):
+    """A softmax over the time axis of a padded batch, with no mask: attention reads padding.
+
+    ## What it does
+    Flags `softmax` (and `log_softmax`, as a function, a method or an `nn.Softmax`
+    module) over the time axis of scores computed from padded steps: a
+    `pad_packed_sequence` result, an RNN output over a padded batch whose lengths are
+    in scope, or over batches that the project's data pipeline pads, when nothing was
+    masked first.
+
+    ## Why is this bad?
+    A softmax gives every step a positive weight, padding included. The padded steps
+    take part of each sample's attention, and how much depends on how much shorter the
+    sample is than the longest one in its batch: the same sentence gets another
+    summary in another batch.
+
+    ## Example
+    ```python
+    scores = self.score(out).squeeze(-1)          # (batch, time)
+    weights = torch.softmax(scores, dim=1)
+    ```
+
+    ## Use instead
+    ```python
+    mask = torch.arange(scores.size(1))[None, :] < lengths[:, None]
+    weights = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=1)
+    ```
+    """
+
+    code = "SHP304"
+    name = "softmax-over-padding"
+    fix_title = "Mask the padded steps before the softmax"
+    event = ReduceEvent
+    VALID = (
+        _attention("torch.softmax(scores.masked_fill(~mask, float('-inf')), dim=1)", "mask = make_mask(lengths)\n"),
+        _attention("F.softmax(scores, dim=-1) * mask", "scores = scores.masked_fill(mask == 0, -1e9)\n"),
+        # Over the features of each step, not over time.
+        module(_RNN, "out, _ = self.rnn(x)\nreturn torch.softmax(out, dim=-1)", _PARAMS),
+        # No lengths, no padding: every step is real.
+        module(_RNN, _SCORES + "return torch.softmax(scores, dim=1)", "x"),
+    )
+    INVALID = (
+        _attention("torch.softmax(scores, dim=1)"),
+        _attention("F.softmax(scores, 1)"),
+        _attention("scores.softmax(dim=-1)"),
+        _attention("nn.Softmax(dim=1)(scores)"),
+        # Without `dim`, torch picks axis 1 of a 2-D tensor: the time axis here.
+        _attention("F.softmax(scores)"),
+    )
+
+    def check(self, event: ReduceEvent, source: SourceView) -> Iterator[Report]:
+        tensor, padding = event.tensor, event.tensor.padding
+        if event.op not in kb.SOFTMAX_METHODS or padding is None or event.dim != tensor.role_position(Role.TIME):
+            return
+        receiver = short(source.code(event.receiver), 30)
+        rnn = f"the RNN at line {source.line(padding.where)}"
+        if padding.packed:
+            why = f"`pad_packed_sequence` at line {source.line(padding.where)} padded it"
+        elif padding.pipeline is not None:
+            why = f"{rnn} ran over padded steps ({padding.pipeline})"
+        else:
+            why = f"{rnn} ran over padded steps ({in_scope(padding)})"
+        yield Report(
+            event.call,
+            f"`{short(source.code(event.call))}` spreads weights over the time axis of `{receiver}` "
+            f"{layout_words(tensor)} with the padded steps in: {why}, so every sample gives part of its "
+            "attention to padding, more the shorter it is; mask the scores first: use "
+            f"`{receiver}.masked_fill(~mask, float('-inf'))`, with `mask` true at real steps",
+        )
