@@ -111,6 +111,15 @@ SOFTMAX_FUNCTIONS = frozenset(
 )
 SOFTMAX_MODULES = frozenset({"torch.nn.Softmax", "torch.nn.LogSoftmax"})
 MATMUL_FUNCTIONS = frozenset({"torch.matmul", "torch.bmm"})
+# Pooling over the last axis of a (batch, channels, length) tensor, and what it computes there.
+POOL_FUNCTIONS = {
+    **{f"torch.nn.functional.{kind}_pool1d": op for kind, op in (("max", "max"), ("avg", "mean"))},
+    **{f"torch.nn.functional.adaptive_{kind}_pool1d": op for kind, op in (("max", "max"), ("avg", "mean"))},
+}
+POOL_MODULES = {
+    **{f"torch.nn.{kind}Pool1d": op for kind, op in (("Max", "max"), ("Avg", "mean"))},
+    **{f"torch.nn.Adaptive{kind}Pool1d": op for kind, op in (("Max", "max"), ("Avg", "mean"))},
+}
 PARAMETER = "torch.nn.Parameter"
 # Factories whose one size argument makes a vector (`nn.Parameter(torch.zeros(hidden))`).
 VECTOR_FACTORIES = frozenset({f"torch.{name}" for name in ("zeros", "ones", "randn", "rand", "empty", "Tensor")})
@@ -161,6 +170,8 @@ TIME_SIZE_NAMES = frozenset(
         "num_steps",
         "timesteps",
         "n_steps",
+        "pad_size",
+        "fix_length",
     }
 )
 LAYER_SIZE_NAMES = frozenset({"num_layers", "n_layers", "nlayers", "layers", "num_layer", "n_layer"})

@@ -89,7 +89,8 @@ class LayerModule:
 
     For a linear layer: ``in_size`` is the expression its constructor gives as ``in_features``;
     ``sized_on_first_call`` says it has none and takes the size of its first input (``LazyLinear``);
-    ``out_is_one``: its ``out_features`` is 1 (a scoring layer). For a softmax: ``dim``, if given.
+    ``out_is_one``: its ``out_features`` is 1 (a scoring layer). For a softmax: ``dim``, if given;
+    for a pooling layer (kind ``max`` or ``mean``), ``dim`` holds its kernel (or output) size.
     """
 
     kind: str

@@ -43,6 +43,8 @@ from shapelint.static.flow.torch_calls import (
     pad_packed,
     padded_batch,
     parameter,
+    pool_module,
+    pooled,
     rnn_call,
     rnn_module,
     softmax_module,
@@ -651,6 +653,11 @@ class FunctionFlow:
             return padded_batch(self, call, args)
         if path in kb.SOFTMAX_MODULES:
             return softmax_module(self, call, args)
+        if path in kb.POOL_MODULES:
+            return pool_module(self, path, call, args)
+        if path in kb.POOL_FUNCTIONS:
+            given, size = [*args, UNKNOWN, UNKNOWN][:2]
+            return pooled(self, given, kb.POOL_FUNCTIONS[path], call, size, adaptive="adaptive" in path)
         if path == kb.PARAMETER:
             return parameter(self, call, args)
         if path in kb.SOFTMAX_FUNCTIONS | kb.MATMUL_FUNCTIONS and args and isinstance(args[0], Tensor):

@@ -15,6 +15,7 @@ import libcst as cst
 from shapelint.static import knowledge as kb
 from shapelint.static.events import (
     PackEvent,
+    ReduceEvent,
     RnnCallEvent,
 )
 from shapelint.static.flow.constants import evidence_of
@@ -33,6 +34,8 @@ from shapelint.static.layout import (
     Padding,
     RnnSource,
     Role,
+    RoleSize,
+    SizeAtom,
     Tensor,
     normalise_dim,
     permute,
@@ -45,6 +48,7 @@ from shapelint.static.values import (
     Literal,
     Packed,
     RnnModule,
+    Size,
     SizeOnes,
     Stacking,
     Unknown,
@@ -81,7 +85,10 @@ def concatenate(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
         return UNKNOWN
     axes = list(known.axes)
     axes[position] = Axis(axes[position].role, call)
-    return Tensor(tuple(axes), known.origin, known.where)
+    # Pieces joined along another axis than time keep the padded steps of any of them.
+    paddings = [piece.padding for piece in pieces if isinstance(piece, Tensor) and piece.padding is not None]
+    padding = paddings[0] if paddings and axes[position].role is not Role.TIME else None
+    return Tensor(tuple(axes), known.origin, known.where, padding=padding)
 
 
 def rnn_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value], evidence: tuple[str, ...]) -> Value:
@@ -134,6 +141,29 @@ def softmax_module(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Lay
     """``nn.Softmax(dim=1)``: its ``dim`` (None: the legacy implicit choice)."""
     dim = argument(flow, call, args, "dim", 0) if call.args else None
     return LayerModule("softmax", dim=dim)
+
+
+def pool_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value]) -> LayerModule:
+    """``nn.MaxPool1d(kernel_size)``, ``nn.AdaptiveAvgPool1d(output_size)``: the size is kept."""
+    size = argument(flow, call, args, "output_size" if "Adaptive" in path else "kernel_size", 0)
+    return LayerModule(kb.POOL_MODULES[path], dim=size if call.args else None)
+
+
+def pooled(flow: FunctionFlow, tensor: Value, op: str, call: cst.Call, size: Value | None, adaptive: bool) -> Value:
+    """``F.max_pool1d(x, k)``, ``nn.AdaptiveAvgPool1d(1)(x)``: a max or mean over windows of the last
+    axis of ``x`` (batch, channels, length). With one window over all of it (a kernel of the time
+    axis's own size, an adaptive output of 1), that is a reduction over time."""
+    if not isinstance(tensor, Tensor) or tensor.rank != 3 or not call.args:
+        return UNKNOWN
+    last = tensor.axes[2]
+    if adaptive:
+        whole = size == Literal(1)
+    else:
+        atoms: tuple[SizeAtom, ...] = size.atoms if isinstance(size, Size) else ()
+        whole = len(atoms) == 1 and (atoms[0] is last or atoms[0] == RoleSize(Role.TIME))
+    if whole:
+        flow.emit(ReduceEvent(call, op, call.args[0].value, flow.live_padding(tensor), 2))
+    return UNKNOWN
 
 
 def parameter(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
@@ -241,6 +271,8 @@ def layer_call(flow: FunctionFlow, layer: LayerModule, call: cst.Call, args: lis
     if layer.kind == "softmax":
         receiver = call.args[0].value if call.args else call
         return softmax(flow, given, "softmax", call, receiver, layer.dim)
+    if layer.kind in ("max", "mean"):
+        return pooled(flow, given, layer.kind, call, layer.dim, adaptive=False)
     if layer.kind == "embedding":
         axes = (*given.axes, Axis(Role.FEAT, call))
         return Tensor(axes, f"embedding of {given.origin}", given.where)

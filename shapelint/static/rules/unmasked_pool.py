@@ -62,11 +62,17 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
         _packed("padded.max(dim=1).values", padding=", padding_value=float('-inf')"),
         _packed("padded.masked_fill(~mask.unsqueeze(-1), 0.0).mean(1)"),
         module(_RNN, "out, _ = self.rnn(x)\nreturn out.mean(1)"),  # no lengths: nothing is padded
+        # Pooling windows over the features of each step, not over time.
+        module(_RNN, "out, _ = self.rnn(x)\nreturn F.max_pool1d(out, 2)", _PARAMS),
+        # Windows of three steps: each pooled step reads its own neighbours, not the whole batch's length.
+        module(_RNN, "out = self.rnn(x)[0].permute(0, 2, 1)\nreturn F.max_pool1d(out, 3, 2)", _PARAMS),
     )
     INVALID = (
         _packed("padded.mean(dim=1)"),
         _packed("torch.max(padded, 1).values"),
         module(_RNN, "out, _ = self.rnn(x)\nreturn out.sum(1) / lengths[:, None]", _PARAMS),
+        # A max over the whole time axis as a pooling layer, after moving time last.
+        module(_RNN, "out = self.rnn(x)[0].permute(0, 2, 1)\nreturn F.max_pool1d(out, out.size(2))", _PARAMS),
     )
 
     def check(self, event: ReduceEvent, source: SourceView) -> Iterator[Report]:
@@ -86,5 +92,15 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
             event.call,
             f"`{short(source.code(event.call))}` pools `{receiver}` {layout_words(tensor)} over time with the "
             f"padding in: {made}, so each sample's result depends on the longest one in its batch; mask it first: "
-            f"use `({receiver} * mask.unsqueeze(-1)).sum({event.dim}) / lengths[:, None]`",
+            f"use {_masked(event, receiver)}",
         )
+
+
+def _masked(event: ReduceEvent, receiver: str) -> str:
+    """The pooling redone on the real steps only (``mask``: true at real steps, (batch, time))."""
+    time_last = event.dim == event.tensor.rank - 1
+    mask = "mask.unsqueeze(1)" if time_last else "mask.unsqueeze(-1)"
+    if event.op in ("max", "amax", "min", "amin"):
+        fill = "float('-inf')" if "max" in event.op else "float('inf')"
+        return f"`{receiver}.masked_fill(~{mask}, {fill}).{event.op.lstrip('a')}({event.dim}).values`"
+    return f"`({receiver} * {mask}).sum({event.dim}) / lengths[:, None]`"

@@ -1,0 +1,87 @@
+"""Score the static half against the labelled lines of real repositories (docs/real-code-labels.tsv).
+
+The repositories are not in this project: fetch each at the commit the labels give and put its
+files in a folder named ``OWNER+NAME`` anywhere below CORPUS. Each repository is linted as one
+project from its own folder, as a user would run ``shapelint check .`` there. A label is found
+when a finding lies on one of its lines; a finding on no labelled line is listed for review.
+Usage: python benchmarks/real_code.py CORPUS [--labels FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from shapelint import Config, lint_paths
+from shapelint.findings import Finding
+
+LABELS = Path(__file__).resolve().parent.parent / "docs" / "real-code-labels.tsv"
+
+
+@dataclass(frozen=True)
+class Label:
+    repository: str
+    path: str
+    lines: range
+    label: str
+    category: str
+
+
+def read_labels(path: Path) -> list[Label]:
+    labels = []
+    with path.open(encoding="utf-8") as file:
+        for row in csv.DictReader(file, delimiter="\t"):
+            first, _, last = row["lines"].partition("-")
+            lines = range(int(first), int(last or first) + 1)
+            labels.append(Label(row["repository"], row["path"], lines, row["label"], row["category"]))
+    return labels
+
+
+def lint_repository(folder: Path) -> list[Finding]:
+    with contextlib.chdir(folder):
+        return list(lint_paths([Path(".")], Config()).findings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", type=Path, help="the folder holding the repositories (as OWNER+NAME folders)")
+    parser.add_argument("--labels", type=Path, default=LABELS, help=f"the labels (default: {LABELS.name})")
+    options = parser.parse_args()
+    labels = read_labels(options.labels)
+    folders = {folder.name: folder for folder in options.corpus.rglob("*+*") if folder.is_dir()}
+    found: Counter[tuple[str, str]] = Counter()
+    total: Counter[tuple[str, str]] = Counter()
+    unlabelled: list[str] = []
+    missing = sorted({label.repository for label in labels} - {name.replace("+", "/", 1) for name in folders})
+    for repository in sorted({label.repository for label in labels} - set(missing)):
+        findings = lint_repository(folders[repository.replace("/", "+", 1)])
+        mine = [label for label in labels if label.repository == repository]
+        for label in mine:
+            hit = any(Path(f.path) == Path(label.path) and f.line in label.lines for f in findings)
+            total[label.label, label.category] += 1
+            found[label.label, label.category] += hit
+        for finding in findings:
+            if not any(Path(finding.path) == Path(label.path) and finding.line in label.lines for label in mine):
+                unlabelled.append(f"  {repository} {finding.path}:{finding.line} {finding.code}")
+    for kind in ("bug", "correct", "uncertain", "harmless"):
+        keys = sorted(key for key in total if key[0] == kind)
+        if not keys:
+            continue
+        hits, count = sum(found[key] for key in keys), sum(total[key] for key in keys)
+        print(f"{kind}: {hits} of {count} lines flagged")
+        for key in keys:
+            print(f"  {key[1] or '(no category)'}: {found[key]}/{total[key]}")
+    print(f"findings on no labelled line: {len(unlabelled)}")
+    print("\n".join(unlabelled))
+    if missing:
+        print(f"repositories not in {options.corpus}: {', '.join(missing)}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    main()
