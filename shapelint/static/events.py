@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from shapelint.static.layout import Alignment, Entry, Tensor
-from shapelint.static.values import LayerModule, Stacking, Value
+from shapelint.static.values import LayerModule, Position, Stacking, Value
 
 # What indexing does to one axis: an integer picks one position, ":" keeps the axis,
 # "slice" keeps part of it.
@@ -92,6 +92,18 @@ class ReduceEvent:
 
 
 @dataclass(frozen=True)
+class PositionIndexEvent:
+    """``x[t]``: axis ``axis`` of a tensor of known layout indexed by a loop position that counts
+    another axis, or a size of another role (``for t in range(seq_len)``)."""
+
+    node: cst.Subscript
+    tensor: Tensor
+    axis: int
+    index: cst.BaseExpression
+    position: Position
+
+
+@dataclass(frozen=True)
 class ReturnEvent:
     """A ``return`` of a tensor of known layout from a function with a jaxtyping return annotation."""
 
@@ -100,7 +112,7 @@ class ReturnEvent:
     returned: Tensor
 
 
-Event = ReshapeEvent | PackEvent | IndexEvent | RnnCallEvent | ReduceEvent | ReturnEvent
+Event = ReshapeEvent | PackEvent | IndexEvent | RnnCallEvent | ReduceEvent | ReturnEvent | PositionIndexEvent
 
 
 @dataclass(frozen=True)

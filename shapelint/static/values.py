@@ -142,6 +142,21 @@ class Batched:
     fields: bool = False
 
 
+@dataclass(frozen=True)
+class Steps:
+    """``range(n)`` of a size ``n`` known by what it counts: ``x.size(1)``, ``seq_len``."""
+
+    counts: SizeAtom
+    where: cst.CSTNode
+
+
+@dataclass(frozen=True)
+class Position:
+    """A loop index that runs over :class:`Steps` (``for t in range(x.size(1))``)."""
+
+    steps: Steps
+
+
 @dataclass(frozen=True, eq=False)
 class Instance:
     """An object of a project class built at a known construction: its attributes after ``__init__``."""
@@ -174,4 +189,6 @@ Value = Union[
     ProjectName,
     Loader,
     Batched,
+    Steps,
+    Position,
 ]

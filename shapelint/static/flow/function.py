@@ -580,7 +580,7 @@ class FunctionFlow:
             if isinstance(func, cst.Name) and func.value not in self.env:
                 if func.value == "len":
                     return self._len(call, args)
-                iterator = iterator_call(resolve(func, self.scope.aliases) or func.value, args)
+                iterator = iterator_call(resolve(func, self.scope.aliases) or func.value, args, call)
                 if iterator is not None:
                     return iterator
         if isinstance(callee, RnnModule):

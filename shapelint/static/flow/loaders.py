@@ -1,4 +1,5 @@
-"""Data loaders and their batches: the layout a training loop gives the model it calls.
+"""Data loaders and their batches, and what loops bind: the layout a training loop gives the model
+it calls, and the positions a ``for t in range(...)`` loop walks.
 
 ``DataLoader(dataset, batch_size=...)`` with the default collate stacks the samples of a batch on
 a new first axis, so every tensor a batch holds is batch-first, whatever the dataset. A collate
@@ -20,7 +21,20 @@ from shapelint.static import knowledge as kb
 from shapelint.static.events import BatchesFrom
 from shapelint.static.layout import Axis, Role, Tensor
 from shapelint.static.project.index import FunctionKey
-from shapelint.static.values import UNKNOWN, Batched, Items, Literal, Loader, ProjectName, Stacking, Unknown, Value
+from shapelint.static.values import (
+    UNKNOWN,
+    Batched,
+    Items,
+    Literal,
+    Loader,
+    Position,
+    ProjectName,
+    Size,
+    Stacking,
+    Steps,
+    Unknown,
+    Value,
+)
 
 if TYPE_CHECKING:
     from shapelint.static.flow.function import FunctionFlow
@@ -52,9 +66,16 @@ def _collated(flow: FunctionFlow, call: cst.Call, collate: Value) -> Value:
     return program.call_function(flow, collate.key, call, [])
 
 
-def iterator_call(name: str, args: list[Value]) -> Value | None:
-    """What ``enumerate``, ``iter``, ``next`` or a progress bar make of a loader; None if not one."""
+def iterator_call(name: str, args: list[Value], where: cst.CSTNode) -> Value | None:
+    """What ``enumerate``, ``iter``, ``next`` or a progress bar make of a loader, and what ``range``
+    (or ``reversed``) makes of a size known by what it counts; None if neither."""
     given = args[0] if args else UNKNOWN
+    if name == "range" and args:
+        start, stop = (Literal(0), given) if len(args) == 1 else (given, args[1])
+        counted = stop.atoms if isinstance(stop, Size) and start == Literal(0) and len(args) <= 2 else ()
+        return Steps(counted[0], where) if len(counted) == 1 else None
+    if name == "reversed" and isinstance(given, Steps):
+        return given
     if name == "enumerate" and isinstance(given, Loader):
         return replace(given, numbered=True)
     if (name == "iter" or name in kb.PASS_THROUGH_ITERATORS) and isinstance(given, Loader):
@@ -65,7 +86,10 @@ def iterator_call(name: str, args: list[Value]) -> Value | None:
 
 
 def iterated(value: Value) -> Value:
-    """What a ``for`` loop over ``value`` binds in each round."""
+    """What a ``for`` loop over ``value`` binds in each round: a loader's batch, or a position that
+    counts what a ``range`` counts."""
+    if isinstance(value, Steps):
+        return Position(value)
     if not isinstance(value, Loader):
         return UNKNOWN
     return Items((UNKNOWN, value.batch)) if value.numbered else value.batch

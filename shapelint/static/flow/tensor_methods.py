@@ -14,6 +14,7 @@ import libcst as cst
 from shapelint.static import knowledge as kb
 from shapelint.static.events import (
     AxisIndex,
+    PositionIndexEvent,
     ReduceEvent,
     ReshapeEvent,
     SliceOf,
@@ -49,6 +50,7 @@ from shapelint.static.values import (
     Batched,
     Items,
     Literal,
+    Position,
     Shape,
     Size,
     Unknown,
@@ -352,6 +354,10 @@ def index_tensor(
             slices[position] = index if isinstance(index, SliceOf) else None
         elif index == ":":
             per_axis.append(":")
+        elif isinstance(index, Position):
+            _position_index(flow, tensor, position, index, node)
+            dropped.add(position)
+            per_axis.append("slice")  # some position, not a first or last one
         else:
             return UNKNOWN  # a tensor or an unknown index: advanced indexing
         position += 1
@@ -369,6 +375,23 @@ def index_tensor(
         elif not (isinstance(index, Literal) and isinstance(index.value, int)):
             kept_position += 1
     return result
+
+
+def _position_index(flow: FunctionFlow, tensor: Tensor, axis: int, position: Position, node: cst.Subscript) -> None:
+    """``x[t]`` with ``t`` from ``range(...)`` of another axis than the one it indexes."""
+    counted = position.steps.counts
+    indexed = tensor.axes[axis]
+    if counted is indexed or any(atom.assumed for atom in (indexed, counted) if isinstance(atom, Axis)):
+        return
+    roles = {indexed.role, counted.role}
+    if roles == {Role.BATCH, Role.TIME}:
+        pieces = [element.slice for element in node.slice]
+        index = next(piece.value for piece in pieces if isinstance(piece, cst.Index) and _is_position(flow, piece))
+        flow.emit(PositionIndexEvent(node, tensor, axis, index, position))
+
+
+def _is_position(flow: FunctionFlow, piece: cst.Index) -> bool:
+    return isinstance(flow.expression(piece.value, record=False), Position)
 
 
 def _reorders_rows(node: cst.Subscript, index: Value | str | SliceOf) -> bool:

@@ -9,7 +9,15 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 import libcst as cst
 
 from shapelint.rule import Rule
-from shapelint.static.events import IndexEvent, PackEvent, ReduceEvent, ReshapeEvent, ReturnEvent, RnnCallEvent
+from shapelint.static.events import (
+    IndexEvent,
+    PackEvent,
+    PositionIndexEvent,
+    ReduceEvent,
+    ReshapeEvent,
+    ReturnEvent,
+    RnnCallEvent,
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,9 @@ class SourceView(Protocol):
         ...
 
 
-EventT = TypeVar("EventT", ReshapeEvent, PackEvent, IndexEvent, RnnCallEvent, ReduceEvent, ReturnEvent)
+EventT = TypeVar(
+    "EventT", ReshapeEvent, PackEvent, IndexEvent, RnnCallEvent, ReduceEvent, ReturnEvent, PositionIndexEvent
+)
 
 
 class StaticRule(Rule, Generic[EventT]):
