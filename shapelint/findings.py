@@ -25,13 +25,14 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Finding:
     """A problem found at a place in a file.
 
     Lines and columns are 1-based; ``end_line``/``end_column`` point just past
     the flagged code, as in ruff's and SARIF's regions. ``fix`` is set when the
-    rule can repair the code itself (``shapelint check --fix``).
+    rule can repair the code itself (``shapelint check --fix``). In a notebook,
+    ``cell`` is the code cell (from 1) and the lines are that cell's.
     """
 
     path: str
@@ -43,6 +44,13 @@ class Finding:
     end_line: int
     end_column: int
     fix: Fix | None = field(default=None, compare=False)
+    cell: int | None = None
+
+    def sort_key(self) -> tuple[str, int, int, int, str, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.code, self.message)
+
+    def __lt__(self, other: Finding) -> bool:
+        return self.sort_key() < other.sort_key()
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape documented in README (field order is the reading order)."""
@@ -50,4 +58,4 @@ class Finding:
         return {key: data[key] for key in JSON_FIELDS}
 
 
-JSON_FIELDS = ("code", "name", "message", "path", "line", "column", "end_line", "end_column", "fix")
+JSON_FIELDS = ("code", "name", "message", "path", "cell", "line", "column", "end_line", "end_column", "fix")

@@ -83,7 +83,10 @@ def test_select_and_ignore(tmp_path: Path) -> None:
 def test_json_fields(tmp_path: Path) -> None:
     write(tmp_path, "model.py", BUGGY.format(suffix=""))
     (finding,) = json.loads(run_cli("--format", "json", str(tmp_path)).stdout)
-    assert list(finding) == ["code", "name", "message", "path", "line", "column", "end_line", "end_column", "fix"]
+    assert list(finding) == [
+        *("code", "name", "message", "path", "cell", "line", "column", "end_line", "end_column", "fix")
+    ]
+    assert finding["cell"] is None
     assert (finding["code"], finding["name"], finding["line"], finding["column"]) == (
         "SHP102",
         "flatten-time-major",

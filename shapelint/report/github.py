@@ -25,7 +25,8 @@ def format_finding(finding: Finding) -> str:
         "title": f"{finding.code} {finding.name}",
     }
     joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::error {joined}::{escape_data(finding.message)}"
+    cell = f"cell {finding.cell}: " if finding.cell is not None else ""  # annotations know no cells
+    return f"::error {joined}::{escape_data(cell + finding.message)}"
 
 
 def escape_data(value: str) -> str:

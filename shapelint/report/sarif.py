@@ -126,7 +126,7 @@ def location_hash(finding: Finding) -> str:
 
 
 def result(finding: Finding, rule_index: int, fingerprint: str) -> SarifObject:
-    return {
+    found: SarifObject = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": level_for(finding.code),
@@ -136,6 +136,11 @@ def result(finding: Finding, rule_index: int, fingerprint: str) -> SarifObject:
         ],
         "partialFingerprints": {"primaryLocationLineHash": fingerprint},
     }
+    if finding.cell is not None:
+        # SARIF has no notebook cells: the region's lines are the cell's, and the cell is said here.
+        found["message"] = {"text": f"cell {finding.cell}: {finding.message}"}
+        found["properties"] = {"cell": finding.cell}
+    return found
 
 
 def posix_path(path: str) -> str:

@@ -15,7 +15,8 @@ def render(findings: Sequence[Finding], files_checked: int) -> str:
 
 def format_finding(finding: Finding) -> str:
     # The same shape as compilers and ruff, so editors and terminals make it clickable.
-    return f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}"
+    cell = f"cell {finding.cell}:" if finding.cell is not None else ""
+    return f"{finding.path}:{cell}{finding.line}:{finding.column}: {finding.code} {finding.message}"
 
 
 def summary(findings: Sequence[Finding], files_checked: int) -> str:

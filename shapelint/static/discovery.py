@@ -33,7 +33,7 @@ SKIPPED_FOLDERS = frozenset(
         "__pypackages__",
     }
 )
-PYTHON_SUFFIXES = (".py", ".pyi")
+PYTHON_SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 def discover(paths: Sequence[Path], config: Config) -> tuple[list[Path], list[str]]:

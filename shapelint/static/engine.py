@@ -28,6 +28,7 @@ from shapelint.static.events import BatchesFrom, Evidence, Evidenced
 from shapelint.static.flow import module_events
 from shapelint.static.imports import import_aliases
 from shapelint.static.knowledge import RELEVANT_WORDS
+from shapelint.static.notebooks import NotANotebook, Notebook, in_cells, is_notebook, read_notebook
 from shapelint.static.project.index import Project, normalised_path
 from shapelint.static.project.settings import place
 from shapelint.static.reading import source_encoding
@@ -53,8 +54,9 @@ class LintRun:
 class _Source:
     """A parsed file as rules see it: code of a node, and its position on demand."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, notebook: Notebook | None = None) -> None:
         self.module = module
+        self.notebook = notebook
         self._positions: Iterable[tuple[cst.CSTNode, CodeRange]] | None = None
         self._lookup: dict[cst.CSTNode, CodeRange] = {}
         self._aliases: dict[str, str] | None = None
@@ -72,6 +74,13 @@ class _Source:
 
     def line(self, node: cst.CSTNode | None) -> int:
         return self.position(node).start.line if node is not None else 0
+
+    def at(self, node: cst.CSTNode | None) -> str:
+        line = self.line(node)
+        if self.notebook is None:
+            return f"line {line}"
+        cell, line = self.notebook.place(line)
+        return f"cell {cell}, line {line}"
 
     def text(self) -> str:
         return self.module.code
@@ -137,13 +146,13 @@ def lint_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> LintRun:
 def _one_each(per_file: Iterable[list[Finding]], shown: dict[str, str]) -> list[Finding]:
     """A file's findings, whether found linting it or through a call from another file, once each
     (the shortest message: the one that needs the fewest settings), its path as the run names it."""
-    kept: dict[tuple[str, int, int, str], Finding] = {}
+    kept: dict[tuple[str, int | None, int, int, str], Finding] = {}
     for found in per_file:
         for finding in found:
             path = shown.get(finding.path, finding.path)
             if path != finding.path:
                 finding = replace(finding, path=path)
-            key = (finding.path, finding.line, finding.column, finding.code)
+            key = (finding.path, finding.cell, finding.line, finding.column, finding.code)
             if key not in kept or len(finding.message) < len(kept[key].message):
                 kept[key] = finding
     return list(kept.values())
@@ -153,11 +162,23 @@ def _lint(data: bytes, path: str, config: Config, project: Project | None) -> li
     text_or_finding = _decode(data, path, config)
     if isinstance(text_or_finding, list):
         return text_or_finding
-    return lint_text(text_or_finding, path, config, project)
+    if not is_notebook(path):
+        return lint_text(text_or_finding, path, config, project)
+    try:
+        notebook = read_notebook(text_or_finding)
+    except NotANotebook as error:
+        if not config.enabled(InvalidSyntax.code):
+            return []
+        return _file_finding(InvalidSyntax, path, error.line, 1, f"cannot read the notebook: {error}")
+    findings = lint_text(notebook.text, path, config, project, notebook)
+    return [in_cells(finding, notebook) if finding.path == path else finding for finding in findings]
 
 
-def lint_text(text: str, path: str, config: Config, project: Project | None = None) -> list[Finding]:
-    """Findings for one file's decoded text (``project``: as in :func:`lint_source`)."""
+def lint_text(
+    text: str, path: str, config: Config, project: Project | None = None, notebook: Notebook | None = None
+) -> list[Finding]:
+    """Findings for one file's decoded text (``project``: as in :func:`lint_source`; ``notebook``: the
+    notebook whose code cells ``text`` is)."""
     rules = [rule() for rule in static_rules(config)]
     if not rules or not any(word in text for word in RELEVANT_WORDS):
         return []
@@ -169,7 +190,7 @@ def lint_text(text: str, path: str, config: Config, project: Project | None = No
         if not config.enabled(InvalidSyntax.code):
             return []
         return _syntax_finding(text, path, error)
-    sources = _Sources(module)
+    sources = _Sources(module, notebook)
     # The first report of a finding wins: the one that needs the fewest project settings.
     reports: dict[tuple[str, cst.CSTNode, str], tuple[type[Rule], Report, Evidenced]] = {}
     for found in module_events(module, config.conventions, project, path):
@@ -193,8 +214,8 @@ def lint_text(text: str, path: str, config: Config, project: Project | None = No
 class _Sources:
     """The linted file's source, and those of the files its calls reach."""
 
-    def __init__(self, linted: cst.Module) -> None:
-        self.linted = _Source(linted)
+    def __init__(self, linted: cst.Module, notebook: Notebook | None) -> None:
+        self.linted = _Source(linted, notebook)
         self._others: dict[int, _Source] = {}
 
     def of(self, module: cst.Module | None) -> _Source:
@@ -272,8 +293,8 @@ def _evidence_words(item: Evidence, sources: _Sources) -> str:
 
 
 def _at(sources: _Sources, module: cst.Module | None, node: cst.CSTNode, path: str) -> str:
-    line = sources.of(module).line(node)
-    return place(path, line) if path else f"line {line}"
+    source = sources.of(module)
+    return place(path, source.line(node)) if path else source.at(node)
 
 
 def _suppressed(code: str, lines: list[str], line_numbers: tuple[int, ...]) -> bool:

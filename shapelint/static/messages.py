@@ -13,7 +13,7 @@ def layout_words(tensor: Tensor) -> str:
 
 def origin_words(tensor: Tensor, source: SourceView) -> str:
     """Where the layout was learnt: ``output of the RNN (batch_first=True) at line 12``."""
-    return f"{tensor.origin} at line {source.line(tensor.where)}"
+    return f"{tensor.origin} at {source.at(tensor.where)}"
 
 
 def entry_words(entries: tuple[Entry, ...]) -> str:

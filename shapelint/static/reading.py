@@ -6,6 +6,8 @@ import io
 import tokenize
 from pathlib import Path
 
+from shapelint.static.notebooks import NotANotebook, is_notebook, read_notebook
+
 
 def source_encoding(data: bytes) -> str:
     """The encoding Python reads the file in (PEP 263 coding line, BOM, else UTF-8)."""
@@ -13,9 +15,11 @@ def source_encoding(data: bytes) -> str:
 
 
 def decoded_text(path: Path) -> str | None:
-    """The file's text, or None if it cannot be read or decoded (the lint run reports why)."""
+    """The file's text (a notebook's code cells), or None if it cannot be read or decoded (the lint
+    run reports why)."""
     try:
         data = path.read_bytes()
-        return data.decode(source_encoding(data))
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        text = data.decode(source_encoding(data))
+        return read_notebook(text).text if is_notebook(path.name) else text
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError, NotANotebook):
         return None

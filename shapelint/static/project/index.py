@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shapelint.static.notebooks import NOTEBOOK_SUFFIX, is_notebook
 from shapelint.static.project.facts import CallFacts, ClassFacts, ImportFacts, ModuleFacts, OptionFacts, PaddingFacts
 from shapelint.static.project.scan import scan
 from shapelint.static.reading import decoded_text
@@ -70,7 +71,7 @@ class Project:
 
     def add(self, facts: ModuleFacts) -> None:
         key = normalised_path(facts.path)
-        if key not in self.modules:
+        if key not in self.modules and not is_notebook(key):  # a notebook is run, never imported
             for name in _module_names(key):
                 self._by_module_name.setdefault(name, []).append(key)
         self.modules[key] = facts
@@ -282,7 +283,7 @@ def _shared_prefix(first: str, second: str) -> int:
 
 def _read(files: Sequence[Path]) -> Iterator[tuple[str, str]]:
     for file in files:
-        if file.suffix != ".py":
+        if file.suffix not in (".py", NOTEBOOK_SUFFIX):
             continue
         text = decoded_text(file)
         if text is not None:

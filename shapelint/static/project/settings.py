@@ -13,6 +13,7 @@ import itertools
 import os
 from dataclasses import dataclass
 
+from shapelint.static.notebooks import is_notebook, notebook_origins
 from shapelint.static.project.facts import UNREAD, ArgValue, CallFacts, Constant, OptionRef, Signature, Unread
 from shapelint.static.project.index import ClassKey, Construction, Project
 
@@ -134,9 +135,15 @@ def _constant(value: ArgValue) -> Constant | Unread:
 
 
 def place(path: str, line: int) -> str:
-    """``file:line``, the file relative to the working folder when it lies below it."""
+    """``file:line`` (``file:cell N:line`` in a notebook), the file relative to the working folder
+    when it lies below it."""
     try:
         shown = os.path.relpath(path)
     except ValueError:
         shown = path
-    return f"{path if shown.startswith('..') else shown}:{line}"
+    shown = path if shown.startswith("..") else shown
+    notebook = notebook_origins(path) if is_notebook(path) else None
+    if notebook is not None:
+        cell, line = notebook.place(line)
+        return f"{shown}:cell {cell}:{line}"
+    return f"{shown}:{line}"

@@ -37,6 +37,10 @@ class SourceView(Protocol):
 
     def line(self, node: cst.CSTNode | None) -> int: ...
 
+    def at(self, node: cst.CSTNode | None) -> str:
+        """Where ``node`` is, in words: ``line 12`` (``cell 3, line 2`` in a notebook)."""
+        ...
+
     def imported_as(self, module: str) -> str | None:
         """The name the file binds to ``module`` (``torch``) by an import, if any."""
         ...

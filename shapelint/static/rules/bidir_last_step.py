@@ -72,7 +72,7 @@ class BidirLastStep(StaticRule[IndexEvent]):
         yield Report(
             event.node,
             f"`{short(source.code(event.node))}` takes the last step of `{receiver}` {layout_words(tensor)}, the "
-            f"output of the bidirectional RNN at line {source.line(rnn.where)}: its backward half has read only the "
+            f"output of the bidirectional RNN at {source.at(rnn.where)}: its backward half has read only the "
             f"last token; use `torch.cat([{receiver}{last}, :hidden], {receiver}{first}, hidden:]], dim=-1)` "
             "or both directions of `h_n`",
         )

@@ -70,7 +70,7 @@ class H0Layout(StaticRule[RnnCallEvent]):
             yield Report(
                 event.call,
                 f"`{short(source.code(event.call))}` gets an initial state {layout_words(state)} (the "
-                f"{state.origin} at line {source.line(state.where)}), but an RNN's state is (layers*dirs, batch, "
+                f"{state.origin} at {source.at(state.where)}), but an RNN's state is (layers*dirs, batch, "
                 "hidden) whatever `batch_first` says: torch rejects it, or, when batch == layers*dirs, gives each "
                 "sample another layer's state; use `torch.zeros(num_layers * num_directions, batch_size, hidden)`",
             )

@@ -64,6 +64,6 @@ class HnBatchFirst(StaticRule[IndexEvent]):
         yield Report(
             event.node,
             f"`{short(source.code(event.node))}` picks one sample of `{receiver}` {layout_words(tensor)}: the final "
-            f"state of the RNN at line {source.line(tensor.rnn.where)} is (layers*dirs, batch, hidden){since}; "
+            f"state of the RNN at {source.at(tensor.rnn.where)} is (layers*dirs, batch, hidden){since}; "
             f"use `{receiver}[-1]` for the last layer of every sample",
         )

@@ -81,7 +81,7 @@ class HnLastBidir(StaticRule[IndexEvent]):
         yield Report(
             event.node,
             f"`{short(source.code(event.node))}` is only the backward direction of the last layer of the "
-            f"bidirectional RNN at line {source.line(rnn.where)} (its (layers*dirs, batch, hidden) state ends "
+            f"bidirectional RNN at {source.at(rnn.where)} (its (layers*dirs, batch, hidden) state ends "
             f"forward, backward); use `torch.cat([{receiver}[-2], {receiver}[-1]], dim=-1)`",
             _both_directions(event, source),
         )

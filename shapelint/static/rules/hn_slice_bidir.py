@@ -93,7 +93,7 @@ class HnSliceBidir(StaticRule[IndexEvent]):
         yield Report(
             event.node,
             f"`{short(source.code(event.node))}` takes the {half} {count} rows of `{receiver}` "
-            f"{layout_words(tensor)}, the final state of the bidirectional RNN at line {source.line(rnn.where)}, "
+            f"{layout_words(tensor)}, the final state of the bidirectional RNN at {source.at(rnn.where)}, "
             f"as one direction's states: its rows go layer by layer (layer 0 forward, layer 0 backward, layer 1 "
             f"forward, ...), so these are both directions of the {'lowest' if half == 'first' else 'highest'} "
             f"layers, not one direction of every layer; use `{receiver}.view(-1, 2, *{receiver}.shape[1:])[:, 0]` "

@@ -71,7 +71,7 @@ class HnView(StaticRule[ReshapeEvent]):
         yield Report(
             event.call,
             f"`{short(source.code(event.call))}` flattens the final state `{receiver}` {layout_words(tensor)} of the "
-            f"RNN at line {source.line(tensor.rnn.where)} per sample, but its first axis is layers*directions, not "
+            f"RNN at {source.at(tensor.rnn.where)} per sample, but its first axis is layers*directions, not "
             f"batch (whatever `batch_first` says): rows mix samples; use `{receiver}.transpose({layers}, {batch})"
             f".reshape(...)`, or pick a layer (`{receiver}[-1]`)",
         )

@@ -78,7 +78,7 @@ class LoopIndexAxis(StaticRule[PositionIndexEvent]):
         index = short(source.code(event.index), 20)
         receiver = short(source.code(event.node.value), 30)
         where = event.position.steps.where
-        steps = f"`{short(source.code(where), 40)}` at line {source.line(where)}"
+        steps = f"`{short(source.code(where), 40)}` at {source.at(where)}"
         walks = "time steps" if counted.role is Role.TIME else "samples"
         picked, other = ("sample", "step") if indexed.role is Role.BATCH else ("step", "sample")
         target = next((position for position, axis in enumerate(tensor.axes) if _walked(axis, counted)), None)

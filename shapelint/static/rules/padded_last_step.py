@@ -94,7 +94,7 @@ class PaddedLastStep(StaticRule[IndexEvent]):
                 return
             yield Report(
                 event.node,
-                f"`{code}` is the state (batch, hidden) that the RNN at line {source.line(tensor.rnn.where)} "
+                f"`{code}` is the state (batch, hidden) that the RNN at {source.at(tensor.rnn.where)} "
                 f"reached after reading the padding of every shorter sequence: it ran unpacked over a padded batch "
                 f"({_reason(padding)}); use {_fix(tensor)}",
             )
@@ -104,8 +104,8 @@ class PaddedLastStep(StaticRule[IndexEvent]):
             return
         yield Report(
             event.node,
-            f"`{code}` takes the last step of padded `{receiver}` {layout_words(tensor)} (line "
-            f"{source.line(padding.where)}): for every shorter sequence that step is padding, {_why(padding)}; "
+            f"`{code}` takes the last step of padded `{receiver}` {layout_words(tensor)} "
+            f"({source.at(padding.where)}): for every shorter sequence that step is padding, {_why(padding)}; "
             f"use {_fix(tensor)}",
         )
 

@@ -70,6 +70,6 @@ class ReturnLayoutMismatch(StaticRule[ReturnEvent]):
         yield Report(
             event.node,
             f"`{value}` is {layout_words(returned)}, the {origin_words(returned, source)}, but the function declares "
-            f"{layout_words(declared)} (line {source.line(declared.where)}): callers will read batch as time; "
+            f"{layout_words(declared)} ({source.at(declared.where)}): callers will read batch as time; "
             f"use `{value}.transpose({min(batch, time)}, {max(batch, time)})` or fix the annotation",
         )

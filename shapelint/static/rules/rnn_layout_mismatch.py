@@ -71,7 +71,7 @@ class RnnLayoutMismatch(StaticRule[RnnCallEvent]):
         yield Report(
             event.call,
             f"`{short(source.code(event.call))}` feeds `{argument}` {layout_words(given)} (the "
-            f"{origin_words(given, source)}) to an RNN built at line {source.line(event.rnn_where)} that reads "
+            f"{origin_words(given, source)}) to an RNN built at {source.at(event.rnn_where)} that reads "
             f"{reads}: it runs through the batch as if it were time; build the RNN with {fix} or pass "
             f"`{argument}.transpose(0, 1)`",
         )

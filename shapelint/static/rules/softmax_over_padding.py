@@ -77,9 +77,9 @@ class SoftmaxOverPadding(StaticRule[ReduceEvent]):
         if event.op not in kb.SOFTMAX_METHODS or padding is None or event.dim != tensor.role_position(Role.TIME):
             return
         receiver = short(source.code(event.receiver), 30)
-        rnn = f"the RNN at line {source.line(padding.where)}"
+        rnn = f"the RNN at {source.at(padding.where)}"
         if padding.packed:
-            why = f"`pad_packed_sequence` at line {source.line(padding.where)} padded it"
+            why = f"`pad_packed_sequence` at {source.at(padding.where)} padded it"
         elif padding.pipeline is not None:
             why = f"{rnn} ran over padded steps ({padding.pipeline})"
         else:

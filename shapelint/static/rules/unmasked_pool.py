@@ -83,11 +83,11 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
             return  # zeros add nothing; a chosen padding value is the user's mask
         receiver = short(source.code(event.receiver), 30)
         if padding.packed:
-            made = f"`pad_packed_sequence` at line {source.line(padding.where)} pads it"
+            made = f"`pad_packed_sequence` at {source.at(padding.where)} pads it"
         elif padding.pipeline is not None:
-            made = f"the RNN at line {source.line(padding.where)} ran over padded steps ({padding.pipeline})"
+            made = f"the RNN at {source.at(padding.where)} ran over padded steps ({padding.pipeline})"
         else:
-            made = f"the RNN at line {source.line(padding.where)} ran over padded steps ({in_scope(padding)})"
+            made = f"the RNN at {source.at(padding.where)} ran over padded steps ({in_scope(padding)})"
         yield Report(
             event.call,
             f"`{short(source.code(event.call))}` pools `{receiver}` {layout_words(tensor)} over time with the "

@@ -128,7 +128,7 @@ def _unless_single(tensor: Tensor) -> str:
 def _cause(tensor: Tensor, source: SourceView) -> str:
     cause = tensor.noncontiguous
     assert cause is not None and cause.where is not None
-    line = source.line(cause.where)
+    at = source.at(cause.where)
     if cause.batch_first_rnn:
-        return f"the RNN called with `batch_first=True` at line {line} returns a transposed view"
-    return f"`{short(source.code(cause.where), 40)}` at line {line} made it non-contiguous"
+        return f"the RNN called with `batch_first=True` at {at} returns a transposed view"
+    return f"`{short(source.code(cause.where), 40)}` at {at} made it non-contiguous"
