@@ -10,28 +10,31 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from shapelint.config import Config, ConfigError, find_pyproject, load_config
+    from shapelint.config import Config, ConfigError, Configs, find_config, load_config
     from shapelint.findings import Finding
     from shapelint.runtime import trace
-    from shapelint.static.engine import LintRun, lint_paths, lint_source
+    from shapelint.static.engine import lint_source
+    from shapelint.static.run import LintRun, lint_paths
 
 _WHERE = {
     "Config": "shapelint.config",
     "ConfigError": "shapelint.config",
-    "find_pyproject": "shapelint.config",
+    "Configs": "shapelint.config",
+    "find_config": "shapelint.config",
     "load_config": "shapelint.config",
     "Finding": "shapelint.findings",
     "trace": "shapelint.runtime",
-    "LintRun": "shapelint.static.engine",
-    "lint_paths": "shapelint.static.engine",
+    "LintRun": "shapelint.static.run",
+    "lint_paths": "shapelint.static.run",
     "lint_source": "shapelint.static.engine",
 }
 __all__ = [
     "Config",
     "ConfigError",
+    "Configs",
     "Finding",
     "LintRun",
-    "find_pyproject",
+    "find_config",
     "lint_paths",
     "lint_source",
     "load_config",

@@ -1,10 +1,11 @@
-"""`[tool.shapelint]` in pyproject.toml -> a frozen Config."""
+"""Configuration files (`[tool.shapelint]` in pyproject.toml, or shapelint.toml) -> frozen Configs."""
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +19,77 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
-    """Which rules run, which files are skipped, and which names mean a size."""
+    """Which rules run, on which files, and which names mean a size.
+
+    ``source`` is the configuration file it was read from (None: the defaults); ``root`` its folder,
+    against which ``exclude`` and ``per_file_ignores`` patterns are matched.
+    """
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     conventions: Conventions = field(default_factory=Conventions)
     root: Path | None = None
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    source: Path | None = None
 
     def enabled(self, code: str) -> bool:
         """Codes match by prefix, as in ruff: `SHP1` selects every SHP1xx rule, `ALL` every rule."""
         selected = not self.select or any(_matches(code, prefix) for prefix in self.select)
         return selected and not any(_matches(code, prefix) for prefix in self.ignore)
 
-    def with_overrides(self, select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> Config:
-        """Command-line `--select` replaces the configured selection; `--ignore` adds to it."""
-        return replace(self, select=self.select if select is None else select, ignore=self.ignore + ignore)
+    def ignored_in(self, code: str, path: str) -> bool:
+        """``per-file-ignores``: the code is ignored in files matching one of the patterns."""
+        return any(
+            any(_matches(code, prefix) for prefix in codes) and matches_path(Path(path), pattern, self.root)
+            for pattern, codes in self.per_file_ignores
+        )
+
+    def with_overrides(self, overrides: Overrides) -> Config:
+        """Command-line `--select` replaces the configured selection; the others add to it."""
+        select = self.select if overrides.select is None else overrides.select
+        if select and overrides.extend_select:
+            select = select + overrides.extend_select
+        return replace(self, select=select, ignore=self.ignore + overrides.ignore)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Selection given on the command line, applied over every file's configuration."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+
+
+class Configs:
+    """The configuration of each file: the nearest configuration file above it (as ruff finds
+    it), or one given for every file (``--config``), with the command line's selection on top."""
+
+    def __init__(self, fixed: Config | None = None, overrides: Overrides | None = None) -> None:
+        self.fixed = fixed
+        self.overrides = overrides or Overrides()
+        self._by_folder: dict[Path, Config] = {}
+
+    def for_path(self, path: Path) -> Config:
+        if self.fixed is not None:
+            return self.fixed.with_overrides(self.overrides)
+        folder = (path if path.is_dir() else path.parent).absolute()
+        if folder not in self._by_folder:
+            self._by_folder[folder] = load_config(find_config(folder)).with_overrides(self.overrides)
+        return self._by_folder[folder]
+
+
+def matches_path(path: Path, pattern: str, root: Path | None) -> bool:
+    """A glob on the file name, or on the path relative to ``root`` (the config's folder)."""
+    relative = path
+    if root is not None:
+        try:
+            relative = path.absolute().relative_to(root.absolute())
+        except ValueError:
+            relative = path
+    candidates = (path.name, relative.as_posix(), path.as_posix())
+    return any(fnmatch(candidate, pattern.rstrip("/")) for candidate in candidates)
 
 
 def _matches(code: str, prefix: str) -> bool:
@@ -51,6 +107,8 @@ def unknown_codes(prefixes: Iterable[str]) -> list[str]:
 _LIST_KEYS = {
     "select",
     "ignore",
+    "extend-select",
+    "extend-ignore",
     "exclude",
     "batch-names",
     "time-names",
@@ -58,14 +116,25 @@ _LIST_KEYS = {
     "batch-dims",
     "time-dims",
 }
+_SELECTION_KEYS = ("select", "ignore", "extend-select", "extend-ignore")
+_OTHER_KEYS = {"input-layout", "per-file-ignores"}
 _INPUT_LAYOUTS = ("batch-first", "time-major")
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a `[tool.shapelint]` table, from ``start`` upward."""
+# In each folder, the first of these that configures shapelint applies (ruff's order).
+CONFIG_FILES = (".shapelint.toml", "shapelint.toml", "pyproject.toml")
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest configuration file, from folder ``start`` upward: `.shapelint.toml` or
+    `shapelint.toml` (the table at top level), or a pyproject.toml with a `[tool.shapelint]` table."""
     for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml":
+                return candidate
             try:
                 text = candidate.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:
@@ -75,34 +144,37 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load_config(pyproject: Path | None) -> Config:
-    """Read ``[tool.shapelint]``; no file means the defaults."""
-    if pyproject is None:
+def load_config(path: Path | None) -> Config:
+    """Read a configuration file (its `[tool.shapelint]` table, for a pyproject.toml); no file
+    means the defaults."""
+    if path is None:
         return Config()
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{pyproject}: cannot read: {error}") from error
+        raise ConfigError(f"{path}: cannot read: {error}") from error
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{pyproject}: not valid TOML: {error}") from error
-    table = data.get("tool", {}).get("shapelint", {})
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    table = data.get("tool", {}).get("shapelint", {}) if path.name == "pyproject.toml" else data
     if not isinstance(table, dict):
-        raise ConfigError(f"{pyproject}: [tool.shapelint] must be a table")
-    return _from_table(table, pyproject)
+        raise ConfigError(f"{path}: [tool.shapelint] must be a table")
+    return _from_table(table, path)
 
 
 def _from_table(table: dict[str, Any], pyproject: Path) -> Config:
-    unknown = sorted(set(table) - _LIST_KEYS - {"input-layout"})
+    unknown = sorted(set(table) - _LIST_KEYS - _OTHER_KEYS)
     if unknown:
-        allowed = ", ".join(sorted(_LIST_KEYS | {"input-layout"}))
+        allowed = ", ".join(sorted(_LIST_KEYS | _OTHER_KEYS))
         raise ConfigError(f"{pyproject}: unknown key(s) in [tool.shapelint]: {', '.join(unknown)} (allowed: {allowed})")
     for key, value in table.items():
         if key == "input-layout":
             if value not in _INPUT_LAYOUTS:
                 raise ConfigError(f"{pyproject}: [tool.shapelint] input-layout must be one of {_INPUT_LAYOUTS}")
+        elif key == "per-file-ignores":
+            _check_per_file_ignores(value, pyproject)
         elif not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{pyproject}: [tool.shapelint] {key} must be a list of strings, got {value!r}")
-    for key in ("select", "ignore"):
+    for key in _SELECTION_KEYS:
         unknown_selectors = unknown_codes(code.upper() for code in table.get(key, ()))
         if unknown_selectors:
             raise ConfigError(
@@ -120,10 +192,28 @@ def _from_table(table: dict[str, Any], pyproject: Path) -> Config:
         dimensions=dimensions,
         input_layout=table.get("input-layout"),
     )
+    codes = {key: tuple(code.upper() for code in table.get(key, ())) for key in _SELECTION_KEYS}
+    select = codes["select"] + codes["extend-select"] if codes["select"] else ()
+    per_file = table.get("per-file-ignores", {})
     return Config(
-        select=tuple(code.upper() for code in table.get("select", ())),
-        ignore=tuple(code.upper() for code in table.get("ignore", ())),
+        select=select,
+        ignore=codes["ignore"] + codes["extend-ignore"],
         exclude=tuple(table.get("exclude", ())),
         conventions=names,
         root=pyproject.parent,
+        per_file_ignores=tuple((pattern, tuple(code.upper() for code in per_file[pattern])) for pattern in per_file),
+        source=pyproject,
     )
+
+
+def _check_per_file_ignores(value: object, pyproject: Path) -> None:
+    """A table of glob -> list of codes, every code known."""
+    where = f"{pyproject}: [tool.shapelint] per-file-ignores"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table of glob = [codes]")
+    for pattern, codes in value.items():
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            raise ConfigError(f"{where}: {pattern!r} must map to a list of codes, got {codes!r}")
+        unknown = unknown_codes(code.upper() for code in codes)
+        if unknown:
+            raise ConfigError(f"{where}: {pattern!r}: unknown rule code(s) {', '.join(unknown)}")

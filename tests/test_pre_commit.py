@@ -19,7 +19,7 @@ PRE_COMMIT = shutil.which("pre-commit", path=os.pathsep.join([str(Path(sys.execu
 def test_hook_definition_is_light_and_python_only() -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "shapelint" and hook["language"] == "python"
-    assert hook["entry"] == "shapelint check" and hook["types_or"] == ["python", "pyi"]
+    assert hook["entry"] == "shapelint check --force-exclude" and hook["types_or"] == ["python", "pyi", "jupyter"]
 
 
 @pytest.fixture(scope="module")

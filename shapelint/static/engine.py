@@ -7,12 +7,8 @@ raised while checking one file stops the run.
 from __future__ import annotations
 
 import ast
-import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
-from functools import partial
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +19,12 @@ from shapelint.catalog import all_rules
 from shapelint.config import Config
 from shapelint.findings import Edit, Finding, Fix
 from shapelint.rule import Rule
-from shapelint.static.discovery import discover
 from shapelint.static.events import BatchesFrom, Evidence, Evidenced
 from shapelint.static.flow import module_events
 from shapelint.static.imports import import_aliases
 from shapelint.static.knowledge import RELEVANT_WORDS
 from shapelint.static.notebooks import NotANotebook, Notebook, in_cells, is_notebook, read_notebook
-from shapelint.static.project.index import Project, normalised_path
+from shapelint.static.project.index import Project
 from shapelint.static.project.settings import place
 from shapelint.static.reading import source_encoding
 from shapelint.static.rules import Report, StaticRule
@@ -40,15 +35,6 @@ from shapelint.static.rules.unreadable_file import UnreadableFile
 
 _EMPTY_MODULE = cst.Module(body=[])  # renders a replacement node as code
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class LintRun:
-    """The outcome of linting some paths."""
-
-    findings: tuple[Finding, ...]
-    files_checked: int
-    missing: tuple[str, ...]
 
 
 class _Source:
@@ -101,11 +87,12 @@ def lint_source(data: bytes, path: str, config: Config, project: Project | None 
     ``project`` is the index of the files linted with it; without one, the file is its own project.
     """
     try:
-        return _lint(data, path, config, project)
+        findings = _lint(data, path, config, project)
     except Exception as error:  # a bug of ours must not cost the user the other files
-        return _file_finding(
+        findings = _file_finding(
             AnalysisError, path, 1, 1, f"shapelint failed on this file: {type(error).__name__}: {error}"
         )
+    return [finding for finding in findings if finding.path != path or not config.ignored_in(finding.code, path)]
 
 
 def lint_file(path: Path, config: Config, project: Project | None = None) -> list[Finding]:
@@ -114,48 +101,6 @@ def lint_file(path: Path, config: Config, project: Project | None = None) -> lis
     except OSError as error:
         return _file_finding(UnreadableFile, str(path), 1, 1, f"cannot read the file: {error.strerror or error}")
     return lint_source(data, str(path), config, project)
-
-
-# A worker process's copy of the project index, sent once when the worker starts.
-_worker_project: Project | None = None
-
-
-def _start_worker(project: Project) -> None:
-    global _worker_project
-    _worker_project = project
-
-
-def _lint_in_worker(path: Path, config: Config) -> list[Finding]:
-    return lint_file(path, config, _worker_project)
-
-
-def lint_paths(paths: Sequence[Path], config: Config, jobs: int = 1) -> LintRun:
-    """Lint files and folders as one project; ``jobs`` > 1 spreads files over processes."""
-    files, missing = discover(paths, config)
-    project = Project.from_files(files)
-    if jobs > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(project,)) as pool:
-            check = partial(_lint_in_worker, config=config)
-            per_file = list(pool.map(check, files, chunksize=max(1, len(files) // (jobs * 8))))
-    else:
-        per_file = [lint_file(file, config, project) for file in files]
-    findings = _one_each(per_file, {normalised_path(str(file)): str(file) for file in files})
-    return LintRun(tuple(sorted(findings)), len(files), tuple(missing))
-
-
-def _one_each(per_file: Iterable[list[Finding]], shown: dict[str, str]) -> list[Finding]:
-    """A file's findings, whether found linting it or through a call from another file, once each
-    (the shortest message: the one that needs the fewest settings), its path as the run names it."""
-    kept: dict[tuple[str, int | None, int, int, str], Finding] = {}
-    for found in per_file:
-        for finding in found:
-            path = shown.get(finding.path, finding.path)
-            if path != finding.path:
-                finding = replace(finding, path=path)
-            key = (finding.path, finding.cell, finding.line, finding.column, finding.code)
-            if key not in kept or len(finding.message) < len(kept[key].message):
-                kept[key] = finding
-    return list(kept.values())
 
 
 def _lint(data: bytes, path: str, config: Config, project: Project | None) -> list[Finding]:
@@ -265,7 +210,10 @@ def _findings(
     reports: Iterable[tuple[type[Rule], Report, Evidenced]], source: _Source, sources: _Sources, path: str, text: str
 ) -> Iterator[Finding]:
     lines = text.splitlines()
+    silenced = _file_noqa(text)
     for rule, report, found in reports:
+        if silenced is not None and (not silenced or rule.code in silenced):
+            continue
         where = source.position(report.node)
         start, end = where.start, where.end
         if _suppressed(rule.code, lines, (start.line, end.line)):
@@ -297,6 +245,25 @@ def _at(sources: _Sources, module: cst.Module | None, node: cst.CSTNode, path: s
     return place(path, source.line(node)) if path else source.at(node)
 
 
+_FILE_NOQA = re.compile(
+    r"^[ \t]*#[ \t]*shapelint:[ \t]*noqa(?::[ \t]*(?P<codes>[A-Z]+[0-9]+(?:[ \t]*,[ \t]*[A-Z]+[0-9]+)*))?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _file_noqa(text: str) -> frozenset[str] | None:
+    """`# shapelint: noqa` on a line of its own silences the file (an empty set: every code), as
+    `# ruff: noqa` does; `# shapelint: noqa: SHP101, SHP102` silences those codes."""
+    if "shapelint:" not in text:
+        return None
+    silenced: set[str] = set()
+    for match in _FILE_NOQA.finditer(text):
+        if match.group("codes") is None:
+            return frozenset()
+        silenced.update(re.split(r"[ \t]*,[ \t]*", match.group("codes").upper()))
+    return frozenset(silenced) if silenced else None
+
+
 def _suppressed(code: str, lines: list[str], line_numbers: tuple[int, ...]) -> bool:
     """`# noqa` or `# noqa: CODE[, CODE]` on the finding's first or last line."""
     for number in set(line_numbers):
@@ -306,7 +273,3 @@ def _suppressed(code: str, lines: list[str], line_numbers: tuple[int, ...]) -> b
         if match and (match.group("codes") is None or code in re.split(r"\s*,\s*", match.group("codes").upper())):
             return True
     return False
-
-
-def default_jobs() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))

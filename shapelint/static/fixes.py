@@ -12,10 +12,11 @@ from pathlib import Path
 
 import libcst as cst
 
-from shapelint.config import Config
+from shapelint.config import Config, Configs
 from shapelint.findings import Edit, Finding
 from shapelint.static.discovery import discover
 from shapelint.static.engine import lint_source, lint_text
+from shapelint.static.notebooks import is_notebook
 from shapelint.static.reading import source_encoding
 
 # Fixes can uncover others (a fixed view reveals the tensor after it); a few rounds settle them.
@@ -103,9 +104,13 @@ def fix_file(path: Path, config: Config, write: bool) -> FileFix | None:
     return outcome
 
 
-def fix_paths(paths: Sequence[Path], config: Config, write: bool) -> tuple[list[FileFix], list[str]]:
-    files, missing = discover(paths, config)
-    outcomes = [fix_file(file, config, write) for file in files]
+def fix_paths(
+    paths: Sequence[Path], config: Config | Configs, write: bool, respect_gitignore: bool = True
+) -> tuple[list[FileFix], list[str]]:
+    """Fix the files under ``paths`` (each with its own configuration); notebooks are left alone."""
+    configs = config if isinstance(config, Configs) else Configs(config)
+    files, missing = discover(paths, configs, respect_gitignore)
+    outcomes = [fix_file(file, configs.for_path(file), write) for file in files if not is_notebook(file.name)]
     return [outcome for outcome in outcomes if outcome is not None], missing
 
 
