@@ -5,7 +5,7 @@ through each sentence: tag every token with the first token of its own sentence 
 The buggy one "transposes" with `view`, the fixed one with `transpose(0, 1)`. Both train
 on the same batches (batch 8, length 12) for 400 steps on the CPU; the script prints each
 one's accuracy on held-out batches and writes their learning curves to a PNG.
-Usage: python examples/seed_claim.py [--steps N] [--plot PATH]   (the plot needs matplotlib)
+Usage: python examples/seed_claim.py [--steps N] [--plot PATH] [--threads N]   (the plot needs matplotlib)
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 
 import torch
 from torch import nn
+
+from shapelint.runtime.threads import ENVIRONMENT, tool_threads
 
 VOCAB, CLASSES, BATCH, SEQ = 20, 4, 8, 12
 
@@ -65,7 +67,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=400)
     parser.add_argument("--plot", type=Path, default=Path("seed_claim.png"))
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=tool_threads(),
+        help=f"torch threads (default: ${ENVIRONMENT}, else 1: small models run fastest on one)",
+    )
     options = parser.parse_args()
+    torch.set_num_threads(options.threads)
     results = {"view (buggy)": train(False, options.steps), "transpose (fixed)": train(True, options.steps)}
     for name, (curve, accuracy) in results.items():
         print(f"{name:<18} final loss {sum(curve[-20:]) / 20:.3f}  held-out accuracy {accuracy:.1%}  (chance 25%)")

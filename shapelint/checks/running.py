@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from shapelint.checks.result import CheckError
+from shapelint.runtime.threads import own_threads
 
 
 @contextmanager
@@ -18,7 +19,8 @@ def evaluating(model: nn.Module) -> Iterator[None]:
     modes = [module.training for module in model.modules()]
     model.eval()
     try:
-        yield
+        with own_threads():
+            yield
     finally:
         for module, mode in zip(model.modules(), modes):
             module.training = mode

@@ -23,6 +23,8 @@ import torch
 from torch import nn
 from torch.nn.modules import module as module_registry
 
+from shapelint.runtime.threads import own_threads
+
 _GLOBAL_HOOKS = ("_global_forward_pre_hooks", "_global_forward_hooks")
 _MODULE_HOOKS = ("_forward_pre_hooks", "_forward_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks_with_kwargs")
 
@@ -47,7 +49,7 @@ def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int) -> boo
 
     def run(inputs: tuple[Any, ...]) -> list[torch.Tensor]:
         # Each run from the same state: a stateful forward must not feed one run into the next.
-        with _isolated(model), torch.no_grad(), torch.random.fork_rng(devices=[]):
+        with _isolated(model), torch.no_grad(), torch.random.fork_rng(devices=[]), own_threads():
             model.eval()
             return list(tensors_in(model(*inputs)))
 

@@ -26,6 +26,7 @@ from shapelint.checks import (
 )
 from shapelint.config import Config
 from shapelint.reference import FAMILIES, PAD_IDX, Family, Sizes, Variant
+from shapelint.runtime.threads import own_threads
 from shapelint.runtime.tracer import trace
 from shapelint.static.engine import lint_source
 from shapelint.static.fixes import fix_file
@@ -63,7 +64,7 @@ def verify(devices: Sequence[str] = ("cpu",), families: Sequence[Family] = FAMIL
     """One row per variant and size, hand-fixed and autofixed variants included, run on ``devices``."""
     rows: list[Row] = []
     config = Config()
-    with tempfile.TemporaryDirectory(prefix="shapelint-verify-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="shapelint-verify-") as scratch, own_threads():
         for family in families:
             for variant in family.variants:
                 source = variant.path.read_bytes()
