@@ -85,3 +85,17 @@ def test_a_line_or_file_that_is_not_there_is_an_error() -> None:
     assert missing_line.returncode == 2 and "no such line" in missing_line.stderr
     assert run_cli("explain", "nowhere.py:3").returncode == 2
     assert run_cli("explain", "no-line-number").returncode == 2
+
+
+def test_show_unknown_says_why_a_file_is_silent(tmp_path: Path) -> None:
+    (tmp_path / "tagger.py").write_text(SEED)
+    plain = run_cli("check", "tagger.py", cwd=tmp_path)
+    assert plain.stdout == "No findings in 1 checked file.\n"
+    shown = run_cli("check", "--show-unknown", "tagger.py", cwd=tmp_path)
+    assert shown.returncode == 0
+    assert shown.stdout.splitlines()[-1] == (
+        "note: tagger.py: 1 RNN input of unknown layout (line 13); `shapelint explain tagger.py:13` shows what is missing"
+    )
+    declared = SEED.replace("def forward(self, sentence):", 'def forward(self, sentence: Int[Tensor, "batch seq"]):')
+    (tmp_path / "tagger.py").write_text("from jaxtyping import Int\nfrom torch import Tensor\n" + declared)
+    assert "note:" not in run_cli("check", "--show-unknown", "tagger.py", cwd=tmp_path).stdout

@@ -75,6 +75,11 @@ def add_check_parser(commands: Any) -> None:
     check.add_argument(
         "--show-settings", action="store_true", help="print the configuration that applies to each path, then exit"
     )
+    check.add_argument(
+        "--show-unknown",
+        action="store_true",
+        help="list the RNN inputs of unknown layout (why a file is silent)",
+    )
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -110,10 +115,14 @@ def check(options: argparse.Namespace) -> int:
     if options.diff:
         return _diff(options.paths, configs, options.respect_gitignore)
     fixed = _fix(options, configs) if options.fix else []
-    run = lint_paths(options.paths, configs, options.jobs, options.respect_gitignore, options.force_exclude)
+    run = lint_paths(
+        options.paths, configs, options.jobs, options.respect_gitignore, options.force_exclude, options.show_unknown
+    )
     for path in run.missing:
         error(f"{path}: no such file or folder")
     _report(options, configs, run.findings, run.files_checked, fixed)
+    if not options.silent:
+        sys.stdout.write(_unknown_notes(run.unknown_inputs))
     if run.missing:
         return EXIT_ERROR
     return EXIT_FINDINGS if run.findings and not options.exit_zero else EXIT_CLEAN
@@ -142,6 +151,18 @@ def _report(
     config = configs.for_path(Path.cwd())
     rules = [rule for rule in all_rules() if config.enabled(rule.code) or rule.code in codes]
     sys.stdout.write(render(findings, fmt, rules, files_checked))
+
+
+def _unknown_notes(unknown: Sequence[tuple[str, tuple[int, ...]]]) -> str:
+    """Why a file may be silent: its RNNs read inputs whose layout nothing in the project says."""
+    notes = []
+    for path, lines in unknown:
+        where = ", ".join(str(line) for line in lines[:5]) + (", ..." if len(lines) > 5 else "")
+        notes.append(
+            f"note: {path}: {count(len(lines), 'RNN input')} of unknown layout (line{'s' if len(lines) > 1 else ''} "
+            f"{where}); `shapelint explain {path}:{lines[0]}` shows what is missing\n"
+        )
+    return "".join(notes)
 
 
 def _statistics(findings: Sequence[Finding]) -> str:

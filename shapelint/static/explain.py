@@ -19,11 +19,14 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from shapelint.config import Config
 from shapelint.findings import Finding
 from shapelint.static.engine import lint_text
+from shapelint.static.events import RnnCallEvent
 from shapelint.static.flow import module_events
 from shapelint.static.flow.function import FunctionFlow
+from shapelint.static.flow.tensor_methods import NAMED_SIZES
 from shapelint.static.imports import dotted_name
 from shapelint.static.layout import Role, Tensor
 from shapelint.static.messages import short
+from shapelint.static.notebooks import is_notebook
 from shapelint.static.project.index import Project
 from shapelint.static.reading import decoded_text
 from shapelint.static.values import (
@@ -128,6 +131,30 @@ def explain(path: Path, line: int, config: Config, project: Project | None = Non
     found = lint_text(text, str(path), config, project)
     findings = [finding for finding in found if finding.path == str(path) and finding.line == line]
     return "".join(_report(path, line, lines[line - 1], recorder, findings))
+
+
+def unknown_rnn_inputs(path: Path, config: Config, project: Project | None = None) -> list[int]:
+    """Lines of the RNN calls in ``path`` whose input no analysis of the file knew the layout of: where
+    the file is silent for want of evidence (`--show-unknown`). Notebooks are left out."""
+    text = decoded_text(path) if not is_notebook(path.name) else None
+    if text is None or not any(word in text for word in ("LSTM", "GRU", "RNN")):
+        return []
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return []
+    known: dict[cst.CSTNode, bool] = {}
+    for found in module_events(module, config.conventions, project, str(path)):
+        event = found.event
+        if isinstance(event, RnnCallEvent) and not found.path:
+            # A layout read off a view's sizes says what the code expects, not what the data is.
+            learnt = event.given is not None and event.given.origin != NAMED_SIZES
+            known[event.call] = known.get(event.call, False) or learnt
+    unknown = [call for call, seen in known.items() if not seen]
+    if not unknown:
+        return []
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    return sorted({positions[call].start.line for call in unknown})
 
 
 def _report(path: Path, line: int, code: str, recorder: Recorder, findings: list[Finding]) -> Iterator[str]:

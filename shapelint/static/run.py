@@ -23,6 +23,8 @@ class LintRun:
     findings: tuple[Finding, ...]
     files_checked: int
     missing: tuple[str, ...]
+    # With `show_unknown`: each file's RNN calls whose input layout nothing said (their lines).
+    unknown_inputs: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 def lint_paths(
@@ -31,10 +33,12 @@ def lint_paths(
     jobs: int = 1,
     respect_gitignore: bool = True,
     force_exclude: bool = False,
+    show_unknown: bool = False,
 ) -> LintRun:
     """Lint files and folders as one project; ``jobs`` > 1 spreads files over processes.
 
-    ``config`` is one configuration for every file, or :class:`Configs` to find each file's own.
+    ``config`` is one configuration for every file, or :class:`Configs` to find each file's own;
+    ``show_unknown`` also lists the RNN inputs whose layout nothing said.
     """
     configs = config if isinstance(config, Configs) else Configs(config)
     files, missing = discover(paths, configs, respect_gitignore, force_exclude)
@@ -45,7 +49,15 @@ def lint_paths(
     else:
         per_file = [lint_file(file, configs.for_path(file), project) for file in files]
     findings = _one_each(per_file, {normalised_path(str(file)): str(file) for file in files}, configs)
-    return LintRun(tuple(sorted(findings)), len(files), tuple(missing))
+    unknown: list[tuple[str, tuple[int, ...]]] = []
+    if show_unknown:
+        from shapelint.static.explain import unknown_rnn_inputs  # explain imports the engine: only on demand
+
+        for file in files:
+            lines = unknown_rnn_inputs(file, configs.for_path(file), project)
+            if lines:
+                unknown.append((str(file), tuple(lines)))
+    return LintRun(tuple(sorted(findings)), len(files), tuple(missing), tuple(unknown))
 
 
 # A worker process's copy of the project index and the configurations, sent once when it starts.

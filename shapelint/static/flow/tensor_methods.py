@@ -228,6 +228,10 @@ def reshape_tensor(
     return reshaped(tensor, entries, alignment, call, copies=method == "reshape")
 
 
+# The origin of a layout read off the sizes a view names, the data's own layout unknown.
+NAMED_SIZES = "result of a view with named sizes"
+
+
 def shape_from_sizes(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     """``x.view(len(sentence), 1, -1)`` of an unknown ``x``: the sizes named are the layout."""
     values: Sequence[Value] = args[0].values if len(args) == 1 and isinstance(args[0], Items) else args
@@ -235,7 +239,7 @@ def shape_from_sizes(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> V
     if not any(isinstance(entry, tuple) for entry in entries):
         return UNKNOWN  # nothing named, no literal 1: nothing learnt
     axes = tuple(axis_for(entry, call) for entry in entries)
-    return Tensor(axes, "result of a view with named sizes", call)
+    return Tensor(axes, NAMED_SIZES, call)
 
 
 def flatten(
