@@ -94,7 +94,8 @@ def test_show_unknown_says_why_a_file_is_silent(tmp_path: Path) -> None:
     shown = run_cli("check", "--show-unknown", "tagger.py", cwd=tmp_path)
     assert shown.returncode == 0
     assert shown.stdout.splitlines()[-1] == (
-        "note: tagger.py: 1 RNN input of unknown layout (line 13); `shapelint explain tagger.py:13` shows what is missing"
+        "note: tagger.py: 1 RNN input of unknown layout (line 13); "
+        "`shapelint explain tagger.py:13` shows what is missing"
     )
     declared = SEED.replace("def forward(self, sentence):", 'def forward(self, sentence: Int[Tensor, "batch seq"]):')
     (tmp_path / "tagger.py").write_text("from jaxtyping import Int\nfrom torch import Tensor\n" + declared)

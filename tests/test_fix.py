@@ -4,6 +4,7 @@ and, run for real, make the buggy programs batch-independent."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import stat
@@ -103,16 +104,30 @@ def test_a_read_only_file_is_reported_and_left_alone(tmp_path: Path) -> None:
     assert result.returncode == 1 and "SHP103" in result.stdout
 
 
-def test_fix_writes_through_a_link_and_keeps_the_mode(tmp_path: Path) -> None:
-    target = tmp_path / "real.py"
+def test_fix_leaves_links_alone_and_keeps_the_mode(tmp_path: Path) -> None:
+    """A link's target may lie outside the linted tree, and a rewrite would split hard links: both are
+    reported and left as they are; a plain file keeps its mode."""
+    outside, tree = tmp_path / "outside", tmp_path / "tree"
+    outside.mkdir()
+    tree.mkdir()
+    target = outside / "real.py"
     shutil.copy(FIXTURES / "batch_first_view_buggy.py", target)
     target.chmod(0o640)
-    link = tmp_path / "link.py"
+    before = target.read_text()
+    link = tree / "link.py"
     link.symlink_to(target)
-    run_cli("check", "--fix", str(link))
-    assert link.is_symlink() and "out.reshape(out.size(0), -1)" in target.read_text()
+    hard = tree / "hard.py"
+    shutil.copy(FIXTURES / "batch_first_view_buggy.py", hard)
+    os.link(hard, tree / "other_name.py")
+    result = run_cli("check", "--fix", str(link), str(hard))
+    assert target.read_text() == before and link.is_symlink()
+    assert f"{link}: not fixed: a symbolic link" in result.stderr
+    assert f"{hard}: not fixed: the file has other hard links" in result.stderr
+    assert (tree / "other_name.py").read_text() == hard.read_text()
+    run_cli("check", "--fix", str(target))
+    assert "out.reshape(out.size(0), -1)" in target.read_text()
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left behind
+    assert not [p for p in outside.iterdir() if p.name.startswith(".")]  # no temporary file left behind
 
 
 # A bidirectional encoder whose summary `h_n[-1]` goes to `self.fc`; the tests choose `fc` and how it is fed.

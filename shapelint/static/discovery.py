@@ -82,10 +82,16 @@ def _walk(root: Path, configs: Configs, ignored: _GitIgnored | None) -> Iterable
         )
         for name in sorted(names):
             file = here / name
-            if not name.endswith(PYTHON_SUFFIXES) or _excluded(file, configs):
+            if not name.endswith(PYTHON_SUFFIXES) or _special(file) or _excluded(file, configs):
                 continue
             if ignored is None or not ignored(file):
                 yield file
+
+
+def _special(path: Path) -> bool:
+    """A FIFO, socket or device named like a Python file: reading it would block the run (a broken
+    link is kept, to be reported as unreadable)."""
+    return path.exists() and not path.is_file()
 
 
 def _excluded(path: Path, configs: Configs) -> bool:

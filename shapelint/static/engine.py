@@ -24,6 +24,7 @@ from shapelint.static.flow import module_events
 from shapelint.static.imports import import_aliases
 from shapelint.static.knowledge import RELEVANT_WORDS
 from shapelint.static.notebooks import NotANotebook, Notebook, in_cells, is_notebook, read_notebook
+from shapelint.static.parse_limits import Unparseable, check_parseable
 from shapelint.static.project.index import Project
 from shapelint.static.project.settings import place
 from shapelint.static.reading import source_encoding
@@ -97,6 +98,9 @@ def lint_source(data: bytes, path: str, config: Config, project: Project | None 
 
 def lint_file(path: Path, config: Config, project: Project | None = None) -> list[Finding]:
     try:
+        if path.exists() and not path.is_file():
+            # Reading a FIFO would wait for a writer forever; a device may never end.
+            return _file_finding(UnreadableFile, str(path), 1, 1, "not a regular file (a FIFO, a socket or a device)")
         data = path.read_bytes()
     except OSError as error:
         return _file_finding(UnreadableFile, str(path), 1, 1, f"cannot read the file: {error.strerror or error}")
@@ -127,6 +131,14 @@ def lint_text(
     rules = [rule() for rule in static_rules(config)]
     if not rules or not any(word in text for word in RELEVANT_WORDS):
         return []
+    try:
+        check_parseable(text)
+    except Unparseable as error:
+        refusal: type[Rule] = InvalidSyntax if error.python_refuses else AnalysisError
+        if not config.enabled(refusal.code):
+            return []
+        why = f"cannot parse the file: {error}" if error.python_refuses else f"the file was not checked: {error}"
+        return _file_finding(refusal, path, error.line, error.column, why)
     if project is None:
         project = Project.from_sources([(path, text)])
     try:

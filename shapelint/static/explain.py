@@ -27,6 +27,7 @@ from shapelint.static.imports import dotted_name
 from shapelint.static.layout import Role, Tensor
 from shapelint.static.messages import short
 from shapelint.static.notebooks import is_notebook
+from shapelint.static.parse_limits import Unparseable, check_parseable
 from shapelint.static.project.index import Project
 from shapelint.static.reading import decoded_text
 from shapelint.static.values import (
@@ -118,7 +119,10 @@ def explain(path: Path, line: int, config: Config, project: Project | None = Non
     if text is None:
         raise ExplainError(f"{path}: cannot read or decode the file")
     try:
+        check_parseable(text)
         module = cst.parse_module(text)
+    except Unparseable as error:
+        raise ExplainError(f"{path}:{error.line}: cannot parse the file: {error}") from None
     except cst.ParserSyntaxError as error:
         raise ExplainError(f"{path}: cannot parse the file: {error.message}") from None
     lines = text.splitlines()
@@ -140,8 +144,9 @@ def unknown_rnn_inputs(path: Path, config: Config, project: Project | None = Non
     if text is None or not any(word in text for word in ("LSTM", "GRU", "RNN")):
         return []
     try:
+        check_parseable(text)
         module = cst.parse_module(text)
-    except cst.ParserSyntaxError:
+    except (Unparseable, cst.ParserSyntaxError):
         return []
     known: dict[cst.CSTNode, bool] = {}
     for found in module_events(module, config.conventions, project, str(path)):

@@ -115,19 +115,29 @@ def fix_paths(
 
 
 def _write_atomically(path: Path, data: bytes) -> str | None:
-    """Write through a temporary file and a rename, so an interruption leaves the old file whole."""
-    target = path.resolve()  # through a symbolic link, not over it
-    mode = target.stat().st_mode
-    if not mode & stat.S_IWUSR:
+    """Write through a temporary file and a rename, so an interruption leaves the old file whole.
+
+    A file that is not plainly itself is left alone, with the reason: a symbolic link (its target
+    may lie outside the linted tree) and a file with other hard links (a rename would split them).
+    The new file keeps the old one's permissions and owner.
+    """
+    if path.is_symlink():
+        return "a symbolic link (fix its target where it lies)"
+    info = path.stat()
+    if info.st_nlink > 1:
+        return "the file has other hard links, which a rewrite would split"
+    if not info.st_mode & stat.S_IWUSR:
         return "the file is read-only"
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".shapelint-tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, stat.S_IMODE(mode))
-        os.replace(temporary, target)
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            os.chown(temporary, info.st_uid, info.st_gid)
+        os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         return f"cannot write: {error.strerror or error}"

@@ -18,6 +18,8 @@ def decoded_text(path: Path) -> str | None:
     """The file's text (a notebook's code cells), or None if it cannot be read or decoded (the lint
     run reports why)."""
     try:
+        if not path.is_file():
+            return None  # a FIFO or a device would block the read, or never end
         data = path.read_bytes()
         text = data.decode(source_encoding(data))
         return read_notebook(text).text if is_notebook(path.name) else text

@@ -1,0 +1,56 @@
+"""Input that would crash, hang or fool the parsers: each becomes a finding or is skipped, and the run
+goes on (every other file's findings kept, no traceback, the exit status that findings give)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from test_cli import BUGGY, write
+
+from shapelint.static.parse_limits import Unparseable, check_parseable
+
+
+def test_code_nested_too_deeply_for_libcst_is_reported_not_a_crash(tmp_path: Path) -> None:
+    """libcst's native parser dies (exit 139) on these; with `--jobs 2` that was a BrokenProcessPool."""
+    # Each has a word that makes shapelint parse it (files without one are not parsed at all).
+    write(tmp_path, "a_parens.py", "x = " + "(" * 1500 + "a" + ")" * 1500 + ".view(-1)\n")
+    write(tmp_path, "b_chain.py", "x = " + "+".join(["a"] * 8000) + "\ny = x.view(-1)\n")
+    write(tmp_path, "c_continued.py", "x = (a\n" + "    + a\n" * 7000 + ").view(-1)\n")
+    write(tmp_path, "d_model.py", BUGGY.format(suffix=""))
+    for jobs in ("1", "2"):
+        result = run_cli("check", "--jobs", jobs, str(tmp_path))
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        lines = result.stdout.splitlines()
+        assert any(
+            "a_parens.py:1:" in line and "SHP001 cannot parse the file: too many nested" in line for line in lines
+        )
+        assert any("b_chain.py:1:1: SHP001 cannot parse the file:" in line for line in lines)
+        assert any("c_continued.py:1:1: SHP001 cannot parse the file:" in line for line in lines)
+        assert any("d_model.py:11:16: SHP102" in line for line in lines)
+
+
+def test_a_nul_byte_is_reported_where_it_is() -> None:
+    with pytest.raises(Unparseable) as raised:
+        check_parseable('def f():\n    """doc\0string"""\n')
+    assert (raised.value.line, raised.value.column) == (2, 11)
+    assert "NUL byte" in str(raised.value)
+
+
+def test_ordinary_long_data_is_parsed(tmp_path: Path) -> None:
+    """A long literal (a vocabulary, a table of numbers) is at risk by the count, and `ast` clears it."""
+    check_parseable("VOCAB = [\n" + "    'word',\n" * 5000 + "]\n")
+    check_parseable("TABLE = [" + ", ".join(["1.0"] * 4000) + "]\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_fifo_named_like_a_python_file_does_not_block_the_run(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "y.py")
+    write(tmp_path, "model.py", BUGGY.format(suffix=""))
+    walked = run_cli("check", str(tmp_path))
+    assert walked.returncode == 1 and "(1 file checked)" in walked.stdout  # the FIFO is skipped
+    named = run_cli("check", str(tmp_path / "y.py"))
+    assert named.returncode == 1
+    assert "y.py:1:1: SHP003 not a regular file (a FIFO, a socket or a device)" in named.stdout
