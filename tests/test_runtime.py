@@ -112,6 +112,21 @@ def test_a_crashing_script_shows_its_traceback_and_still_reports(tmp_path: Path)
     assert result.returncode == 1
     assert "ValueError: the script failed" in result.stderr
     assert "SHP501" in result.stdout
+    assert result.stdout.splitlines()[-1] == "Found 1 finding before the script failed (exit status 1)."
+    assert f"shapelint: {script} failed (exit status 1)" in result.stderr
+    # The traceback is the script's own: no frame of shapelint, runpy or the tracer in it.
+    traceback = result.stderr[result.stderr.index("Traceback") :]
+    assert "shapelint" not in traceback.split("ValueError")[0] and "runpy" not in traceback
+    assert f'File "{script}", line ' in traceback
+
+
+def test_a_failed_run_never_reads_as_a_clean_one(tmp_path: Path) -> None:
+    script = tmp_path / "exits.py"
+    script.write_text("import sys\nsys.exit('the data folder is missing')\n")
+    result = run_cli("run", str(script))
+    assert result.returncode == 1
+    assert "the data folder is missing" in result.stderr  # sys.exit's message, as Python prints it
+    assert result.stdout == "No findings before the script failed (exit status 1).\n"
 
 
 def test_script_arguments_and_exit_status_pass_through(tmp_path: Path) -> None:

@@ -166,6 +166,13 @@ def test_cli_all_devices_without_cuda_skips_the_cuda_column_and_passes() -> None
     assert "bidirectional-last-state caught 4/4 clean 2/2 clean 2/2; suggestion only (SHP203)" in by_kind
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the no-CUDA path")
+def test_cli_cuda_without_cuda_is_an_error_not_a_pass() -> None:
+    result = run_cli("verify", "--device", "cuda")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "CUDA is not available on this machine: nothing was verified" in result.stderr
+
+
 def test_cli_json_says_what_ran() -> None:
     result = run_cli("verify", "--format", "json")
     document = json.loads(result.stdout)

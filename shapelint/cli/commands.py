@@ -83,10 +83,15 @@ def run(options: argparse.Namespace) -> int:
 
 def verify(options: argparse.Namespace) -> int:
     try:
+        import torch
+
         from shapelint.verify import DEVICES, verify
         from shapelint.verify.table import render_json, render_text
     except ImportError as problem:
         return _runtime_missing(problem)
+    if options.device == "cuda" and not torch.cuda.is_available():
+        error("CUDA is not available on this machine: nothing was verified (`--device all` skips CUDA)")
+        return EXIT_ERROR
     devices = DEVICES if options.device == "all" else (options.device,)
     rows = verify(devices)
     render = render_json if options.format == "json" else render_text

@@ -1,4 +1,9 @@
-"""`shapelint run script.py [args...]`: run a program as `__main__` under the tracer, then report."""
+"""`shapelint run script.py [args...]`: run a program as `__main__` under the tracer, then report.
+
+The program's own failure stays its own: its traceback (without shapelint's and runpy's frames),
+its `sys.exit` message, its exit status; the report then says the findings are those of the run up
+to the failure, never that a failed run was clean.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,14 @@ import sys
 import traceback
 from pathlib import Path
 
+import shapelint
 from shapelint.catalog import all_rules
-from shapelint.report import render
+from shapelint.report import render, text
 from shapelint.runtime.tracer import trace
+
+# Exit status of a program stopped by Ctrl-C, as a shell reports it (128 + SIGINT).
+INTERRUPTED = 130
+_OWN_FILES = (str(Path(shapelint.__file__).parent), str(Path(runpy.__file__)), "<frozen runpy>")
 
 
 def run_script(script: Path, arguments: list[str], fmt: str, output: Path | None = None) -> int:
@@ -23,17 +33,28 @@ def run_script(script: Path, arguments: list[str], fmt: str, output: Path | None
         with tracer:
             runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exit_:
-        failed = exit_.code if isinstance(exit_.code, int) else (1 if exit_.code else 0)
-    except BaseException:  # the script's own error: its traceback, then what was found until then
-        traceback.print_exc()
+        failed = _exit_status(exit_)
+    except KeyboardInterrupt as interrupt:
+        sys.stderr.write(user_traceback(interrupt))
+        failed = INTERRUPTED
+    except BaseException as error:  # the script's own error: its traceback, then what was found until then
+        sys.stderr.write(user_traceback(error))
         failed = 1
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
     findings = tracer.findings
-    for error in dict.fromkeys(tracer.errors):
-        print(f"shapelint: internal error while tracing (please report): {error}", file=sys.stderr)
-    rules = [rule for rule in all_rules() if rule.code.startswith("SHP5")]
-    report = render(findings, fmt, rules, 1)
+    for problem in dict.fromkeys(tracer.errors):
+        print(f"shapelint: internal error while tracing (please report): {problem}", file=sys.stderr)
+    if failed and fmt == "text":
+        report = text.render(findings, 1, summary=False) + _failed_summary(len(findings), failed)
+    else:
+        rules = [rule for rule in all_rules() if rule.code.startswith("SHP5")]
+        report = render(findings, fmt, rules, 1)
+    if failed:
+        print(
+            f"shapelint: {script} failed (exit status {failed}); findings are those of the run until then",
+            file=sys.stderr,
+        )
     if output is not None:
         output.write_text(report, encoding="utf-8")
     else:
@@ -41,3 +62,26 @@ def run_script(script: Path, arguments: list[str], fmt: str, output: Path | None
     if failed:
         return failed
     return 1 if findings else 0
+
+
+def _exit_status(exit_: SystemExit) -> int:
+    """`sys.exit(n)` gives n; `sys.exit("message")` prints the message and gives 1, as Python does."""
+    if exit_.code is None or isinstance(exit_.code, int):
+        return exit_.code or 0
+    print(exit_.code, file=sys.stderr)
+    return 1
+
+
+def _failed_summary(found: int, status: int) -> str:
+    if not found:
+        return f"No findings before the script failed (exit status {status}).\n"
+    return f"Found {found} finding{'s' if found != 1 else ''} before the script failed (exit status {status}).\n"
+
+
+def user_traceback(error: BaseException) -> str:
+    """The traceback as the user's program alone would show it: shapelint's and runpy's frames left out
+    (the outer ones that run the script, and the tracer's own around a torch call)."""
+    summary = traceback.TracebackException.from_exception(error)
+    frames = [frame for frame in summary.stack if not frame.filename.startswith(_OWN_FILES)]
+    summary.stack = traceback.StackSummary.from_list(frames)
+    return "".join(summary.format())
