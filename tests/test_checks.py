@@ -63,6 +63,31 @@ def test_batch_independence_tells_the_view_from_the_transpose(shape: tuple[int, 
     assert batch_independence(Tagger(transpose=True), tokens, output_batch_dim=1)
 
 
+def test_a_square_batch_needs_no_output_batch_dim() -> None:
+    """The seed's square case: every output axis but one has the batch's size; the one that shrinks
+    with a sample fewer is the batch's."""
+    tokens = torch.randint(1, 30, (4, 4))
+    buggy = batch_independence(Tagger(transpose=False), tokens)
+    assert not buggy and "sample 0's output depends on sample 1's input" in str(buggy)
+    assert batch_independence(Tagger(transpose=True), tokens)
+
+
+def test_a_model_that_changes_its_input_in_place_is_checked() -> None:
+    class Zeroing(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.gru = nn.GRU(3, 5, batch_first=True)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            x[:, 0] = 0.0  # a real model's in-place masking of its first step
+            return self.gru(x)[0]
+
+    features = torch.randn(2, 4, 3)
+    before = features.clone()
+    assert batch_independence(Zeroing(), features)
+    assert torch.equal(features, before)  # the check ran the model on copies
+
+
 def test_batch_independence_under_the_tracer_says_where_samples_mix() -> None:
     tokens = torch.randint(1, 30, (2, 3))
     buggy = batch_independence(Tagger(transpose=False), tokens, output_batch_dim=1, trace=True)
@@ -168,8 +193,16 @@ def test_bad_arguments_are_clear_errors() -> None:
     tokens = torch.randint(1, 30, (2, 3))
     with pytest.raises(CheckError, match="batch_dim=5 is not an axis"):
         batch_independence(Tagger(transpose=True), tokens, batch_dim=5)
+    class Constant(nn.Module):  # two axes of the batch's size, and neither follows the batch
+        def __init__(self) -> None:
+            super().__init__()
+            self.embedding = nn.Embedding(30, 3)
+
+        def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+            return self.embedding(tokens).sum() * torch.ones(3, 3)
+
     with pytest.raises(CheckError, match="cannot tell the output's batch axis"):
-        batch_independence(Tagger(transpose=True), torch.randint(1, 30, (3, 3)))
+        batch_independence(Constant(), torch.randint(1, 30, (3, 3)))
     with pytest.raises(CheckError, match="lengths must hold one length per sample"):
         padding_invariance(Pooler(masked=True), tokens, torch.tensor([3]), pad_idx=0)
 

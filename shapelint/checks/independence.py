@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -77,7 +77,8 @@ def _gradient_leaks(
     batch: int,
 ) -> list[tuple[int, int, float]]:
     captured: list[torch.Tensor] = []
-    inputs = tuple(x.detach().requires_grad_(True) if _floating(x) else x for x in inputs)
+    # Fresh leaves, fed as copies: a model may change its inputs in place, which a leaf forbids.
+    leaves = tuple(x.detach().clone().requires_grad_(True) if _floating(x) else x for x in inputs)
 
     def keep(_module: nn.Module, _args: Any, out: torch.Tensor) -> None:
         out.retain_grad()
@@ -86,14 +87,14 @@ def _gradient_leaks(
     handle = embedding.register_forward_hook(keep) if embedding is not None else None
     try:
         with torch.enable_grad():
-            output = output_of(model, *inputs)
+            output = output_of(model, *(leaf.clone() if _floating(leaf) else leaf for leaf in leaves))
     finally:
         if handle is not None:
             handle.remove()
-    source = captured[0] if captured else inputs[0]
+    source = captured[0] if captured else leaves[0]
     if not isinstance(source, torch.Tensor) or not source.requires_grad:
         raise CheckError("no floating path from the inputs to the output: nothing to differentiate")
-    axis = batch_axis_of(output, batch, output_batch_dim)
+    axis = batch_axis_of(output, batch, output_batch_dim, _fewer(model, inputs, batch_dim))
     leaks = []
     for i in range(batch):
         (grad,) = torch.autograd.grad(output.select(axis, i).sum(), source, retain_graph=True, allow_unused=True)
@@ -111,7 +112,7 @@ def _perturbation_leaks(
     tokens = inputs[0]
     with torch.no_grad():
         base = output_of(model, *inputs)
-        axis = batch_axis_of(base, batch, output_batch_dim)
+        axis = batch_axis_of(base, batch, output_batch_dim, _fewer(model, inputs, batch_dim))
         leaks = []
         for j in range(batch):
             changed = tokens.clone()
@@ -126,3 +127,21 @@ def _perturbation_leaks(
 
 def _floating(value: Any) -> bool:
     return isinstance(value, torch.Tensor) and value.is_floating_point()
+
+
+def _fewer(model: nn.Module, inputs: tuple[Any, ...], batch_dim: int) -> Callable[[], torch.Tensor]:
+    """The output for the batch without its last sample: the output axis that shrinks with it is the
+    batch's, when sizes alone cannot tell (batch == seq_len)."""
+
+    def run() -> torch.Tensor:
+        batch = inputs[0].shape[batch_dim]
+        smaller = tuple(
+            x.narrow(batch_dim, 0, batch - 1).clone()
+            if isinstance(x, torch.Tensor) and x.dim() > batch_dim and x.shape[batch_dim] == batch
+            else x
+            for x in inputs
+        )
+        with torch.no_grad():
+            return output_of(model, *smaller)
+
+    return run

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -41,13 +41,20 @@ def output_of(model: nn.Module, *inputs: Any) -> torch.Tensor:
     return result
 
 
-def batch_axis_of(output: torch.Tensor, batch: int, given: int | None) -> int:
-    """The output's batch axis: as given, or the one axis of the batch's size."""
+def batch_axis_of(
+    output: torch.Tensor, batch: int, given: int | None, fewer: Callable[[], torch.Tensor] | None = None
+) -> int:
+    """The output's batch axis: as given, or the one axis of the batch's size, or, where several
+    have it (batch == seq_len), the one that shrinks when ``fewer`` runs the batch less one sample."""
     if given is not None:
         if not -output.dim() <= given < output.dim() or output.shape[given] != batch:
             raise CheckError(f"output_batch_dim={given} does not have the batch size {batch} in {tuple(output.shape)}")
         return given % output.dim()
     found = [dim for dim, size in enumerate(output.shape) if size == batch]
+    if len(found) > 1 and fewer is not None and batch > 1:
+        smaller = fewer()
+        if smaller.dim() == output.dim():
+            found = [dim for dim in found if smaller.shape[dim] == batch - 1]
     if len(found) != 1:
         raise CheckError(
             f"cannot tell the output's batch axis in {tuple(output.shape)} (batch {batch}): pass output_batch_dim"
