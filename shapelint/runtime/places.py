@@ -25,6 +25,19 @@ def user_place() -> str:
     return "?:0"
 
 
+def raised_at(error: BaseException) -> str | None:
+    """``path:line`` of the innermost user frame an exception went through."""
+    tb = error.__traceback__
+    found = None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        ours = filename.startswith((_HERE, _TORCH, "<frozen")) and not filename.startswith(_REFERENCE_MODELS)
+        if not ours and "contextlib" not in filename:
+            found = f"{shown_path(filename)}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
+
+
 def shown_path(filename: str) -> str:
     try:
         return os.path.relpath(filename)

@@ -49,8 +49,7 @@ def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int) -> boo
 
     def run(inputs: tuple[Any, ...]) -> list[torch.Tensor]:
         # Each run from the same state: a stateful forward must not feed one run into the next.
-        with _isolated(model), torch.no_grad(), torch.random.fork_rng(devices=[]), own_threads():
-            model.eval()
+        with isolated(model), torch.no_grad(), torch.random.fork_rng(devices=[]), own_threads():
             return list(tensors_in(model(*inputs)))
 
     try:
@@ -71,17 +70,19 @@ def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int) -> boo
 
 
 @contextmanager
-def _isolated(model: nn.Module) -> Iterator[None]:
-    """Run without any hooks; afterwards restore every submodule's attribute bindings and hooks."""
+def isolated(model: nn.Module, keep: frozenset[int] = frozenset()) -> Iterator[None]:
+    """Run without the hooks (but those whose handle ids are in ``keep``: the tracer's own) and in
+    eval mode; afterwards restore every submodule's attribute bindings, hooks and modes."""
     saved_globals = {name: getattr(module_registry, name) for name in _GLOBAL_HOOKS}
     saved_modules = [(module, dict(module.__dict__)) for module in model.modules()]
     try:
         for name in _GLOBAL_HOOKS:
-            setattr(module_registry, name, OrderedDict())
+            setattr(module_registry, name, _kept(saved_globals[name], keep))
         for module, _ in saved_modules:
             for name in _MODULE_HOOKS:
                 if name in module.__dict__:
-                    module.__dict__[name] = OrderedDict()
+                    module.__dict__[name] = _kept(module.__dict__[name], keep)
+        model.eval()
         yield
     finally:
         for name, hooks in saved_globals.items():
@@ -89,6 +90,10 @@ def _isolated(model: nn.Module) -> Iterator[None]:
         for module, attributes in saved_modules:
             module.__dict__.clear()
             module.__dict__.update(attributes)
+
+
+def _kept(hooks: dict[int, Any], keep: frozenset[int]) -> OrderedDict[int, Any]:
+    return OrderedDict((key, hook) for key, hook in hooks.items() if key in keep)
 
 
 def _only_one_sample_changed(base: list[torch.Tensor], probed: list[torch.Tensor], batch: int) -> bool | None:

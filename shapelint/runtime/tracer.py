@@ -8,6 +8,7 @@ has shown which input axis is the batch.
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -40,8 +41,8 @@ from shapelint.runtime.observations import (
     TokenPadding,
 )
 from shapelint.runtime.ops import aligned_by_size, expanded, index_plan, permutation, rows_indexed, squeezed
-from shapelint.runtime.places import called_by_torch, user_place
-from shapelint.runtime.probe import mixes_samples, tensors_in, token_input
+from shapelint.runtime.places import called_by_torch, raised_at, user_place
+from shapelint.runtime.probe import isolated, mixes_samples, tensors_in, token_input
 from shapelint.runtime.rules import tensor_words
 from shapelint.runtime.rules.backward_last_step import BackwardLastStep
 from shapelint.runtime.rules.batch_dependence import BatchDependence
@@ -53,8 +54,11 @@ from shapelint.runtime.rules.lengths_mismatch import LengthsMismatch
 from shapelint.runtime.rules.padding_leak import PaddingLeak
 from shapelint.runtime.rules.unused_direction import UnusedDirection
 from shapelint.runtime.tensors import dtype, held, rows_are_padded_sequences
+from shapelint.runtime.threads import own_threads
 
 _RNNS = (nn.RNNBase,)
+# torch's refusal of an initial state: "Expected hidden[0] size (2, 3, 16), got [3, 2, 16]".
+_HIDDEN_SIZE = re.compile(r"Expected hidden(?:\[\d\])? size \((?P<expected>[\d, ]+)\), got \[(?P<got>[\d, ]+)\]")
 _RESHAPES = {"view", "reshape", "flatten", "unflatten", "view_as", "reshape_as"}
 _POOLS = {"mean", "nanmean", "sum", "max", "amax", "logsumexp"}
 _LOSSES = {
@@ -154,6 +158,8 @@ class _State:
     steps: int = 0  # top-level calls seen
     declared_violations: list[Finding] = field(default_factory=list)  # found at call time, not judged later
     probed: set[int] = field(default_factory=set)
+    square_probed: set[int] = field(default_factory=set)  # modules run again on a batch one sample short
+    square_probing: bool = False  # that run is under way
     pad_mask: PadMask | None = None
     errors: list[str] = field(default_factory=list)
     token_padding: dict[Origin, TokenPadding] = field(default_factory=dict)
@@ -427,12 +433,14 @@ class Tracer:
         if state.busy:
             return  # the tracer's own runs (the probe)
         state.depth += 1
-        if state.depth == 1:
+        if state.depth == 1 and not state.square_probing:
             self._label_inputs(module, args)
             self._check_declared(module, args)
             if self.probe and id(module) not in state.probed:
                 state.probed.add(id(module))
                 self._probe(module, args)
+            if self.probe and id(module) not in state.square_probed:
+                self._square_probe(module, args)
         if isinstance(module, _RNNS) and args:
             self._observe_rnn(module, args)
         elif isinstance(module, nn.Linear) and args and isinstance(args[0], torch.Tensor):
@@ -578,8 +586,9 @@ class Tracer:
         roles = [declared.get(origin) if origin is not None else None for origin in origins]
         return roles.index("batch") if roles.count("batch") == 1 else None
 
-    def _label_inputs(self, module: nn.Module, args: tuple[Any, ...]) -> None:
-        """Each dimension of each tensor argument of a top-level call is a data axis of its own."""
+    def _label_inputs(self, module: nn.Module, args: tuple[Any, ...], probing: bool = False) -> None:
+        """Each dimension of each tensor argument of a top-level call is a data axis of its own
+        (``probing``: the square probe's inputs, whose sizes are no evidence of the data's)."""
         names = parameter_names(module, len(args))
         for name, value in self._input_tensors(zip(names, args)):
             self._state.arguments.add(name)
@@ -589,7 +598,8 @@ class Tracer:
                 self._state.labels[value] = tuple(Label((origin,)) for origin in origins)
                 if self._state.pad_mask is not None and self._state.pad_mask.batch.source == source:
                     self._state.pad_mask = None  # new tokens: the last ones' padding says nothing of them
-                self._state.evidence.saw_sizes(source, tuple(value.shape))
+                if not probing:
+                    self._state.evidence.saw_sizes(source, tuple(value.shape))
                 self._declare(module, name, origins)
 
     @staticmethod
@@ -647,6 +657,49 @@ class Tracer:
         if mixed:
             source = parameter_names(module, len(args))[position]
             self._state.declared_violations.append(BatchDependence.finding(place, self._name(module), source))
+
+    def _square_probe(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        """Where two sizes coincide (batch == seq_len, or a batch as large as an RNN's layers *
+        directions), a view that swaps two axes or a state built batch-first moves nothing the sizes
+        can show. So the call runs once more, traced, on its inputs one row short along axis 0: there
+        the sizes differ, and a view that re-cuts memory across the two axes shows as on any other
+        batch, while a batch-first state makes the RNN refuse it. Nothing of that run reaches the user:
+        no gradient, the same random state, no hook but the tracer's, every module's attributes put back.
+        """
+        names = parameter_names(module, len(args))
+        inputs = [(name, value) for name, value in self._input_tensors(zip(names, args)) if value.dim() > 0]
+        if not inputs or not _sizes_coincide([value for _, value in inputs], module):
+            return
+        self._state.square_probed.add(id(module))
+        name, first = inputs[0]
+        shorter = _one_short(args, first.shape[0])
+        if shorter is None:
+            return
+        place = user_place()
+        self._state.square_probing = True
+        try:
+            ours = frozenset(handle.id for handle in self._handles)
+            with isolated(module, ours), torch.no_grad(), torch.random.fork_rng(devices=[]), own_threads():
+                self._label_inputs(module, shorter, probing=True)
+                module(*shorter)
+        except Exception as error:  # a model that cannot run one sample short is judged only by why
+            self._batch_first_state_refused(module, error, Origin(self._input_source(module, name), 0), place)
+        finally:
+            self._state.square_probing = False
+
+    def _batch_first_state_refused(self, module: nn.Module, error: Exception, batch: Origin, called: str) -> None:
+        """The RNN refused the initial state of the shorter batch as the swap of what it expects: the
+        state holds the batch where the layers go, and only batch == layers * directions let it pass."""
+        refused = _HIDDEN_SIZE.search(str(error))
+        if refused is None:
+            return
+        expected, got = refused.group("expected").split(", "), refused.group("got").split(", ")
+        if len(expected) == 3 and [got[1], got[0], got[2]] == expected:
+            where = raised_at(error) or called
+            shape = tuple(int(size) + (1 if index == 0 else 0) for index, size in enumerate(got))
+            state = f"a tensor of shape {shape}"
+            rnn = next((self._name(sub) for sub in module.modules() if isinstance(sub, _RNNS)), "the RNN")
+            self._state.declared_violations.append(BatchFirstState.finding(where, rnn, batch, state))
 
     def _check_declared(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         """Run the jaxtyping annotations of ``forward`` through beartype; a violation is a finding."""
@@ -934,6 +987,33 @@ def trace(
     sample's tokens changed, to see whether samples leak into each other. ``tr.findings`` lists what was found.
     """
     return Tracer(model, layouts=layouts, provenance=provenance, first_n_steps=first_n_steps, probe=probe)
+
+
+def _sizes_coincide(inputs: list[torch.Tensor], module: nn.Module) -> bool:
+    """Two axes of an input of the same size (more than one), or a leading axis as long as an RNN of
+    the model has layers * directions: layouts that sizes cannot tell apart."""
+    for value in inputs:
+        sizes = [size for size in value.shape if size > 1]
+        if len(sizes) != len(set(sizes)):
+            return True
+    stacks = {sub.num_layers * (2 if sub.bidirectional else 1) for sub in module.modules() if isinstance(sub, _RNNS)}
+    return any(value.shape[0] in stacks and value.shape[0] > 1 for value in inputs)
+
+
+def _one_short(args: tuple[Any, ...], size: int) -> tuple[Any, ...] | None:
+    """The arguments with one row fewer wherever axis 0 has ``size`` rows (the tokens, their lengths,
+    a mask), and inside tuple or list arguments; None when that leaves nothing (one row)."""
+    if size < 2:
+        return None
+
+    def short(value: Any) -> Any:
+        if isinstance(value, torch.Tensor) and value.dim() > 0 and value.shape[0] == size:
+            return value[: size - 1].clone()
+        if isinstance(value, (tuple, list)):
+            return type(value)(short(item) for item in value)
+        return value
+
+    return tuple(short(value) for value in args)
 
 
 def _reordered(labels: Labels, dim: int) -> Labels:
