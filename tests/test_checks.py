@@ -193,6 +193,7 @@ def test_bad_arguments_are_clear_errors() -> None:
     tokens = torch.randint(1, 30, (2, 3))
     with pytest.raises(CheckError, match="batch_dim=5 is not an axis"):
         batch_independence(Tagger(transpose=True), tokens, batch_dim=5)
+
     class Constant(nn.Module):  # two axes of the batch's size, and neither follows the batch
         def __init__(self) -> None:
             super().__init__()

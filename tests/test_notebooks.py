@@ -122,6 +122,13 @@ def test_checkpoints_are_not_linted_and_fix_leaves_notebooks_alone(tmp_path: Pat
     assert (tmp_path / "tagger.ipynb").read_text() == text
 
 
+def test_automagics_without_their_percent_sign_are_not_python() -> None:
+    cells = [("code", "cd drive/My\\ Drive\nls\npip install torch\nls = [1]\ntime.sleep(1)\nrun(model)")]
+    assert read_notebook(notebook(cells)).text.splitlines() == [
+        *("pass", "pass", "pass", "ls = [1]", "time.sleep(1)", "run(model)")
+    ]
+
+
 def test_a_version_3_notebook_keeps_its_cells_in_worksheets() -> None:
     old = {"nbformat": 3, "worksheets": [{"cells": [{"cell_type": "code", "input": "x = 1\n"}]}]}
     assert read_notebook(json.dumps(old)).text == "x = 1\n"

@@ -1,11 +1,11 @@
 """Jupyter notebooks: their code cells read as one script, and where each line of it came from.
 
 A notebook runs its cells top to bottom in one namespace, so the code cells are analysed as one
-file. IPython lines are not Python: a line magic (``%matplotlib inline``), a shell escape
-(``!pip install``), a help query (``x?``) and the capture of either (``files = !ls``) become a
-statement that binds what they bind and does nothing else, and a cell magic (``%%bash``) blanks its
-cell, so every line keeps its place. Cells are numbered as the code cells of the notebook, from 1,
-as ruff and nbQA number them.
+file. IPython lines are not Python: a line magic (``%matplotlib inline``, or an automagic typed
+without its ``%``: ``cd data``), a shell escape (``!pip install``), a help query (``x?``) and the
+capture of either (``files = !ls``) become a statement that binds what they bind and does nothing
+else, and a cell magic (``%%bash``) blanks its cell, so every line keeps its place. Cells are
+numbered as the code cells of the notebook, from 1, as ruff and nbQA number them.
 
 The standard library's ``json`` reads the format: only the cells' sources are needed, while
 ``nbformat`` would bring schema validation and its compiled dependencies into a linter's install.
@@ -24,6 +24,12 @@ from shapelint.findings import Finding
 NOTEBOOK_SUFFIX = ".ipynb"
 
 _CAPTURE = re.compile(r"^(\s*[\w.]+(?:\s*,\s*[\w.]+)*\s*=\s*)[!%]")
+# IPython's automagics, typed without their `%` (`cd data`, `ls`, `pip install x`): a line that starts with
+# one and goes on as no Python statement would (not `ls = ...`, `time.sleep(1)`, `run(x)`).
+_AUTOMAGIC = re.compile(
+    r"^\s*(?:cd|ls|ll|pwd|pip|conda|mkdir|rmdir|rm|cp|mv|cat|less|clear|env|who|whos|reset|load_ext|run|"
+    r"time|timeit|matplotlib|pylab|history|alias|bookmark|autoreload)(?:[ \t]+[^\s=(.\[,:]|[ \t]*$)"
+)
 
 
 class NotANotebook(ValueError):
@@ -100,7 +106,8 @@ def _python(line: str) -> str:
     """The line, or a stand-in for an IPython line that keeps what it binds and its indentation."""
     stripped = line.lstrip()
     indent = line[: len(line) - len(stripped)]
-    if stripped.startswith(("%", "!", "?")) or (stripped.endswith("?") and not stripped.startswith("#")):
+    magic = stripped.startswith(("%", "!", "?")) or (stripped.endswith("?") and not stripped.startswith("#"))
+    if magic or _AUTOMAGIC.match(line):
         return indent + "pass"
     capture = _CAPTURE.match(line)
     if capture:
