@@ -199,3 +199,61 @@ def test_a_collate_whose_layout_matches_the_rnn(tmp_path: Path) -> None:
     assert lint_collated(tmp_path, "", "") == []
     assert lint_collated(tmp_path, ", batch_first=True", ", batch_first=True") == []
     assert lint_collated(tmp_path, ", padding_value=0, batch_first=flag", ", batch_first=True") == []
+
+
+TORCHTEXT = """\
+import torch
+from torch import nn
+from torchtext.legacy import data
+
+TEXT = data.Field(tokenize="spacy"{field})
+LABEL = data.LabelField(dtype=torch.float)
+train_data, test_data = load_imdb(TEXT, LABEL)
+train_iterator, test_iterator = data.BucketIterator.splits((train_data, test_data), batch_size=64)
+
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.rnn = nn.RNN(8, 16{rnn})
+        self.fc = nn.Linear(16, 1)
+
+    def forward(self, text):
+        output, hidden = self.rnn(self.embedding(text))
+        return self.fc(output)
+
+
+def train(model, iterator):
+    for batch in iterator:
+        predictions = model(batch.text)
+
+
+model = Classifier().to("cpu")
+train(model, train_iterator)
+"""
+
+
+def lint_torchtext(tmp_path: Path, field: str, rnn: str) -> list[Finding]:
+    (tmp_path / "sentiment.py").write_text(TORCHTEXT.format(field=field, rnn=rnn))
+    return list(lint_paths([tmp_path], Config()).findings)
+
+
+def test_torchtext_batches_are_time_major_unless_the_field_says_otherwise(tmp_path: Path) -> None:
+    (finding,) = lint_torchtext(tmp_path, "", ", batch_first=True")
+    assert finding.code == "SHP105" and finding.line == 19
+    assert "torchtext's iterator at " in finding.message and "over `Field`s that are time-major" in finding.message
+    (finding,) = lint_torchtext(tmp_path, ", batch_first=True", "")
+    assert "over `Field`s that are batch-first" in finding.message
+
+
+def test_torchtext_batches_that_match_the_rnn(tmp_path: Path) -> None:
+    assert lint_torchtext(tmp_path, "", "") == []
+    assert lint_torchtext(tmp_path, ", batch_first=True", ", batch_first=True") == []
+
+
+def test_fields_that_disagree_say_nothing(tmp_path: Path) -> None:
+    # Two text fields, one batch-first: which one `batch.text` is, the module does not say.
+    disagreeing = ", batch_first=True)\nOTHER = data.Field(lower=True"
+    assert lint_torchtext(tmp_path, disagreeing, "") == []
+    assert lint_torchtext(tmp_path, ", batch_first=flag", "") == []

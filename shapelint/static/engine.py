@@ -245,9 +245,11 @@ def _evidence_words(item: Evidence, sources: _Sources) -> str:
     if isinstance(item, BatchesFrom):
         stacking = item.stacking
         at = _at(sources, stacking.module, stacking.call, stacking.path)
-        if not stacking.padded:
+        layout = "time-major (`batch_first` is False)" if stacking.time_major else "batch-first"
+        if stacking.by == "loader":
             return f"the batches come from the `DataLoader` at {at}, whose default collate puts the batch first"
-        layout = "time-major (its `batch_first` is False)" if stacking.time_major else "batch-first"
+        if stacking.by == "torchtext":
+            return f"the batches come from torchtext's iterator at {at}, over `Field`s that are {layout}"
         return f"the batches are padded by `pad_sequence` at {at}, {layout}"
     return f"as `{item.name}` is called at {_at(sources, item.module, item.call, item.path)}"
 

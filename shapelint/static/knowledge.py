@@ -126,9 +126,15 @@ VECTOR_FACTORIES = frozenset({f"torch.{name}" for name in ("zeros", "ones", "ran
 
 # A loader whose default collate stacks each batch's samples on a new first axis.
 DATA_LOADER = "torch.utils.data.DataLoader"
+# torchtext's (legacy) iterators: batches laid out as their `Field`s say.
+TORCHTEXT_ITERATORS = frozenset(f"torchtext.data.{name}" for name in ("Iterator", "BucketIterator", "BPTTIterator"))
 # Tensor methods that keep every axis where it is (a batch stays batch-first).
 LAYOUT_KEEPING_METHODS = frozenset(
     {"to", "cuda", "cpu", "long", "float", "double", "half", "int", "detach", "contiguous", "clone", "type"}
+)
+# nn.Module methods that return the module itself (`model = model.to(device)`).
+MODULE_SELF_METHODS = frozenset(
+    {"to", "cuda", "cpu", "train", "eval", "float", "double", "half", "bfloat16", "requires_grad_"}
 )
 # Wrappers that yield what they are given: progress bars.
 PASS_THROUGH_ITERATORS = frozenset({"tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm", "tqdm.tqdm_notebook"})
@@ -147,6 +153,8 @@ MODULE_ALIASES = {
     "torch.nn.modules": "torch.nn",
     "torch.utils.data.dataloader": "torch.utils.data",
     "torch.nn.parameter": "torch.nn",
+    "torchtext.legacy.data": "torchtext.data",
+    "torchtext.data.iterator": "torchtext.data",
 }
 
 # Names users give sizes. Extended by `batch-names` / `time-names` in [tool.shapelint].

@@ -109,15 +109,16 @@ class Packed:
 
 @dataclass(frozen=True)
 class Stacking:
-    """Where a batch's layout was fixed: by the ``DataLoader`` whose default collate stacked its
-    samples on a new first axis, or by the ``pad_sequence`` that padded it (``padded``), in file
-    ``path`` (``module``). ``time_major``: the time axis comes first (``pad_sequence``'s default);
+    """Where a batch's layout was fixed (``by``): ``loader``, the ``DataLoader`` whose default collate
+    stacked its samples on a new first axis; ``pad_sequence``, which padded it; ``torchtext``, an
+    iterator over torchtext ``Field``s. ``call`` is that call, in file ``path`` (``module``).
+    ``time_major``: the time axis comes first (``pad_sequence``'s and a ``Field``'s default);
     ``one_sample``: a batch of one (a loader's default ``batch_size``)."""
 
     call: cst.Call
     module: cst.Module | None
     path: str
-    padded: bool = False
+    by: str = "loader"
     time_major: bool = False
     one_sample: bool = False
 
@@ -129,6 +130,14 @@ class Loader:
 
     batch: Value
     numbered: bool = False
+
+
+@dataclass(frozen=True)
+class FieldBatch:
+    """A batch of a torchtext iterator: each attribute (``batch.text``) is one field's tensor, or its
+    ``(tensor, lengths)`` pair with ``include_lengths``."""
+
+    stacking: Stacking
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,7 @@ Value = Union[
     Instance,
     ProjectName,
     Loader,
+    FieldBatch,
     Batched,
     Steps,
     Position,

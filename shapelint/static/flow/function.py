@@ -29,7 +29,7 @@ from shapelint.static.events import (
 from shapelint.static.flow.constants import arithmetic, comparison, evidence_of, truth
 from shapelint.static.flow.declarations import annotation_layout
 from shapelint.static.flow.joins import Env, join, merged_value
-from shapelint.static.flow.loaders import batched_method, data_loader, iterated, iterator_call
+from shapelint.static.flow.loaders import batched_method, data_loader, iterated, iterator_call, torchtext_iterator
 from shapelint.static.flow.tensor_methods import matmul, shape_from_sizes, subscript, tensor_method
 from shapelint.static.flow.tensor_ops import (
     OPAQUE_ATOM,
@@ -60,6 +60,7 @@ from shapelint.static.project.index import ClassKey, normalised_path
 from shapelint.static.values import (
     UNKNOWN,
     Batched,
+    FieldBatch,
     Instance,
     Items,
     LayerModule,
@@ -503,6 +504,8 @@ class FunctionFlow:
         if key is not None and key in self.env and not isinstance(self.env[key], Unknown):
             return self._named(attr, self.env[key])
         base = self._expression(node.value)
+        if isinstance(base, FieldBatch):
+            return Batched(base.stacking, fields=True)  # `batch.text`: a field, or its (tokens, lengths)
         if isinstance(base, SelfRef) and attr in self.attributes and not isinstance(self.attributes[attr], Unknown):
             return self._named(attr, self.attributes[attr])
         if isinstance(base, Instance) and not isinstance(base.attributes.get(attr, UNKNOWN), Unknown):
@@ -649,6 +652,8 @@ class FunctionFlow:
             return LayerModule("elementwise")
         if path == kb.DATA_LOADER:
             return data_loader(self, call, args)
+        if path in kb.TORCHTEXT_ITERATORS or path.removesuffix(".splits") in kb.TORCHTEXT_ITERATORS:
+            return torchtext_iterator(self, call, args, splits=path.endswith(".splits"))
         if path == kb.PAD_SEQUENCE:
             return padded_batch(self, call, args)
         if path in kb.SOFTMAX_MODULES:

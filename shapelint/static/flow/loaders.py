@@ -24,6 +24,7 @@ from shapelint.static.project.index import FunctionKey
 from shapelint.static.values import (
     UNKNOWN,
     Batched,
+    FieldBatch,
     Items,
     Literal,
     Loader,
@@ -55,6 +56,22 @@ def data_loader(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     one_sample = batch_size == Literal(1) and "batch_sampler" not in keywords
     stacking = Stacking(call, flow.scope.module, flow.scope.path, one_sample=one_sample)
     return Loader(Batched(stacking, fields=True))
+
+
+def torchtext_iterator(flow: FunctionFlow, call: cst.Call, args: list[Value], splits: bool) -> Value:
+    """torchtext's ``BucketIterator(...)`` (or ``.splits(...)``, one per dataset): batches whose fields
+    are laid out as the module's ``Field``s say, when they all say the same."""
+    program = flow.scope.program
+    facts = program.project.facts(flow.scope.path) if program is not None and program.project else None
+    layouts = {p.field_batch_first for p in facts.paddings if p.what.startswith("torchtext")} if facts else set()
+    if len(layouts) != 1 or None in layouts:
+        return UNKNOWN
+    stacking = Stacking(call, flow.scope.module, flow.scope.path, "torchtext", time_major=not layouts.pop())
+    loader = Loader(FieldBatch(stacking))
+    if not splits:
+        return loader
+    datasets = args[0] if args else UNKNOWN
+    return Items((loader,) * len(datasets.values)) if isinstance(datasets, Items) else UNKNOWN
 
 
 def _collated(flow: FunctionFlow, call: cst.Call, collate: Value) -> Value:
@@ -108,8 +125,11 @@ def batch_tensor(flow: FunctionFlow, batch: Batched, call: cst.Call, features: b
     axes: tuple[Axis, ...] = (time, batch_axis) if stacking.time_major else (batch_axis, time)
     if features:
         axes = (*axes, Axis(Role.FEAT, call))
-    if stacking.padded:
-        origin = f"a batch padded {'time-major' if stacking.time_major else 'batch-first'}"
-    else:
+    layout = "time-major" if stacking.time_major else "batch-first"
+    if stacking.by == "loader":
         origin = "a `DataLoader` batch (batch-first)"
+    elif stacking.by == "torchtext":
+        origin = f"a torchtext batch ({layout})"
+    else:
+        origin = f"a batch padded {layout}"
     return Tensor(axes, origin, call)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from shapelint.static import knowledge as kb
 from shapelint.static.conventions import Conventions
 from shapelint.static.events import CalledAt
 from shapelint.static.flow.function import FunctionFlow
@@ -205,10 +206,11 @@ class Program:
     def call_instance(
         self, caller: FunctionFlow, instance: Instance, name: str, call: cst.Call, args: list[Value]
     ) -> Value:
-        """``encoder(x)`` runs ``forward``; ``encoder.init_hidden(b)`` runs that method."""
+        """``encoder(x)`` runs ``forward``; ``encoder.init_hidden(b)`` runs that method; ``model.to(device)``
+        is the model."""
         method = self.method(instance.key, name)
         if method is None:
-            return UNKNOWN
+            return instance if name in kb.MODULE_SELF_METHODS else UNKNOWN
         function, scope = method
         owner = self.class_def(instance.key)
         return self.invoke(caller, function, scope, instance.attributes, call, args, owner[0] if owner else None)

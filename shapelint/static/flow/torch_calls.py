@@ -338,7 +338,7 @@ def padded_batch(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value
     batch_first = argument(flow, call, args, "batch_first", 1)
     if not isinstance(batch_first, Literal) or not isinstance(batch_first.value, bool):
         return UNKNOWN
-    stacking = Stacking(call, flow.scope.module, flow.scope.path, padded=True, time_major=not batch_first.value)
+    stacking = Stacking(call, flow.scope.module, flow.scope.path, "pad_sequence", time_major=not batch_first.value)
     return Batched(stacking)
 
 

@@ -95,11 +95,13 @@ class OptionFacts:
 @dataclass(frozen=True)
 class PaddingFacts:
     """Code that pads token sequences to one length: ``what`` it is, and whether the padding goes at
-    the end of each sequence (``None``: not known)."""
+    the end of each sequence (``None``: not known). ``field_batch_first``: for torchtext's ``Field``,
+    the layout of its batches (its ``batch_first``, False by default; None when not a literal)."""
 
     what: str
     line: int
     at_end: bool | None
+    field_batch_first: bool | None = None
 
 
 @dataclass(frozen=True)

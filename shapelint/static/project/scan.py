@@ -33,7 +33,20 @@ from shapelint.static.project.facts import (
 # forward, and the `hidden` of helpers such as `init_hidden`.
 CALLEE_WORDS = (
     *RELEVANT_WORDS,
-    *("Embedding", "zeros", "ones", "randn", "rand(", "empty", "full(", "forward", "hidden", "loader", "pad_sequence"),
+    *(
+        "Embedding",
+        "zeros",
+        "ones",
+        "randn",
+        "rand(",
+        "empty",
+        "full(",
+        "forward",
+        "hidden",
+        "loader",
+        "iterator",
+        "pad_sequence",
+    ),
 )
 # The stricter test for a definition in another file, which costs a parse to follow.
 RECURRENT_WORDS = (
@@ -47,6 +60,8 @@ RECURRENT_WORDS = (
     "hidden",
     "Loader",
     "loader",
+    "iterator",
+    "Iterator",
 )
 
 # Names that usually hold parsed command-line options (`args.hidden_size`).
@@ -342,7 +357,9 @@ class _Scanner(ast.NodeVisitor):
         elif name == "Field" and keywords.get("sequential") is not False:
             fixed = " with `fix_length`" if "fix_length" in keywords else ""
             at_end = keywords.get("pad_first") is not True
-            self.paddings.append(PaddingFacts(f"torchtext's `Field(...)`{fixed}", node.lineno, at_end))
+            batch_first = keywords.get("batch_first", False)
+            layout = batch_first if isinstance(batch_first, bool) else None
+            self.paddings.append(PaddingFacts(f"torchtext's `Field(...)`{fixed}", node.lineno, at_end, layout))
 
 
 def _relevant(lines: list[str], node: ast.stmt, words: tuple[str, ...] = CALLEE_WORDS) -> bool:
