@@ -43,3 +43,12 @@ def in_scope(padding: Padding) -> str:
     if name is None or "len" in name:
         return "lengths are in scope"
     return f"`{name}` is in scope"
+
+
+def padded_by(padding: Padding, source: SourceView) -> str:
+    """Why a tensor's time axis holds padding, in words: ``pad_packed_sequence at line 12 padded it``,
+    or ``the RNN at line 9 ran over padded steps (...)``, with the evidence that says so."""
+    if padding.packed:
+        return f"`pad_packed_sequence` at {source.at(padding.where)} padded it"
+    reason = padding.pipeline if padding.pipeline is not None else in_scope(padding)
+    return f"the RNN at {source.at(padding.where)} ran over padded steps ({reason})"

@@ -8,7 +8,7 @@ from shapelint.static import knowledge as kb
 from shapelint.static.events import ReduceEvent
 from shapelint.static.examples import module
 from shapelint.static.layout import Role
-from shapelint.static.messages import in_scope, layout_words, short
+from shapelint.static.messages import layout_words, padded_by, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
 _PARAMS = 'x: Float[Tensor, "batch seq emb"], lengths'
@@ -77,17 +77,10 @@ class SoftmaxOverPadding(StaticRule[ReduceEvent]):
         if event.op not in kb.SOFTMAX_METHODS or padding is None or event.dim != tensor.role_position(Role.TIME):
             return
         receiver = short(source.code(event.receiver), 30)
-        rnn = f"the RNN at {source.at(padding.where)}"
-        if padding.packed:
-            why = f"`pad_packed_sequence` at {source.at(padding.where)} padded it"
-        elif padding.pipeline is not None:
-            why = f"{rnn} ran over padded steps ({padding.pipeline})"
-        else:
-            why = f"{rnn} ran over padded steps ({in_scope(padding)})"
         yield Report(
             event.call,
             f"`{short(source.code(event.call))}` spreads weights over the time axis of `{receiver}` "
-            f"{layout_words(tensor)} with the padded steps in: {why}, so every sample gives part of its "
-            "attention to padding, more the shorter it is; mask the scores first: use "
+            f"{layout_words(tensor)} with the padded steps in: {padded_by(padding, source)}, so every sample "
+            "gives part of its attention to padding, more the shorter it is; mask the scores first: use "
             f"`{receiver}.masked_fill(~mask, float('-inf'))`, with `mask` true at real steps",
         )

@@ -8,7 +8,7 @@ from shapelint.static import knowledge as kb
 from shapelint.static.events import ReduceEvent
 from shapelint.static.examples import module
 from shapelint.static.layout import Role
-from shapelint.static.messages import in_scope, layout_words, short
+from shapelint.static.messages import layout_words, padded_by, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
 _PACKED = (
@@ -82,17 +82,11 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
         if padding.packed and (event.op == "sum" or (padding.padding_value_set and event.op in ("max", "amax"))):
             return  # zeros add nothing; a chosen padding value is the user's mask
         receiver = short(source.code(event.receiver), 30)
-        if padding.packed:
-            made = f"`pad_packed_sequence` at {source.at(padding.where)} pads it"
-        elif padding.pipeline is not None:
-            made = f"the RNN at {source.at(padding.where)} ran over padded steps ({padding.pipeline})"
-        else:
-            made = f"the RNN at {source.at(padding.where)} ran over padded steps ({in_scope(padding)})"
         yield Report(
             event.call,
             f"`{short(source.code(event.call))}` pools `{receiver}` {layout_words(tensor)} over time with the "
-            f"padding in: {made}, so each sample's result depends on the longest one in its batch; mask it first: "
-            f"use {_masked(event, receiver)}",
+            f"padding in: {padded_by(padding, source)}, so each sample's result depends on the longest one in its "
+            f"batch; mask it first: use {_masked(event, receiver)}",
         )
 
 
