@@ -53,7 +53,7 @@ class Finding:
         return self.sort_key() < other.sort_key()
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape documented in README (field order is the reading order)."""
+        """The JSON shape documented in docs/static-analysis.md (field order is the reading order)."""
         data = asdict(self)
         return {key: data[key] for key in JSON_FIELDS}
 

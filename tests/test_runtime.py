@@ -145,7 +145,10 @@ def test_run_without_torch_says_what_to_install(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "pip install torch==2.13.0 'shapelint[runtime]'" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        "pip install torch==2.13.0, then pip install -e '.[runtime]'" in result.stderr
+        and "Traceback" not in result.stderr
+    )
 
 
 # ---------------------------------------------------------------- guarantees

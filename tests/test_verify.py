@@ -196,4 +196,7 @@ def test_verify_without_torch_says_what_to_install() -> None:
     code = "import sys; sys.modules['torch'] = None; from shapelint.cli import main; sys.exit(main(['verify']))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert "pip install torch==2.13.0 'shapelint[runtime]'" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        "pip install torch==2.13.0, then pip install -e '.[runtime]'" in result.stderr
+        and "Traceback" not in result.stderr
+    )

@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from shapelint.runtime.tracer import Tracer
 
-INSTALL_HINT = "shapelint's runtime half needs torch: pip install torch==2.13.0 'shapelint[runtime]'"
+INSTALL_HINT = (
+    "shapelint's runtime half needs torch and its runtime extra: pip install torch==2.13.0, "
+    "then pip install -e '.[runtime]' in your clone of shapelint"
+)
 
 
 class RuntimeUnavailable(ImportError):
