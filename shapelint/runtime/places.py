@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from types import FrameType
 
 import torch
+
+from shapelint.runtime.spans import known, positions_of, remember
 
 _HERE = str(Path(__file__).resolve().parent.parent)  # the shapelint package
 _REFERENCE_MODELS = os.path.join(_HERE, "reference", "models")  # inside the package, but written as user code
@@ -20,9 +23,26 @@ def user_place() -> str:
         filename = frame.f_code.co_filename
         ours = filename.startswith((_HERE, _TORCH, "<frozen")) and not filename.startswith(_REFERENCE_MODELS)
         if not ours and "contextlib" not in filename:
-            return f"{shown_path(filename)}:{frame.f_lineno}"
+            place = f"{shown_path(filename)}:{frame.f_lineno}"
+            if not known(place):
+                span = _span(frame)
+                if span is not None:
+                    remember(place, span)
+            return place
         frame = frame.f_back  # type: ignore[assignment]
     return "?:0"
+
+
+def _span(frame: FrameType) -> tuple[int, int, int] | None:
+    """The span of the expression a frame is executing, from its code's positions table."""
+    positions = positions_of(frame.f_code)
+    index = frame.f_lasti // 2
+    if not 0 <= index < len(positions):
+        return None
+    line, end_line, column, end_column = positions[index]
+    if line != frame.f_lineno or column is None or end_line is None or end_column is None:
+        return None
+    return column + 1, end_line, end_column + 1
 
 
 def raised_at(error: BaseException) -> str | None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from shapelint.findings import Finding
 from shapelint.rule import Rule
+from shapelint.runtime.spans import span_of
 
 if TYPE_CHECKING:
     from shapelint.runtime.observations import Observation
@@ -22,10 +23,11 @@ class RuntimeRule(Rule):
 
     @classmethod
     def at(cls, place: str, message: str) -> Finding:
-        """A finding at ``place`` (``path:line``)."""
+        """A finding at ``place`` (``path:line``), at the column of the call the run saw there."""
         path, _, line = place.rpartition(":")
         number = int(line) if line.isdigit() else 0
-        return Finding(path or "?", number, 1, cls.code, cls.name, message, number, 1)
+        column, end_line, end_column = span_of(place) or (1, number, 1)
+        return Finding(path or "?", number, column, cls.code, cls.name, message, end_line, end_column)
 
 
 def where(observation: Observation) -> str:
