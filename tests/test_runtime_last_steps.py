@@ -146,3 +146,36 @@ def test_a_swapped_return_is_reported_at_the_return_or_at_the_def_when_there_are
     with shapelint.trace(probe=False) as tracer:
         TwoReturns()(torch.randint(0, 30, (4, 4)), True)
     assert tracer.findings == []
+
+
+class _MeanPooler(nn.Module):
+    """An LSTM over an Embedding without `padding_idx`, pooled by a plain mean over time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.embedding = nn.Embedding(30, 8)
+        self.lstm = nn.LSTM(8, 16, batch_first=True)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return self.lstm(self.embedding(tokens))[0].mean(1)
+
+
+def test_trailing_zero_tokens_are_padding_without_a_padding_idx() -> None:
+    padded = torch.tensor([[5, 7, 9, 2, 0, 0], [3, 4, 0, 0, 0, 0], [8, 8, 8, 8, 8, 8]])
+    with shapelint.trace() as tracer:
+        _MeanPooler()(padded)
+    assert [finding.code for finding in tracer.findings] == ["SHP508"]
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        [[5, 0, 9, 2, 4, 6], [3, 4, 7, 0, 1, 2], [8, 8, 8, 8, 8, 8]],  # 0 as a real token, among others
+        [[5, 7, 9, 2, 4, 0], [3, 4, 7, 9, 1, 2], [8, 8, 8, 8, 8, 8]],  # one row ending in 0: no pattern
+    ],
+)
+def test_zero_tokens_that_are_no_padding_are_left_alone(tokens: list[list[int]]) -> None:
+    with shapelint.trace() as tracer:
+        _MeanPooler()(torch.tensor(tokens))
+    assert tracer.findings == []

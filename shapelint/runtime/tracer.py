@@ -459,6 +459,8 @@ class Tracer:
                 self._set(output, (*labels, FEATURES))
                 if module.padding_idx is not None and args[0].dim() == 2:
                     self._padding_evidence(args[0], module.padding_idx, labels)
+                elif args[0].dim() == 2 and self._trailing_zeros(args[0]):
+                    self._padding_evidence(args[0], 0, labels)
         elif isinstance(module, _RNNS) and args:
             self._label_rnn_outputs(module, args[0], output)
             # A top-level RNN's results all go back to the caller, and without the mode no op is seen.
@@ -578,6 +580,26 @@ class Tracer:
                 self._state.token_padding[origin] = TokenPadding(
                     counts[batch], padded_left, time, tokens.shape[1 - batch]
                 )
+
+    def _trailing_zeros(self, tokens: torch.Tensor) -> bool:
+        """An Embedding without `padding_idx` over token ids padded with 0 all the same: along one axis
+        only, every row is real tokens then zeros (or the reverse), and at least two rows end (or start)
+        with two zeros or more. A 0 that is a real token sits among real tokens and breaks that, and two
+        random zeros side by side at the end of two rows are rare."""
+        if tokens.is_floating_point() or tokens.dtype == torch.bool:
+            return False
+        self._state.busy = True
+        try:
+            real = (tokens != 0).int()
+            if bool(real.all()):
+                return False
+            shapes = [rows_are_padded_sequences(rows) for rows in (real, real.t())]
+            if shapes[0] == shapes[1]:
+                return False
+            rows = real if shapes[0] else real.t()
+            return int((rows.sum(1) <= rows.size(1) - 2).sum()) >= 2
+        finally:
+            self._state.busy = False
 
     def _declared_batch_axis(self, labels: Labels) -> int | None:
         """Which of these axes a declared layout names the batch, if one does."""
