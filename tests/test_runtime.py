@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import subprocess
 import sys
 import tracemalloc
@@ -127,6 +128,19 @@ def test_a_failed_run_never_reads_as_a_clean_one(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "the data folder is missing" in result.stderr  # sys.exit's message, as Python prints it
     assert result.stdout == "No findings before the script failed (exit status 1).\n"
+
+
+def test_under_torchrun_each_rank_writes_its_own_report_and_lets_the_others_finish(tmp_path: Path) -> None:
+    """torchrun stops every rank when one exits non-zero, and all ranks would write one `--output`."""
+    script = tmp_path / "buggy.py"
+    script.write_text((FIXTURES / "view_transpose_buggy.py").read_text())
+    env = {**os.environ, "RANK": "1", "WORLD_SIZE": "2", "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "shapelint", "run", "--format", "json", "--output", str(tmp_path / "report.json")]
+    result = subprocess.run([*command, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "shapelint: rank 1: 1 finding(s) reported" in result.stderr
+    assert not (tmp_path / "report.json").exists()
+    assert '"SHP501"' in (tmp_path / "report.rank1.json").read_text()
 
 
 def test_script_arguments_and_exit_status_pass_through(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ to the failure, never that a failed run was clean.
 
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 import traceback
@@ -55,13 +56,29 @@ def run_script(script: Path, arguments: list[str], fmt: str, output: Path | None
             f"shapelint: {script} failed (exit status {failed}); findings are those of the run until then",
             file=sys.stderr,
         )
+    rank = _rank()
     if output is not None:
+        if rank is not None:  # each rank its own report, not one file written by all
+            output = output.with_name(f"{output.stem}.rank{rank}{output.suffix}")
         output.write_text(report, encoding="utf-8")
     else:
         sys.stdout.write(report)
     if failed:
         return failed
+    if findings and rank is not None:
+        # A worker that exits non-zero makes torchrun stop the others, losing their reports.
+        print(
+            f"shapelint: rank {rank}: {len(findings)} finding(s) reported; exit 0 so the other ranks finish",
+            file=sys.stderr,
+        )
+        return 0
     return 1 if findings else 0
+
+
+def _rank() -> str | None:
+    """This process's rank when a launcher (torchrun) started several (`RANK` and `WORLD_SIZE` set)."""
+    rank, world = os.environ.get("RANK"), os.environ.get("WORLD_SIZE")
+    return rank if rank is not None and world is not None and world.isdigit() and int(world) > 1 else None
 
 
 def _exit_status(exit_: SystemExit) -> int:
