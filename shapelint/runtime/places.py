@@ -21,8 +21,7 @@ def user_place() -> str:
     frame = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
-        ours = filename.startswith((_HERE, _TORCH, "<frozen")) and not filename.startswith(_REFERENCE_MODELS)
-        if not ours and "contextlib" not in filename:
+        if _users(filename):
             place = f"{shown_path(filename)}:{frame.f_lineno}"
             if not known(place):
                 span = _span(frame)
@@ -45,14 +44,20 @@ def _span(frame: FrameType) -> tuple[int, int, int] | None:
     return column + 1, end_line, end_column + 1
 
 
+def _users(filename: str) -> bool:
+    """A file of the user's code: not torch's, not shapelint's (but its reference models), not the
+    standard library's frozen or context-manager frames."""
+    ours = filename.startswith((_HERE, _TORCH, "<frozen")) and not filename.startswith(_REFERENCE_MODELS)
+    return not ours and "contextlib" not in filename
+
+
 def raised_at(error: BaseException) -> str | None:
     """``path:line`` of the innermost user frame an exception went through."""
     tb = error.__traceback__
     found = None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        ours = filename.startswith((_HERE, _TORCH, "<frozen")) and not filename.startswith(_REFERENCE_MODELS)
-        if not ours and "contextlib" not in filename:
+        if _users(filename):
             found = f"{shown_path(filename)}:{tb.tb_lineno}"
         tb = tb.tb_next
     return found

@@ -24,7 +24,7 @@ from shapelint.static.flow import module_events
 from shapelint.static.imports import import_aliases
 from shapelint.static.knowledge import RELEVANT_WORDS
 from shapelint.static.notebooks import NotANotebook, Notebook, in_cells, is_notebook, read_notebook
-from shapelint.static.parse_limits import Unparseable, check_parseable
+from shapelint.static.parse_limits import Unparseable, parse_module
 from shapelint.static.project.index import Project
 from shapelint.static.project.settings import place
 from shapelint.static.reading import source_encoding
@@ -132,21 +132,19 @@ def lint_text(
     if not rules or not any(word in text for word in RELEVANT_WORDS):
         return []
     try:
-        check_parseable(text)
+        module = parse_module(text)
     except Unparseable as error:
         refusal: type[Rule] = InvalidSyntax if error.python_refuses else AnalysisError
         if not config.enabled(refusal.code):
             return []
         why = f"cannot parse the file: {error}" if error.python_refuses else f"the file was not checked: {error}"
         return _file_finding(refusal, path, error.line, error.column, why)
-    if project is None:
-        project = Project.from_sources([(path, text)])
-    try:
-        module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         if not config.enabled(InvalidSyntax.code):
             return []
         return _syntax_finding(text, path, error)
+    if project is None:
+        project = Project.from_sources([(path, text)])
     sources = _Sources(module, notebook)
     # The first report of a finding wins: the one that needs the fewest project settings.
     reports: dict[tuple[str, cst.CSTNode, str], tuple[type[Rule], Report, Evidenced]] = {}

@@ -27,7 +27,7 @@ from shapelint.static.imports import dotted_name
 from shapelint.static.layout import Role, Tensor
 from shapelint.static.messages import short
 from shapelint.static.notebooks import is_notebook
-from shapelint.static.parse_limits import Unparseable, check_parseable
+from shapelint.static.parse_limits import Unparseable, parse_module
 from shapelint.static.project.index import Project
 from shapelint.static.reading import decoded_text
 from shapelint.static.values import (
@@ -119,8 +119,7 @@ def explain(path: Path, line: int, config: Config, project: Project | None = Non
     if text is None:
         raise ExplainError(f"{path}: cannot read or decode the file")
     try:
-        check_parseable(text)
-        module = cst.parse_module(text)
+        module = parse_module(text)
     except Unparseable as error:
         raise ExplainError(f"{path}:{error.line}: cannot parse the file: {error}") from None
     except cst.ParserSyntaxError as error:
@@ -144,8 +143,7 @@ def unknown_rnn_inputs(path: Path, config: Config, project: Project | None = Non
     if text is None or not any(word in text for word in ("LSTM", "GRU", "RNN")):
         return []
     try:
-        check_parseable(text)
-        module = cst.parse_module(text)
+        module = parse_module(text)
     except (Unparseable, cst.ParserSyntaxError):
         return []
     known: dict[cst.CSTNode, bool] = {}

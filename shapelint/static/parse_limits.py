@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import re
 
+import libcst as cst
+
 # Beyond these (far beyond real code), a file is checked with `ast` before libcst sees it.
 RISKY_BRACKETS = 100
 RISKY_LINE = 3_000  # characters on one line
@@ -32,6 +34,13 @@ class Unparseable(ValueError):
         self.line = line
         self.column = column
         self.python_refuses = python_refuses
+
+
+def parse_module(text: str) -> cst.Module:
+    """libcst's parse of ``text``, once it is known not to crash the parser (raises
+    :class:`Unparseable`, or libcst's ``ParserSyntaxError``)."""
+    check_parseable(text)
+    return cst.parse_module(text)
 
 
 def check_parseable(text: str) -> None:

@@ -26,7 +26,7 @@ from shapelint.static.flow.function import FunctionFlow
 from shapelint.static.flow.joins import merged_value
 from shapelint.static.flow.observer import Observer
 from shapelint.static.flow.scope import ModuleScope
-from shapelint.static.parse_limits import Unparseable, check_parseable
+from shapelint.static.parse_limits import Unparseable, parse_module
 from shapelint.static.project.facts import PaddingFacts, Unread
 from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
 from shapelint.static.project.settings import configurations, place
@@ -270,8 +270,7 @@ def _parsed(path: str) -> cst.Module | None:
     if text is None:
         return None
     try:
-        check_parseable(text)
-        return cst.parse_module(text)
+        return parse_module(text)
     except (Unparseable, cst.ParserSyntaxError, RecursionError, MemoryError):
         return None
 
