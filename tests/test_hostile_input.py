@@ -54,3 +54,17 @@ def test_a_fifo_named_like_a_python_file_does_not_block_the_run(tmp_path: Path) 
     named = run_cli("check", str(tmp_path / "y.py"))
     assert named.returncode == 1
     assert "y.py:1:1: SHP003 not a regular file (a FIFO, a socket or a device)" in named.stdout
+
+
+def test_an_internal_error_is_one_short_line_and_the_run_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shapelint import Config
+    from shapelint.static import engine
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise KeyError("Call(\n    func=Name(\n        value='rnn',\n    ),\n)" + " " * 500)
+
+    monkeypatch.setattr(engine, "module_events", fail)
+    (finding,) = engine.lint_source(BUGGY.format(suffix="").encode(), "model.py", Config())
+    assert finding.code == "SHP009"
+    assert "\n" not in finding.message and len(finding.message) < 200
+    assert finding.message.startswith("shapelint failed on this file: KeyError: ")

@@ -21,8 +21,10 @@ from shapelint.findings import Edit, Finding, Fix
 from shapelint.rule import Rule
 from shapelint.static.events import BatchesFrom, Evidence, Evidenced
 from shapelint.static.flow import module_events
+from shapelint.static.flow.program import Program
 from shapelint.static.imports import import_aliases
 from shapelint.static.knowledge import RELEVANT_WORDS
+from shapelint.static.messages import short
 from shapelint.static.notebooks import NotANotebook, Notebook, in_cells, is_notebook, read_notebook
 from shapelint.static.parse_limits import Unparseable, parse_module
 from shapelint.static.project.index import Project
@@ -39,30 +41,44 @@ _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+
 
 
 class _Source:
-    """A parsed file as rules see it: code of a node, and its position on demand."""
+    """A parsed file as rules see it: code of a node, and its position on demand. A node of another
+    file of the project (the RNN a script's model builds) is placed in that file."""
 
-    def __init__(self, module: cst.Module, notebook: Notebook | None = None) -> None:
+    def __init__(self, module: cst.Module, sources: _Sources, notebook: Notebook | None = None) -> None:
         self.module = module
         self.notebook = notebook
-        self._positions: Iterable[tuple[cst.CSTNode, CodeRange]] | None = None
-        self._lookup: dict[cst.CSTNode, CodeRange] = {}
+        self._sources = sources
+        self._lookup: dict[cst.CSTNode, CodeRange] | None = None
         self._aliases: dict[str, str] | None = None
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
+    def holds(self, node: cst.CSTNode) -> bool:
+        return node in self._positions()
+
     def position(self, node: cst.CSTNode) -> CodeRange:
-        if self._positions is None:
+        if not self.holds(node):
+            found = self._sources.holding(node)
+            if found is not None:
+                return found[1].position(node)
+        return self._positions()[node]
+
+    def _positions(self) -> dict[cst.CSTNode, CodeRange]:
+        if self._lookup is None:
             # Computed once, and only for files that have something to report.
             wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
             self._lookup = dict(wrapper.resolve(PositionProvider))
-            self._positions = self._lookup.items()
-        return self._lookup[node]
+        return self._lookup
 
     def line(self, node: cst.CSTNode | None) -> int:
         return self.position(node).start.line if node is not None else 0
 
     def at(self, node: cst.CSTNode | None) -> str:
+        if node is not None and not self.holds(node):
+            found = self._sources.holding(node)
+            if found is not None:
+                return place(found[0], found[1].line(node))
         line = self.line(node)
         if self.notebook is None:
             return f"line {line}"
@@ -90,8 +106,10 @@ def lint_source(data: bytes, path: str, config: Config, project: Project | None 
     try:
         findings = _lint(data, path, config, project)
     except Exception as error:  # a bug of ours must not cost the user the other files
+        # The error's text can be a whole syntax tree: its first line says enough.
+        said = short(str(error).strip().split("\n", 1)[0], 120)
         findings = _file_finding(
-            AnalysisError, path, 1, 1, f"shapelint failed on this file: {type(error).__name__}: {error}"
+            AnalysisError, path, 1, 1, f"shapelint failed on this file: {type(error).__name__}: {said}"
         )
     return [finding for finding in findings if finding.path != path or not config.ignored_in(finding.code, path)]
 
@@ -129,10 +147,15 @@ def lint_text(
     """Findings for one file's decoded text (``project``: as in :func:`lint_source`; ``notebook``: the
     notebook whose code cells ``text`` is)."""
     rules = [rule() for rule in static_rules(config)]
-    if not rules or not any(word in text for word in RELEVANT_WORDS):
+    if not rules:
         return []
+    drives = project.rnn_names(path) if project is not None else frozenset()
+    if not drives and not any(word in text for word in RELEVANT_WORDS):
+        return []
+    if project is None:
+        project = Project.from_sources([(path, text)])
     try:
-        module = parse_module(text)
+        module = parse_module(text, keep=drives)
     except Unparseable as error:
         refusal: type[Rule] = InvalidSyntax if error.python_refuses else AnalysisError
         if not config.enabled(refusal.code):
@@ -143,12 +166,11 @@ def lint_text(
         if not config.enabled(InvalidSyntax.code):
             return []
         return _syntax_finding(text, path, error)
-    if project is None:
-        project = Project.from_sources([(path, text)])
-    sources = _Sources(module, notebook)
+    program = Program(project, config.conventions)
+    sources = _Sources(module, notebook, program)
     # The first report of a finding wins: the one that needs the fewest project settings.
     reports: dict[tuple[str, cst.CSTNode, str], tuple[type[Rule], Report, Evidenced]] = {}
-    for found in module_events(module, config.conventions, project, path):
+    for found in module_events(module, config.conventions, project, path, program=program):
         source = sources.of(found.module)
         for rule in rules:
             if isinstance(found.event, rule.event):
@@ -169,14 +191,23 @@ def lint_text(
 class _Sources:
     """The linted file's source, and those of the files its calls reach."""
 
-    def __init__(self, linted: cst.Module, notebook: Notebook | None) -> None:
-        self.linted = _Source(linted, notebook)
+    def __init__(self, linted: cst.Module, notebook: Notebook | None, program: Program) -> None:
+        self.linted = _Source(linted, self, notebook)
+        self._program = program
         self._others: dict[int, _Source] = {}
 
     def of(self, module: cst.Module | None) -> _Source:
         if module is None or module is self.linted.module:
             return self.linted
-        return self._others.setdefault(id(module), _Source(module))
+        return self._others.setdefault(id(module), _Source(module, self))
+
+    def holding(self, node: cst.CSTNode) -> tuple[str, _Source] | None:
+        """The other file that holds ``node``, and its source."""
+        for path, module in self._program.modules_read():
+            source = self.of(module)
+            if source is not self.linted and source.holds(node):
+                return path, source
+        return None
 
 
 def _decode(data: bytes, path: str, config: Config) -> str | list[Finding]:

@@ -28,6 +28,7 @@ class ReshapeEvent:
 
     ``entries`` is the target shape as the inference read it (for ``flatten`` it is
     rebuilt from the input's axes); ``receiver`` is the expression for the tensor.
+    ``counts``: the target sizes that are known numbers (a setting, a literal), else None.
     """
 
     call: cst.Call
@@ -36,6 +37,7 @@ class ReshapeEvent:
     tensor: Tensor
     entries: tuple[Entry, ...]
     alignment: Alignment
+    counts: tuple[int | None, ...] = ()
 
 
 @dataclass(frozen=True)

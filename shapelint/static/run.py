@@ -3,8 +3,10 @@ the processes that share the work, and one finding per place."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,12 +44,13 @@ def lint_paths(
     """
     configs = config if isinstance(config, Configs) else Configs(config)
     files, missing = discover(paths, configs, respect_gitignore, force_exclude)
-    project = Project.from_files(files)
-    if jobs > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(project, configs)) as pool:
-            per_file = list(pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))))
-    else:
-        per_file = [lint_file(file, configs.for_path(file), project) for file in files]
+    with _fewer_collections():
+        project = Project.from_files(files)
+        if jobs > 1 and len(files) > 1:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(project, configs)) as pool:
+                per_file = list(pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))))
+        else:
+            per_file = [lint_file(file, configs.for_path(file), project) for file in files]
     findings = _one_each(per_file, {normalised_path(str(file)): str(file) for file in files}, configs)
     unknown: list[tuple[str, tuple[int, ...]]] = []
     if show_unknown:
@@ -60,12 +63,29 @@ def lint_paths(
     return LintRun(tuple(sorted(findings)), len(files), tuple(missing), tuple(unknown))
 
 
+# Syntax trees are many small objects that die young, almost all freed by reference counting: the
+# cyclic collector's default of a young collection every 700 allocations spends an eighth of a run
+# looking for cycles that are not there. Memory stays the same (measured on fairseq).
+_YOUNG_COLLECTION_EVERY = 50_000
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    thresholds = gc.get_threshold()
+    gc.set_threshold(_YOUNG_COLLECTION_EVERY, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 # A worker process's copy of the project index and the configurations, sent once when it starts.
 _worker_state: tuple[Project, Configs] | None = None
 
 
 def _start_worker(project: Project, configs: Configs) -> None:
     global _worker_state
+    gc.set_threshold(_YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
     _worker_state = (project, configs)
 
 

@@ -31,9 +31,7 @@ from shapelint.static.flow.declarations import annotation_layout
 from shapelint.static.flow.joins import Env, join, merged_value
 from shapelint.static.flow.loaders import batched_method, data_loader, iterated, iterator_call, torchtext_iterator
 from shapelint.static.flow.tensor_methods import matmul, shape_from_sizes, subscript, tensor_method
-from shapelint.static.flow.tensor_ops import (
-    OPAQUE_ATOM,
-)
+from shapelint.static.flow.tensor_ops import OPAQUE_ATOM, broadcast
 from shapelint.static.flow.torch_calls import (
     concatenate,
     factory,
@@ -107,13 +105,16 @@ class FunctionFlow:
         default_factory=list
     )
 
-    def run(self, function: cst.FunctionDef, arguments: dict[str, Value] | None = None) -> None:
-        """Analyse ``function``; ``arguments`` gives some parameters the values a caller passes."""
+    def run(self, function: cst.FunctionDef, arguments: dict[str, Value] | None = None, called: bool = False) -> None:
+        """Analyse ``function``; ``arguments`` gives some parameters the values a caller passes.
+        ``called``: they are all a call passes, so a parameter it leaves out has its default."""
         self.function = function
         params = (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)
         given = arguments or {}
         for param in params:
             passed = given.get(param.name.value, UNKNOWN)
+            if called and param.name.value not in given and param.default is not None:
+                passed = self._default(param, param.default)
             # What the caller passes is more precise than a declaration, unless nothing is known of it.
             self.env[param.name.value] = self._declared(param) if isinstance(passed, Unknown) else passed
             if isinstance(param.default, cst.Name) and param.default.value == "None":
@@ -382,6 +383,8 @@ class FunctionFlow:
             return subscript(self, node)
         if isinstance(node, cst.Integer):
             return Literal(int(node.value, 0))
+        if isinstance(node, cst.Float):
+            return Literal(float(node.value))  # a scalar: `0.5 * logv` keeps the layout of `logv`
         if isinstance(node, cst.UnaryOperation):
             operand = self._expression(node.expression)
             if isinstance(node.operator, cst.Minus) and isinstance(operand, Literal) and isinstance(operand.value, int):
@@ -536,10 +539,17 @@ class FunctionFlow:
         if isinstance(left, (Size, Literal)) or isinstance(right, (Size, Literal)):
             tensor = left if isinstance(left, Tensor) else right if isinstance(right, Tensor) else None
             return tensor if tensor is not None else Size((OPAQUE_ATOM,))
-        if isinstance(left, Tensor) and isinstance(right, Tensor) and left.axes == right.axes:
-            return left
         if isinstance(node.operator, cst.MatrixMultiply) and isinstance(left, Tensor):
             return matmul(left, right, node)
+        if isinstance(left, Tensor) and isinstance(right, Tensor):
+            result = broadcast(left, right)
+            if result is None:
+                return UNKNOWN
+            if isinstance(node.operator, cst.Multiply):
+                # `out * mask` is how padding is masked, `out * weights` how attention weighs it (and
+                # the weights' own softmax answers for the padding there, SHP304).
+                return replace(result, padding=None)
+            return result
         return UNKNOWN
 
     # ------------------------------------------------------------ calls
@@ -702,6 +712,15 @@ class FunctionFlow:
     # ------------------------------------------------------------ indexing
 
     # ------------------------------------------------------------ declarations
+
+    def _default(self, param: cst.Param, default: cst.BaseExpression) -> Value:
+        value = self.expression(default, record=False)
+        if not isinstance(value, Literal) or value.value is None:
+            return value
+        owner = f"{self.owner.name.value}." if self.owner is not None else ""
+        assert self.function is not None
+        said = f"`{param.name.value}` is {value.value!r} by default in `{owner}{self.function.name.value}`"
+        return replace(value, evidence=(*value.evidence, said))
 
     def _declared(self, param: cst.Param) -> Value:
         if param.annotation is None:

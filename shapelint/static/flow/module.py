@@ -27,9 +27,11 @@ def module_events(
     project: Project | None = None,
     path: str = "",
     observer: Observer | None = None,
+    program: Program | None = None,
 ) -> Iterator[Evidenced]:
-    """Events from a module's top-level code and from every function and method in it."""
-    program = Program(project, names, observer)
+    """Events from a module's top-level code and from every function and method in it (``program``:
+    the run's view of the project, for a caller that asks it afterwards which modules it read)."""
+    program = program or Program(project, names, observer)
     scope = program.enter(module, path)
     facts = project.facts(path) if project is not None and path else None
     if facts is None or facts.relevant_top_level:  # most modules' top level only defines things

@@ -26,6 +26,7 @@ from shapelint.static.flow.function import FunctionFlow
 from shapelint.static.flow.joins import merged_value
 from shapelint.static.flow.observer import Observer
 from shapelint.static.flow.scope import ModuleScope
+from shapelint.static.layout import Tensor
 from shapelint.static.parse_limits import Unparseable, parse_module
 from shapelint.static.project.facts import PaddingFacts, Unread
 from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
@@ -36,7 +37,7 @@ from shapelint.static.walk import body_of, method_named, self_assignments
 
 # How deep calls are followed (a model's forward -> its encoder's forward -> a helper), and how
 # many callee analyses one linted file may spend in all.
-MAX_DEPTH = 3
+MAX_DEPTH = 4
 MAX_CALLS = 100
 # Other modules kept parsed in a process, for the calls of the next files into them.
 MAX_PARSED = 64
@@ -62,6 +63,12 @@ class Program:
         self._modules[self.linted_path] = (module, scope)
         return scope
 
+    def modules_read(self) -> Iterator[tuple[str, cst.Module]]:
+        """The modules the analysis has read so far, the linted one first, with their paths."""
+        for path, found in self._modules.items():
+            if found is not None:
+                yield path, found[0]
+
     # ---------------------------------------------------------------- definitions
 
     def resolve(self, scope: ModuleScope, name: str) -> ClassKey | FunctionKey | None:
@@ -78,15 +85,19 @@ class Program:
             return None
         return found[0], found[1]
 
-    def function_def(self, key: FunctionKey) -> tuple[cst.FunctionDef, ModuleScope] | None:
-        found = self._definition(key)
+    def function_def(self, key: FunctionKey, carrying: bool = False) -> tuple[cst.FunctionDef, ModuleScope] | None:
+        """``carrying``: the call passes it a model or a tensor of known layout, which makes any
+        function worth following (a training step that only calls the model it is given)."""
+        found = self._definition(key, carrying)
         if found is None or not isinstance(found[0], cst.FunctionDef):
             return None
         return found[0], found[1]
 
-    def _definition(self, key: ClassKey | FunctionKey) -> tuple[cst.ClassDef | cst.FunctionDef, ModuleScope] | None:
+    def _definition(
+        self, key: ClassKey | FunctionKey, carrying: bool = False
+    ) -> tuple[cst.ClassDef | cst.FunctionDef, ModuleScope] | None:
         """The top-level class or function ``key`` names, with its module's scope, if worth following."""
-        if not self._worth_following(key):
+        if self.project is None or not (carrying or self._worth_following(key)):
             return None
         found = self._module(key.path)
         if found is None:
@@ -165,16 +176,17 @@ class Program:
         ]
 
     def class_attributes(
-        self, cls: cst.ClassDef, scope: ModuleScope, arguments: dict[str, Value], depth: int = 0
+        self, cls: cst.ClassDef, scope: ModuleScope, arguments: dict[str, Value], depth: int = 0, called: bool = False
     ) -> dict[str, Value]:
-        """``self.X`` as ``__init__`` leaves it (run with ``arguments`` for its parameters), merged with
-        what other methods assign: an attribute assigned two different ways is unknown."""
+        """``self.X`` as ``__init__`` leaves it (run with ``arguments`` for its parameters; ``called``:
+        those of a construction, the others at their defaults), merged with what other methods
+        assign: an attribute assigned two different ways is unknown."""
         found: dict[str, Value] = {}
         methods = [method for method in body_of(cls.body) if isinstance(method, cst.FunctionDef)]
         initialiser = method_named(cls, "__init__")
         if initialiser is not None:
             flow = FunctionFlow(scope, {}, recording=False, depth=depth, owner=cls)
-            flow.run(initialiser, arguments)
+            flow.run(initialiser, arguments, called)
             for key, value in flow.env.items():
                 name = key.removeprefix("self.")
                 if key.startswith("self.") and "." not in name:
@@ -201,7 +213,7 @@ class Program:
         cls, scope = found
         initialiser = self.method(key, "__init__")
         arguments = bind(initialiser[0], call, args, method=True) if initialiser is not None else {}
-        return Instance(key, self.class_attributes(cls, scope, arguments, caller.depth + 1))
+        return Instance(key, self.class_attributes(cls, scope, arguments, caller.depth + 1, called=passes_all(call)))
 
     def call_instance(
         self, caller: FunctionFlow, instance: Instance, name: str, call: cst.Call, args: list[Value]
@@ -216,7 +228,8 @@ class Program:
         return self.invoke(caller, function, scope, instance.attributes, call, args, owner[0] if owner else None)
 
     def call_function(self, caller: FunctionFlow, key: FunctionKey, call: cst.Call, args: list[Value]) -> Value:
-        found = self.function_def(key)
+        carrying = any(isinstance(arg, Instance) or (isinstance(arg, Tensor) and arg.rank) for arg in args)
+        found = self.function_def(key, carrying)
         if found is None:
             return UNKNOWN
         function, scope = found
@@ -246,7 +259,7 @@ class Program:
             active=caller.active | {function},
             evidence=dict(caller.evidence),
         )
-        callee.run(function, bind(function, call, args, method=owner is not None))
+        callee.run(function, bind(function, call, args, method=owner is not None), passes_all(call))
         if recording:
             here = CalledAt(function.name.value, call)
             there = CalledAt(function.name.value, call, caller.scope.module, normalised_path(caller.scope.path))
@@ -329,6 +342,12 @@ def bind(function: cst.FunctionDef, call: cst.Call, args: Sequence[Value], metho
             bound[positional[position]] = value
             position += 1
     return bound
+
+
+def passes_all(call: cst.Call) -> bool:
+    """Whether a call's arguments are all written out (no ``*args``/``**kwargs``): the parameters it
+    leaves out then take their defaults."""
+    return not any(arg.star for arg in call.args)
 
 
 def _top_level(body: Sequence[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:

@@ -26,6 +26,7 @@ from shapelint.static.flow.tensor_ops import (
     expand,
     insert_singleton,
     keyword_name,
+    literal_int,
     reshaped,
     shrink,
     unfold,
@@ -224,7 +225,8 @@ def reshape_tensor(
         values = [Size((axis,)) for axis in args[0].tensor.axes]
     entries = tuple(entry(value) for value in values)
     alignment = align(tensor, entries)
-    flow.emit(ReshapeEvent(call, method, receiver, tensor, entries, alignment))
+    counts = tuple(literal_int(value) for value in values)
+    flow.emit(ReshapeEvent(call, method, receiver, tensor, entries, alignment, counts))
     return reshaped(tensor, entries, alignment, call, copies=method == "reshape")
 
 

@@ -31,11 +31,19 @@ from shapelint.static.values import UNKNOWN, Literal, Size, Value
 OPAQUE_ATOM = RoleSize(Role.UNKNOWN)
 
 
-def entry(value: Value) -> Entry:
+def literal_int(value: Value) -> int | None:
+    """The number a size is known to be (a literal, a setting), else None."""
     if isinstance(value, Literal) and isinstance(value.value, int) and not isinstance(value.value, bool):
-        if value.value == 1:
+        return value.value
+    return None
+
+
+def entry(value: Value) -> Entry:
+    number = literal_int(value)
+    if isinstance(value, Literal) and number is not None:
+        if number == 1:
             return ()
-        if value.value == -1:
+        if number == -1:
             return WILDCARD
         # A known number under a size's name (`n_layers` set to 2) still says what the axis is.
         return (RoleSize(value.role),) if value.role is not None else OPAQUE
@@ -137,6 +145,33 @@ def expand(tensor: Tensor, call: cst.Call, args: list[Value]) -> Value:
             axes[position] = Axis(entry_role(value), call)
             memory[position] = None
     return tensor.with_axes(tuple(axes), tuple(memory), NonContiguity(call))
+
+
+def broadcast(left: Tensor, right: Tensor) -> Tensor | None:
+    """``left * right`` and other elementwise ops of two tensors: axes aligned from the right, each
+    axis the one that says more (a size-1 axis takes the other's; an unknown role takes the other's).
+    None when two aligned axes disagree on what they are."""
+    if left.axes == right.axes:
+        return left
+    longer, shorter = (left, right) if left.rank >= right.rank else (right, left)
+    lead = longer.rank - shorter.rank
+    axes = list(longer.axes[:lead])
+    for mine, theirs in zip(longer.axes[lead:], shorter.axes, strict=True):
+        chosen = _broadcast_axis(mine, theirs)
+        if chosen is None:
+            return None
+        axes.append(chosen)
+    return replace(longer, axes=tuple(axes))
+
+
+def _broadcast_axis(one: Axis, other: Axis) -> Axis | None:
+    if one is other or one.singleton != other.singleton:
+        return other if one.singleton else one
+    if one.role is other.role:
+        return other if one.assumed and not other.assumed else one
+    if one.role is Role.UNKNOWN or other.role is Role.UNKNOWN:
+        return other if one.role is Role.UNKNOWN else one
+    return None
 
 
 def keyword_name(arg: cst.Arg) -> str | None:

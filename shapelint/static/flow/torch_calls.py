@@ -211,8 +211,8 @@ def rnn_call(flow: FunctionFlow, rnn: RnnModule, call: cst.Call, args: list[Valu
     layers = Axis(Role.UNKNOWN, call)
     if rnn.layers_dirs == 1:
         layers = Axis(Role.LAYERS, call, singleton=True)
-    elif rnn.layers_dirs is not None:
-        layers = Axis(Role.LAYERS, call)
+    elif rnn.layers_dirs is not None or rnn.bidirectional:
+        layers = Axis(Role.LAYERS, call)  # two directions give two rows at least, whatever the layers
     layer_count = None
     if rnn.layers_dirs is not None and rnn.bidirectional is not None:
         layer_count = rnn.layers_dirs // (2 if rnn.bidirectional else 1)

@@ -58,6 +58,7 @@ class ClassFacts:
     init: Signature | None
     relevant: bool = True
     recurrent: bool = True  # it names an RNN, packing, an embedding or a hidden state
+    runs_rnn: bool = True  # it names an RNN or packing
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class ModuleFacts:
     functions: tuple[str, ...] = ()  # top-level function names
     relevant_functions: frozenset[str] = frozenset()  # those whose code names what the inference follows
     recurrent_functions: frozenset[str] = frozenset()  # those that name an RNN, packing, an embedding, a state
+    rnn_functions: frozenset[str] = frozenset()  # those that name an RNN or packing
     relevant_top_level: bool = True  # the code outside functions and classes names it too
     calls: tuple[CallFacts, ...] = ()
     options: tuple[OptionFacts, ...] = ()

@@ -101,6 +101,32 @@ class Project:
         facts = self.class_facts(key)
         return facts is not None and (facts.recurrent if recurrent else facts.relevant)
 
+    def runs_rnn(self, key: ClassKey | FunctionKey) -> bool:
+        """Whether the definition's code names an RNN or packing."""
+        module = self.modules.get(key.path)
+        if module is None:
+            return False
+        if isinstance(key, FunctionKey):
+            return key.name in module.rnn_functions
+        facts = self.class_facts(key)
+        return facts is not None and facts.runs_rnn
+
+    def rnn_names(self, path: str) -> frozenset[str]:
+        """The names by which file ``path`` imports or constructs the project's code that runs an RNN:
+        a training script that drives a model defined elsewhere holds the model's inputs and outputs
+        without naming an RNN itself."""
+        module = self.modules.get(normalised_path(path))
+        if module is None:
+            return frozenset()
+        candidates = {binding.local for binding in module.imports if binding.name is not None}
+        candidates.update(call.callee for call in module.calls if call.callee != "super")
+        found = set()
+        for name in candidates:
+            key = self.resolve(path, name)
+            if key is not None and key.path != normalised_path(path) and self.runs_rnn(key):
+                found.add(name.rpartition(".")[2])
+        return frozenset(found)
+
     def resolve_class(self, path: str, name: str) -> ClassKey | None:
         """The class that the dotted ``name`` means in file ``path``, if it is one of the project's."""
         found = self.resolve(path, name)

@@ -64,6 +64,9 @@ RECURRENT_WORDS = (
     "Iterator",
 )
 
+# The strictest: code that runs an RNN. A script that imports such code drives a model.
+RNN_WORDS = ("LSTM", "GRU", "RNN", "pack_padded", "pad_packed")
+
 # Names that usually hold parsed command-line options (`args.hidden_size`).
 OPTION_HOLDERS = frozenset({"args", "opt", "opts", "options", "arguments", "flags", "FLAGS", "hparams", "hps"})
 _UNSET = object()
@@ -102,6 +105,11 @@ def scan(text: str, path: str) -> ModuleFacts | None:
             node.name
             for node in _top_level(tree.body)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _relevant(lines, node, RECURRENT_WORDS)
+        ),
+        rnn_functions=frozenset(
+            node.name
+            for node in _top_level(tree.body)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _runs_rnn(lines, node)
         ),
         calls=tuple(scanner.calls),
         options=tuple(scanner.options),
@@ -199,7 +207,8 @@ class _Scanner(ast.NodeVisitor):
             signature = _signature(init, method=True) if init is not None else None
             relevant = _relevant(self.lines, node)
             recurrent = relevant and _relevant(self.lines, node, RECURRENT_WORDS)
-            self.classes.append(ClassFacts(node.name, node.lineno, bases, signature, relevant, recurrent))
+            runs_rnn = recurrent and _runs_rnn(self.lines, node)
+            self.classes.append(ClassFacts(node.name, node.lineno, bases, signature, relevant, recurrent, runs_rnn))
         self._class_stack.append(node.name)
         self.generic_visit(node)
         self._class_stack.pop()
@@ -368,6 +377,23 @@ def _relevant(lines: list[str], node: ast.stmt, words: tuple[str, ...] = CALLEE_
     word on a line the definition shares with another statement changes nothing that matters."""
     end = node.end_lineno or node.lineno
     return any(word in line for line in lines[node.lineno - 1 : end] for word in words)
+
+
+def _runs_rnn(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+    """Whether a definition's code (its docstring left out: a decorator's may show a model) names an RNN."""
+    body = node.body[1:] if node.body and _is_docstring(node.body[0]) else node.body
+    if not body:
+        return False
+    end = node.end_lineno or node.lineno
+    return any(word in line for line in lines[body[0].lineno - 1 : end] for word in RNN_WORDS)
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )
 
 
 _FILLED_ARRAYS = frozenset({"zeros", "full", "ones", "empty"})

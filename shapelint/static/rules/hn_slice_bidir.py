@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import libcst as cst
+
 from shapelint.static.events import IndexEvent, SliceOf
 from shapelint.static.examples import module
 from shapelint.static.layout import Role
@@ -72,6 +74,10 @@ class HnSliceBidir(StaticRule[IndexEvent]):
         _model(_TWO_LAYERS_BIDIR, "_, h_n = self.rnn(x)\nnum_layers = 2\nreturn h_n[num_layers:]"),
         # The number of layers is not written, but the RNN has two.
         _model(_TWO_LAYERS_BIDIR, "_, h_n = self.rnn(x)\nreturn h_n[: self.n_layers]"),
+        # The number of layers is a setting nobody fixes here: the slice is right only while it is 1.
+        _model(
+            "nn.GRU(8, 16, n_layers, bidirectional=True)", "_, h_n = self.rnn(x)\nreturn h_n[: self.n_layers]"
+        ).replace("def __init__(self):", "def __init__(self, n_layers):"),
     )
 
     def check(self, event: IndexEvent, source: SourceView) -> Iterator[Report]:
@@ -86,15 +92,22 @@ class HnSliceBidir(StaticRule[IndexEvent]):
         if bound is None:
             return
         count = bound.value if isinstance(bound, Literal) else rnn.layers
-        if not isinstance(count, int) or count < 2:
+        if count is None:
+            # The number of layers is a setting of the project (an option, a parameter): the slice is
+            # right only while it is 1, and the code is written for more.
+            count_words = f"`{_bound_code(event, source)}` rows (the number of layers)"
+            when = "; with one layer this is the forward state, but with more"
+        elif not isinstance(count, int) or count < 2:
             return
+        else:
+            count_words, when = f"{count} rows", ":"
         receiver = short(source.code(event.node.value), 30)
         half = "first" if bounds.lower is None else "last"
         yield Report(
             event.node,
-            f"`{short(source.code(event.node))}` takes the {half} {count} rows of `{receiver}` "
+            f"`{short(source.code(event.node))}` takes the {half} {count_words} of `{receiver}` "
             f"{layout_words(tensor)}, the final state of the bidirectional RNN at {source.at(rnn.where)}, "
-            f"as one direction's states: its rows go layer by layer (layer 0 forward, layer 0 backward, layer 1 "
+            f"as one direction's states{when} its rows go layer by layer (layer 0 forward, layer 0 backward, layer 1 "
             f"forward, ...), so these are both directions of the {'lowest' if half == 'first' else 'highest'} "
             f"layers, not one direction of every layer; use `{receiver}.view(-1, 2, *{receiver}.shape[1:])[:, 0]` "
             f"for the forward state of every layer (`[:, 1]` for the backward)",
@@ -111,3 +124,13 @@ def _layer_count_bound(bounds: SliceOf) -> Value | None:
     if isinstance(bound, Size) and len(bound.atoms) == 1 and bound.atoms[0].role is Role.LAYERS:
         return bound
     return None
+
+
+def _bound_code(event: IndexEvent, source: SourceView) -> str:
+    """The bound as written: ``decoder.n_layers`` of ``h[:decoder.n_layers]``."""
+    first = event.node.slice[0].slice
+    if isinstance(first, cst.Slice):
+        bound = first.upper if first.upper is not None else first.lower
+        if bound is not None:
+            return short(source.code(bound), 30)
+    return "n"

@@ -25,6 +25,16 @@ def _model(body: str, tokens: str = '"batch seq"', lstm: str = "") -> str:
     )
 
 
+def _state_from_code(state: str, layers: str = "2") -> str:
+    """A GRU whose initial state is ``state``, computed from a per-sample code ``z`` (batch, latent)."""
+    return module(
+        f"nn.GRU(8, 16, num_layers={layers})",
+        f"batch_size = z.size(0)\nh0 = {state}\nreturn self.rnn(x, h0)",
+        'x: Float[Tensor, "seq batch emb"], z: Float[Tensor, "batch latent"]',
+        f"self.layers = {layers}\nself.to_state = nn.Linear(4, {layers} * 16)",
+    ).replace("def __init__(self):", "def __init__(self, layers):" if layers == "layers" else "def __init__(self):")
+
+
 class ViewAsTranspose(StaticRule[ReshapeEvent]):
     """`view`/`reshape` reorders axes: it re-cuts memory instead of transposing.
 
@@ -62,6 +72,10 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
     fix_title = "Use `transpose`/`permute` (or `batch_first=True`) instead of `view`"
     event = ReshapeEvent
     VALID = (
+        # The same state cut with the batch first, then moved.
+        _state_from_code("self.to_state(z).view(batch_size, 2, 16).transpose(0, 1).contiguous()"),
+        # The number of layers is not known: with one layer, the batch moves nowhere.
+        _state_from_code("self.to_state(z).view(self.layers, batch_size, 16)", layers="layers"),
         _model("        return self.rnn(embeds.transpose(0, 1))\n"),
         # A time-major tensor viewed in the order it already has.
         _model("        return self.rnn(embeds.view(seq_len, self.batch_size, -1))\n", tokens='"seq batch"'),
@@ -102,12 +116,21 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
         ),
         # Within each sample: time and features swapped by a view, meant as a transpose for a Conv1d.
         _model("        return embeds.view(embeds.size(0), embeds.size(2), embeds.size(1))\n"),
+        # An initial state cut from a per-sample vector as (layers, batch, hidden): the batch is moved
+        # inward by a view, which re-cuts memory (a VAE decoder started from its latent code).
+        _state_from_code("self.to_state(z).view(2, batch_size, 16)"),
     )
 
     def check(self, event: ReshapeEvent, source: SourceView) -> Iterator[Report]:
-        if event.op not in ("view", "reshape") or not isinstance(event.alignment, Misaligned):
+        if event.op not in ("view", "reshape"):
             return
-        if not _recuts_against_meaning(event) or flattens_time_major(event):
+        if not isinstance(event.alignment, Misaligned) or not _recuts_against_meaning(event):
+            # What the input's axes become is not known, but where its batch goes may be.
+            inward = _batch_moved_inward(event)
+            if inward is not None:
+                yield self._batch_inward(event, inward, source)
+            return
+        if flattens_time_major(event):
             return
         wanted, tensor = event.alignment.wanted, event.tensor
         if tensor.rnn is not None and tensor.rnn.state:
@@ -124,6 +147,47 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
             f"moving axes (`{receiver}` is the {origin_words(tensor, source)}); use {hint}{alternative}",
             replacement,
         )
+
+    def _batch_inward(self, event: ReshapeEvent, position: int, source: SourceView) -> Report:
+        receiver = short(source.code(event.receiver), 30)
+        hint, replacement = _inward_fix(event, position, source)
+        ordinal = ("second", "third", "fourth")[position - 1] if position < 4 else f"axis {position}"
+        return Report(
+            event.call,
+            f"`{short(source.code(event.call))}` asks for the batch of `{receiver}` {layout_words(event.tensor)} as "
+            f"its {ordinal}, but a {event.op} keeps memory order and `{receiver}` holds each sample's values "
+            f"together, batch outermost: the sizes before the batch are cut from the first samples' memory, so every "
+            f"row of the result mixes samples (`{receiver}` is the {origin_words(event.tensor, source)}); cut with "
+            f"the batch first and move it: use {hint}",
+            replacement,
+        )
+
+
+def _batch_moved_inward(event: ReshapeEvent) -> int | None:
+    """Where a view asks for the batch when the input holds it outermost in memory and something
+    larger than one comes first: ``(batch, layers * hidden)`` viewed as ``(layers, batch, hidden)``.
+
+    Every row of such a result is cut from the first samples' memory, whatever the sizes are. The
+    target's batch is a size named so; what comes before it is a known number above one (a literal,
+    or a setting: a size that may be 1, such as an unknown ``n_layers``, says nothing).
+    """
+    tensor = event.tensor
+    if tensor.memory is not None or tensor.noncontiguous is not None or tensor.rank < 2:
+        return None
+    batch = tensor.axes[0]
+    if batch.role is not Role.BATCH or batch.singleton or batch.assumed or batch.parts:
+        return None
+    named_batch = [i for i, entry in enumerate(event.entries) if _is_batch(entry)]
+    if len(named_batch) != 1 or named_batch[0] == 0:
+        return None
+    position = named_batch[0]
+    if not any(count is not None and count > 1 for count in event.counts[:position]):
+        return None
+    return position
+
+
+def _is_batch(entry: Entry) -> bool:
+    return isinstance(entry, tuple) and len(entry) == 1 and entry[0].role is Role.BATCH
 
 
 def _recuts_against_meaning(event: ReshapeEvent) -> bool:
@@ -147,6 +211,27 @@ def _recuts_against_meaning(event: ReshapeEvent) -> bool:
         return True
     meaningful = roles & {Role.TIME, Role.FEAT, Role.LAYERS}
     return bool(meaningful) and _permutation(tensor, event.entries) is not None
+
+
+def _inward_fix(event: ReshapeEvent, position: int, source: SourceView) -> tuple[str, cst.Call | None]:
+    """Cut with the batch first, where memory has it, then move it: ``x.view(b, f, h).transpose(0, 1)``."""
+    call = event.call
+    sizes = [arg for arg in call.args if not arg.star]
+    method_form = isinstance(call.func, cst.Attribute) and call.func.value is event.receiver
+    plain = len(sizes) == len(call.args) == len(event.entries) and all(arg.keyword is None for arg in sizes)
+    if not method_form or not plain:
+        return "a view with the batch first, then `.movedim(0, ...)` to move it", None
+    batch_first = [sizes[position], *sizes[:position], *sizes[position + 1 :]]
+    cut = method_call(
+        event.receiver, event.op, [arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in batch_first]
+    )
+    moved = (
+        method_call(cut, "transpose", int_args(0, 1))
+        if position == 1
+        else method_call(cut, "movedim", int_args(0, position))
+    )
+    fixed = method_call(moved, "contiguous", [])
+    return f"`{short(source.code(fixed), 70)}`", fixed
 
 
 def flattens_time_major(event: ReshapeEvent) -> bool:

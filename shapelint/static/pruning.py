@@ -1,0 +1,131 @@
+"""Which parts of a file can hold a finding: the rest is blanked before the libcst parse.
+
+A libcst parse costs several times the standard library's, and most of a relevant file is code
+the layout inference cannot use: a function or class that names none of the words the inference
+follows (RNNs, views, embeddings, loaders, states, declarations), and that no code kept names,
+gives it nothing (calls to such definitions are not followed either, see ``Project.relevant``).
+Those definitions become blank lines, so every kept line keeps its number and its text, and
+positions, ``noqa`` comments and fixes stay those of the file.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+
+from shapelint.static.knowledge import JAXTYPING_ARRAY_TYPES
+from shapelint.static.project.scan import CALLEE_WORDS
+
+# `forward` alone makes every module class worth following at a call, not worth analysing here. A
+# `global` statement can rebind a module constant that a setting reads.
+_LIVE_WORDS = (
+    *(word for word in CALLEE_WORDS if word != "forward"),
+    *(f"{kind}[" for kind in JAXTYPING_ARRAY_TYPES),
+    "global",
+)
+# Methods the inference reaches without their name being written: construction and calls.
+_ALWAYS_KEPT = frozenset({"__init__", "forward", "__call__"})
+# A definition is reached by a call of its name (`helper(x)`, `self.encode(x)`, `Encoder(...)`); names
+# in other places (a function passed as a value) are not followed by the inference either.
+_CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@dataclass
+class _Unit:
+    """A definition that may be blanked: its lines (decorators included) and what it names."""
+
+    name: str
+    first: int
+    last: int
+    live: bool
+    named: set[str]  # for a class, what its header and class-level statements name
+    members: list[_Unit] = field(default_factory=list)  # a class's methods and nested classes
+    other_statements: bool = False  # a class body statement that is no member (a docstring, a constant)
+    kept: bool = False
+
+
+def prune(text: str, live_names: Collection[str] = ()) -> str:
+    """``text`` with the definitions the inference cannot use replaced by blank lines; ``text``
+    itself when nothing is blanked or Python cannot parse it (the parser then says why).
+    ``live_names``: names that make a definition worth analysing too (the project's models that a
+    script imports)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return text
+    lines = text.splitlines(keepends=True)
+    words = (*_LIVE_WORDS, *live_names)
+    units = [_unit(node, lines, words, top_level=True) for node in tree.body if isinstance(node, _DEFINITIONS)]
+    named: set[str] = set()
+    for node in tree.body:  # the module's own code (imports, constants, scripts) is always kept
+        if not isinstance(node, _DEFINITIONS):
+            named.update(_CALLED.findall(_text(lines, node.lineno, node.end_lineno)))
+    _keep(units, named)
+    blank = list(_blanked(units))
+    if not blank:
+        return text
+    for first, last in blank:
+        for number in range(first, last + 1):
+            lines[number - 1] = "\n" if lines[number - 1].endswith("\n") else ""
+    return "".join(lines)
+
+
+def _text(lines: list[str], first: int, last: int | None) -> str:
+    return "".join(lines[first - 1 : last or first])
+
+
+def _unit(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+    lines: list[str],
+    words: tuple[str, ...],
+    top_level: bool,
+) -> _Unit:
+    first = min((decorator.lineno for decorator in node.decorator_list), default=node.lineno)
+    last = node.end_lineno or node.lineno
+    text = _text(lines, first, last)
+    live = any(word in text for word in words)
+    if not top_level or not isinstance(node, ast.ClassDef):
+        return _Unit(node.name, first, last, live, set(_CALLED.findall(text)))
+    header: list[ast.expr | ast.keyword] = [*node.bases, *node.keywords]
+    header_end = max((part.end_lineno or part.lineno for part in header), default=node.lineno)
+    members, own = [], [_text(lines, first, max(header_end, node.lineno))]
+    for statement in node.body:
+        if isinstance(statement, _DEFINITIONS) and statement.lineno > header_end:
+            members.append(_unit(statement, lines, words, top_level=False))
+        else:
+            own.append(_text(lines, statement.lineno, statement.end_lineno))
+    named = set(_CALLED.findall("".join(own)))
+    return _Unit(node.name, first, last, live, named, members, other_statements=len(own) > 1)
+
+
+def _keep(units: list[_Unit], named: set[str]) -> None:
+    """Mark what is kept: live definitions, and what kept code names, until nothing more is named."""
+    changed = True
+    while changed:
+        changed = False
+        for unit in units:
+            if not unit.kept and (unit.live or unit.name in named):
+                unit.kept = changed = True
+                named.update(unit.named)
+            if not unit.kept:
+                continue
+            for member in unit.members:
+                if not member.kept and (member.name in _ALWAYS_KEPT or member.live or member.name in named):
+                    member.kept = changed = True
+                    named.update(member.named)
+            if unit.members and not unit.other_statements and not any(member.kept for member in unit.members):
+                # An empty class body does not parse: such a class is kept whole.
+                for member in unit.members:
+                    member.kept = changed = True
+                    named.update(member.named)
+
+
+def _blanked(units: list[_Unit]) -> Iterator[tuple[int, int]]:
+    for unit in units:
+        if not unit.kept:
+            yield unit.first, unit.last
+        else:
+            yield from ((member.first, member.last) for member in unit.members if not member.kept)

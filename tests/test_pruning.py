@@ -1,0 +1,116 @@
+"""What the linter blanks before its libcst parse: definitions that cannot give the inference
+anything. Every line keeps its number and every kept line its text."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from shapelint import Config
+from shapelint.static.engine import lint_text
+from shapelint.static.pruning import prune
+
+SOURCE = textwrap.dedent(
+    '''\
+    import torch
+    from torch import nn
+
+    SCALE = 2
+
+
+    def unrelated(path):
+        """Reads a file: nothing of a layout."""
+        with open(path) as handle:
+            return handle.read()
+
+
+    def used_helper(x):
+        return x * SCALE
+
+
+    def configure():
+        global SCALE
+        SCALE = 3
+
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = nn.LSTM(8, 16)
+
+        def forward(self, x):
+            out, _ = self.rnn(used_helper(x))
+            return self.head(out)
+
+        def head(self, out):
+            return out[-1]
+
+        @property
+        def size(self):
+            return 16
+
+
+    class Plain:
+        def method(self):
+            return 1
+    '''
+)
+
+
+def kept_names(text: str) -> set[str]:
+    tree = ast.parse(text)
+    names = {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    return names
+
+
+def test_lines_keep_their_numbers_and_kept_lines_their_text() -> None:
+    pruned = prune(SOURCE)
+    assert pruned.count("\n") == SOURCE.count("\n")
+    for before, after in zip(SOURCE.splitlines(), pruned.splitlines(), strict=True):
+        assert after in ("", before)
+
+
+def test_what_cannot_hold_a_layout_is_blanked_and_what_kept_code_calls_is_kept() -> None:
+    names = kept_names(prune(SOURCE))
+    # The model, what its methods call (its own `head`, a module function), and a function that
+    # rebinds a module constant, which decides what the constant is.
+    assert {"Model", "__init__", "forward", "head", "used_helper", "configure"} <= names
+    assert not names & {"unrelated", "size", "Plain", "method"}
+
+
+def test_a_script_s_names_for_the_model_keep_the_functions_that_use_them() -> None:
+    script = "from model import Encoder\n\n\ndef run(batch):\n    return Encoder(10, 4)(batch)\n"
+    assert "run" not in kept_names(prune(script))
+    assert "run" in kept_names(prune(script, live_names={"Encoder"}))
+
+
+def test_a_class_left_with_no_member_is_kept_whole() -> None:
+    source = "class Model:\n    def method(self):\n        return 1\n\n\nmodel = Model()\n"
+    assert prune(source) == source
+
+
+def test_code_python_refuses_is_given_back_whole() -> None:
+    broken = SOURCE + "def broken(:\n"
+    assert prune(broken) == broken
+
+
+def test_findings_and_noqa_stay_on_the_lines_as_written() -> None:
+    tagger = textwrap.dedent(
+        """\
+
+
+        class Tagger(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.LSTM(8, 16, bidirectional=True)
+
+            def forward(self, x):
+                out, _ = self.rnn(x)
+                return out[-1]
+        """
+    )
+    source = SOURCE + tagger
+    line = len(source.splitlines())  # the tagger's last step, past the blanked definitions
+    assert [(f.line, f.code) for f in lint_text(source, "x.py", Config())] == [(line, "SHP205")]
+    silenced = source.rstrip("\n") + "  # noqa: SHP205\n"
+    assert lint_text(silenced, "x.py", Config()) == []

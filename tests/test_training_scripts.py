@@ -1,0 +1,102 @@
+"""Training scripts that drive a model defined in another file: the script names no RNN itself, its
+functions take the model as an argument, and the model's settings are its constructor defaults."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from shapelint import Config, lint_paths
+from shapelint.findings import Finding
+
+MODEL = """\
+import torch
+from torch import nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, vocab, hidden, n_layers=2, bidirectional={bidirectional}):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, hidden)
+        self.gru = nn.GRU(hidden, hidden, n_layers, bidirectional=bidirectional)
+
+    def forward(self, tokens, state=None):
+        outputs, state = self.gru(self.embedding(tokens), state)
+        return outputs, state
+
+
+class Decoder(nn.Module):
+    def __init__(self, hidden, n_layers=2):
+        super().__init__()
+        self.n_layers = n_layers
+        self.gru = nn.GRU(hidden, hidden, n_layers)
+"""
+
+# No word of an RNN, a view or a loader: only the names of the model's classes.
+TRAIN = """\
+from model import Decoder, Encoder
+
+
+def first_decoder_state(tokens, encoder, decoder):
+    outputs, encoder_state = encoder(tokens)
+    return encoder_state[: decoder.n_layers]
+
+
+def evaluate(encoder, decoder, batches):
+    return [first_decoder_state(tokens, encoder, decoder) for tokens in batches]
+
+
+def main(batches, layers):
+    encoder = Encoder(100, 32{encoder})
+    decoder = Decoder(32{decoder})
+    return evaluate(encoder, decoder, batches)
+"""
+
+
+def lint(tmp_path: Path, bidirectional: bool = True, encoder: str = "", decoder: str = "") -> list[Finding]:
+    """``encoder``, ``decoder``: more arguments for their constructions in the script."""
+    files = {
+        "model.py": MODEL.format(bidirectional=bidirectional),
+        "train.py": TRAIN.format(encoder=encoder, decoder=decoder),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    return list(lint_paths([tmp_path], Config()).findings)
+
+
+def test_a_script_that_only_names_the_model_is_analysed_through_its_calls(tmp_path: Path) -> None:
+    (finding,) = lint(tmp_path)
+    assert (finding.code, Path(finding.path).name, finding.line) == ("SHP206", "train.py", 6)
+    # The RNN lives in the other file, and is placed there.
+    assert re.search(r"the bidirectional RNN at \S*model\.py:9,", finding.message)
+    # Two layers: the default of `n_layers`, which the construction leaves as it is.
+    assert "the first 2 rows" in finding.message
+
+
+def test_a_unidirectional_encoder_gives_nothing_to_slice_wrongly(tmp_path: Path) -> None:
+    assert lint(tmp_path, bidirectional=False) == []
+
+
+def test_an_argument_that_overrides_the_default_wins(tmp_path: Path) -> None:
+    # One layer each: the first row is the forward state, as the code means.
+    assert lint(tmp_path, encoder=", n_layers=1", decoder=", 1") == []
+    (finding,) = lint(tmp_path, encoder=", 3", decoder=", n_layers=3")
+    assert "the first 3 rows" in finding.message
+    # A one-layer bidirectional encoder under a two-layer decoder: its two rows are one layer's.
+    (finding,) = lint(tmp_path, encoder=", n_layers=1")
+    assert "the first 2 rows" in finding.message
+
+
+def test_a_number_of_layers_nothing_fixes_is_named_as_such(tmp_path: Path) -> None:
+    (finding,) = lint(tmp_path, encoder=", n_layers=layers", decoder=", layers")
+    assert "takes the first `decoder.n_layers` rows (the number of layers)" in finding.message
+    assert "with one layer this is the forward state, but with more" in finding.message
+
+
+@pytest.mark.parametrize("arguments", [", *layers", ", **layers"])
+def test_a_call_with_star_arguments_assumes_no_default(tmp_path: Path, arguments: str) -> None:
+    # `bidirectional` itself may be among what the star passes.
+    assert lint(tmp_path, encoder=arguments) == []
