@@ -3,8 +3,11 @@ command-line options, and the branches a setting decides."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
+
+import pytest
 
 from shapelint import Config, lint_paths
 from shapelint.findings import Finding
@@ -242,3 +245,42 @@ def test_a_class_named_in_lower_case_is_constructed_too(tmp_path: Path) -> None:
     assert lint(tmp_path, {"model.py": model, "train.py": train}) == []
     (finding,) = lint(tmp_path, {"model.py": model, "train.py": train.replace("False", "True")})
     assert "`encoder` is built with `bidirectional=True` at " in finding.message
+
+
+WRAPPED = """\
+from torch import nn
+
+
+class Classifier(nn.Module):
+    def __init__(self, hidden, bidirectional):
+        super().__init__()
+        self.rnn = nn.GRU(8, hidden, batch_first=True, bidirectional=bidirectional)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return out[:, -1]
+
+
+class Wrapper(nn.Module):
+    def __init__(self, hidden, bidirectional=False):
+        super().__init__()
+        self.inner = Classifier(hidden, bidirectional)
+"""
+
+
+@pytest.mark.parametrize(
+    ("construction", "flagged"),
+    [
+        ("Wrapper(16, bidirectional=True)", True),
+        ("Wrapper(16)", False),
+        # Two ways, kept apart: only the bidirectional one is flagged, with its own evidence.
+        ("Wrapper(16, True)\nother = Wrapper(32, False)", True),
+    ],
+)
+def test_a_setting_passed_on_through_another_classs_init(tmp_path: Path, construction: str, flagged: bool) -> None:
+    train = f"from model import Wrapper\n\nmodel = {construction}\n"
+    findings = lint(tmp_path, {"model.py": WRAPPED, "train.py": train})
+    assert [f.code for f in findings] == (["SHP205"] if flagged else [])
+    if flagged:
+        assert re.search(r"passed on as `bidirectional` to `Classifier` at \S*model\.py:17\b", findings[0].message)
+        assert "train.py:3" in findings[0].message

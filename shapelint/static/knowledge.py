@@ -33,6 +33,7 @@ LINEAR_POSITIONAL = ("in_features", "out_features", "bias")
 # Layers that take their input size from their first input, not from a constructor argument.
 LAZY_CLASSES = frozenset({"torch.nn.LazyLinear"})
 # Modules whose output has the input's layout and strides.
+SEQUENTIAL = "torch.nn.Sequential"
 ELEMENTWISE_MODULES = frozenset(
     f"torch.nn.{name}"
     for name in (

@@ -59,6 +59,14 @@ class Items:
 
 
 @dataclass(frozen=True)
+class Keyed:
+    """A dict of settings written as a literal (``{"hidden_size": 64, "bidirectional": True}`` or
+    ``dict(...)``), as passed on by ``**settings``."""
+
+    entries: tuple[tuple[str, Value], ...]
+
+
+@dataclass(frozen=True)
 class Path:
     """A name that an import bound to a torch path (``nn.LSTM`` -> ``torch.nn.LSTM``); ``evidence``
     says how, where no import does (``nn`` used but never imported)."""
@@ -187,6 +195,7 @@ Value = Union[
     Literal,
     Shape,
     Items,
+    Keyed,
     Path,
     SelfRef,
     RnnModule,

@@ -45,6 +45,7 @@ from shapelint.static.flow.torch_calls import (
     pooled,
     rnn_call,
     rnn_module,
+    sequential_module,
     softmax_module,
 )
 from shapelint.static.imports import dotted_name, resolve
@@ -61,6 +62,7 @@ from shapelint.static.values import (
     FieldBatch,
     Instance,
     Items,
+    Keyed,
     LayerModule,
     Literal,
     Path,
@@ -396,6 +398,8 @@ class FunctionFlow:
             return self._binary(node)
         if isinstance(node, (cst.Tuple, cst.List)):
             return Items(tuple(self._expression(element.value) for element in node.elements))
+        if isinstance(node, cst.Dict):
+            return self._dict(node)
         if isinstance(node, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
             return self._comprehension(node)
         if isinstance(node, cst.Lambda):
@@ -420,6 +424,18 @@ class FunctionFlow:
         for child in _child_expressions(node):
             self._expression(child)
         return UNKNOWN
+
+    def _dict(self, node: cst.Dict) -> Value:
+        """A dict literal with string keys: settings that a ``**`` passes on."""
+        entries = []
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+                return UNKNOWN
+            key = element.key.evaluated_value
+            if not isinstance(key, str):
+                return UNKNOWN
+            entries.append((key, self._expression(element.value)))
+        return Keyed(tuple(entries))
 
     def _comprehension(self, node: cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp) -> Value:
         """``[model(x) for x, _ in loader]``: its element analysed once, with what each ``for`` binds;
@@ -660,6 +676,8 @@ class FunctionFlow:
             return linear_module(self, path, call)
         if path in kb.ELEMENTWISE_MODULES:
             return LayerModule("elementwise")
+        if path == kb.SEQUENTIAL:
+            return sequential_module(call, args)
         if path == kb.DATA_LOADER:
             return data_loader(self, call, args)
         if path in kb.TORCHTEXT_ITERATORS or path.removesuffix(".splits") in kb.TORCHTEXT_ITERATORS:

@@ -125,7 +125,12 @@ def tensor_method(
         return insert_singleton(tensor, position, call)
     if method == "squeeze" and len(ints) == 1 and ints[0] is not None:
         position = normalise_dim(ints[0], tensor.rank)
-        if position is None or not tensor.axes[position].singleton:
+        if position is None:
+            return UNKNOWN
+        axis = tensor.axes[position]
+        # An axis of unknown size is squeezed because the code knows it is 1 (`bmm(out, v).squeeze(2)`);
+        # a batch or time axis may well not be, and then nothing is dropped.
+        if not axis.singleton and (axis.role is not Role.UNKNOWN or axis.parts):
             return UNKNOWN
         return drop_axes(tensor, {position}, call)
     if method == "size" and not args:

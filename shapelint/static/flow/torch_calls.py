@@ -44,6 +44,7 @@ from shapelint.static.values import (
     UNKNOWN,
     Batched,
     Items,
+    Keyed,
     LayerModule,
     Literal,
     Packed,
@@ -93,10 +94,14 @@ def concatenate(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
 
 def rnn_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value], evidence: tuple[str, ...]) -> Value:
     signature = kb.RNN_CLASSES[path]
-    if any(arg.star for arg in call.args):
+    passed_on = [value for arg, value in zip(call.args, args) if arg.star]
+    if not all(isinstance(value, Keyed) for value in passed_on) or any(arg.star == "*" for arg in call.args):
         return RnnModule(None, None, None, signature.returns_cell_state, call)
     positions = parameter_positions(call, signature.positional)
     settings = {name: args[index] for name, index in positions.items()}
+    for keyed in passed_on:
+        assert isinstance(keyed, Keyed)
+        settings.update(keyed.entries)  # `nn.LSTM(**self.cell_dict)`
 
     def setting(name: str) -> int | bool | None:
         value = settings.get(name, Literal(kb.RNN_DEFAULTS[name]))
@@ -135,6 +140,21 @@ def linear_module(flow: FunctionFlow, path: str, call: cst.Call) -> LayerModule:
         return LayerModule("linear", sized_on_first_call=True, out_is_one=out_is_one)
     index = positions.get("in_features")
     return LayerModule("linear", None if index is None else call.args[index].value, out_is_one=out_is_one)
+
+
+def sequential_module(call: cst.Call, args: list[Value]) -> Value:
+    """``nn.Sequential(nn.Linear(h, 24), nn.ReLU(), nn.Linear(24, 1))``: a chain of linear layers and
+    elementwise ones maps layouts as one linear layer does (scores per step, when it ends in one)."""
+    if not args or any(arg.star for arg in call.args):
+        return UNKNOWN
+    layers = [arg for arg in args if isinstance(arg, LayerModule) and arg.kind in ("linear", "elementwise")]
+    if len(layers) != len(args):
+        return UNKNOWN
+    linear = [layer for layer in layers if layer.kind == "linear"]
+    if not linear:
+        return LayerModule("elementwise")
+    first = linear[0]
+    return LayerModule("linear", first.in_size, first.sized_on_first_call, out_is_one=linear[-1].out_is_one)
 
 
 def softmax_module(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> LayerModule:
@@ -359,6 +379,8 @@ def parameter_positions(call: cst.Call, positional: Sequence[str]) -> dict[str, 
     names = iter(positional)
     positions = {}
     for index, arg in enumerate(call.args):
+        if arg.star:
+            continue
         name = arg.keyword.value if arg.keyword is not None else next(names, None)
         if name is not None:
             positions[name] = index

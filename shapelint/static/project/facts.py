@@ -23,8 +23,16 @@ class OptionRef:
     dest: str
 
 
+@dataclass(frozen=True)
+class PassedOn:
+    """A parameter of the ``__init__`` that makes the construction, passed on as it is: its value is
+    whatever the project builds that class with (``Wrapper(bidirectional=True)`` -> ``Encoder(...)``)."""
+
+    name: str
+
+
 Constant = int | bool | float | str | None
-ArgValue = Constant | Unread | OptionRef
+ArgValue = Constant | Unread | OptionRef | PassedOn
 UNREAD = Unread()
 
 

@@ -24,6 +24,7 @@ from shapelint.static.project.facts import (
     OptionRef,
     PaddingFacts,
     Parameter,
+    PassedOn,
     Signature,
     Unread,
 )
@@ -310,6 +311,14 @@ class _Scanner(ast.NodeVisitor):
         if value is not _UNSET:
             return value  # type: ignore[return-value]
         if isinstance(node, ast.Name):
+            innermost = self._scopes[-1].function if self._scopes else None
+            if (
+                innermost is not None
+                and innermost.name == "__init__"
+                and self._class_stack
+                and node.id in _parameter_names(innermost)
+            ):
+                return PassedOn(node.id)
             for scope in reversed(self._scopes):
                 constants, bound = scope.names()
                 if node.id in constants:

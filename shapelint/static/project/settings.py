@@ -14,11 +14,22 @@ import os
 from dataclasses import dataclass
 
 from shapelint.static.notebooks import is_notebook, notebook_origins
-from shapelint.static.project.facts import UNREAD, ArgValue, CallFacts, Constant, OptionRef, Signature, Unread
+from shapelint.static.project.facts import (
+    UNREAD,
+    ArgValue,
+    CallFacts,
+    Constant,
+    OptionRef,
+    PassedOn,
+    Signature,
+    Unread,
+)
 from shapelint.static.project.index import ClassKey, Construction, Project
 
 # Configurations analysed per class, at most: the first ones in path and line order.
 MAX_CONFIGURATIONS = 4
+# Classes that pass their parameters on to the next (`Wrapper` -> `Encoder` -> ...), followed this deep.
+MAX_PASSED_ON = 3
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ class Configuration:
         return tuple((s.name, s.value if not isinstance(s.value, Unread) else UNREAD) for s in self.settings)
 
 
-def configurations(project: Project, key: ClassKey) -> list[Configuration]:
+def configurations(project: Project, key: ClassKey, depth: int = 0) -> list[Configuration]:
     """The distinct ways the project builds ``key`` (its own ``__init__`` parameters only)."""
     facts = project.class_facts(key)
     if facts is None or facts.init is None:
@@ -65,7 +76,7 @@ def configurations(project: Project, key: ClassKey) -> list[Configuration]:
         configuration = Configuration(defaults)
         found[configuration.key()] = configuration
     for construction in constructions:
-        for configuration in _from_construction(project, key, signature, construction, where):
+        for configuration in _from_construction(project, key, signature, construction, where, depth):
             found.setdefault(configuration.key(), configuration)
             if len(found) >= MAX_CONFIGURATIONS:
                 break
@@ -73,14 +84,47 @@ def configurations(project: Project, key: ClassKey) -> list[Configuration]:
 
 
 def _from_construction(
-    project: Project, key: ClassKey, signature: Signature, construction: Construction, where: str
+    project: Project, key: ClassKey, signature: Signature, construction: Construction, where: str, depth: int
+) -> list[Configuration]:
+    call = construction.call
+    given = _bind(signature, call)
+    if not any(isinstance(value, PassedOn) for value in given.values()):
+        return _configured(project, key, signature, construction, where, given, {})
+    # Inside another class's `__init__`: once per way the project builds that class, so that the
+    # values it passes on stay together.
+    outer = ClassKey(construction.path, call.in_class) if call.in_class else None
+    found: list[Configuration] = []
+    for enclosing in configurations(project, outer, depth + 1) if outer and depth < MAX_PASSED_ON else []:
+        found.extend(_configured(project, key, signature, construction, where, given, _by_name(enclosing)))
+    return found[:MAX_CONFIGURATIONS] or _configured(project, key, signature, construction, where, given, {})
+
+
+def _by_name(configuration: Configuration) -> dict[str, Setting]:
+    return {setting.name: setting for setting in configuration.settings}
+
+
+def _configured(
+    project: Project,
+    key: ClassKey,
+    signature: Signature,
+    construction: Construction,
+    where: str,
+    given: dict[str, ArgValue],
+    enclosing: dict[str, Setting],
 ) -> list[Configuration]:
     call = construction.call
     at = place(construction.path, call.line)
-    given = _bind(signature, call)
     choices: list[list[Setting]] = []
     for parameter in signature.parameters:
-        if parameter.name in given:
+        value = given.get(parameter.name)
+        if isinstance(value, PassedOn):
+            outer = enclosing.get(value.name)
+            if outer is None or isinstance(outer.value, Unread):
+                choices.append([Setting(parameter.name, UNREAD, "")])
+            else:
+                evidence = f"{outer.evidence}, passed on as `{parameter.name}` to `{key.name}` at {at}"
+                choices.append([Setting(parameter.name, outer.value, evidence)])
+        elif parameter.name in given:
             choices.append(_settings(project, parameter.name, given[parameter.name], at, key))
         elif parameter.has_default and not call.star:
             evidence = (
@@ -124,14 +168,14 @@ def _settings(project: Project, name: str, value: ArgValue, at: str, key: ClassK
                 evidence = f"`{name}={option.default!r}` is the default of `{option.flag}` ({where}), passed at {at}"
                 settings.append(Setting(name, option.default, evidence))
         return settings or [Setting(name, UNREAD, "")]
-    if isinstance(value, Unread):
+    if isinstance(value, (Unread, PassedOn)):
         return [Setting(name, UNREAD, "")]
     assert not isinstance(value, OptionRef)
     return [Setting(name, value, f"`{key.name}` is built with `{name}={value!r}` at {at}")]
 
 
 def _constant(value: ArgValue) -> Constant | Unread:
-    return UNREAD if isinstance(value, OptionRef) else value
+    return UNREAD if isinstance(value, (OptionRef, PassedOn)) else value
 
 
 def place(path: str, line: int) -> str:

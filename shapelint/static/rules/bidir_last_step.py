@@ -19,7 +19,8 @@ class BidirLastStep(StaticRule[IndexEvent]):
     ## What it does
     Flags taking the last time step of a bidirectional RNN's output (`out[:, -1]`
     batch-first, `out[-1]` time-major) with all its features, unless it is one piece of
-    a `torch.cat`/`torch.stack`.
+    a `torch.cat`/`torch.stack`, and taking the backward half of the features there
+    (`out[:, -1, hidden:]`), in any expression.
 
     ## Why is this bad?
     The backward direction runs from the end of the sequence: at the last time step it
@@ -51,6 +52,8 @@ class BidirLastStep(StaticRule[IndexEvent]):
     )
     INVALID = (
         module(_BIDIRECTIONAL, "out, _ = self.rnn(x)\nreturn out[:, -1]"),
+        # The two halves, both at the last step: the backward one has read one token.
+        module(_BIDIRECTIONAL, "out, _ = self.rnn(x)\nreturn (out[:, -1, :16] + out[:, -1, 16:]) / 2"),
         module(
             "nn.GRU(8, 16, bidirectional=True)",
             "out, _ = self.rnn(x)\nreturn out[-1]",
@@ -61,14 +64,19 @@ class BidirLastStep(StaticRule[IndexEvent]):
 
     def check(self, event: IndexEvent, source: SourceView) -> Iterator[Report]:
         tensor, rnn = event.tensor, event.tensor.rnn
-        if rnn is None or rnn.state or not rnn.bidirectional or event.in_concat:
+        if rnn is None or rnn.state or not rnn.bidirectional:
             return
         time, feat = tensor.role_position(Role.TIME), tensor.role_position(Role.FEAT)
-        if time is None or feat is None or event.per_axis[time] != -1 or event.per_axis[feat] != ":":
+        if time is None or feat is None or event.per_axis[time] != -1:
             return
         receiver = short(source.code(event.node.value), 30)
         first = "[:, 0" if time == 1 else "[0"
         last = "[:, -1" if time == 1 else "[-1"
+        if _backward_half(event, feat):
+            yield self._backward_half(event, source, receiver, first)
+            return
+        if event.per_axis[feat] != ":" or event.in_concat:
+            return
         yield Report(
             event.node,
             f"`{short(source.code(event.node))}` takes the last step of `{receiver}` {layout_words(tensor)}, the "
@@ -76,3 +84,24 @@ class BidirLastStep(StaticRule[IndexEvent]):
             f"last token; use `torch.cat([{receiver}{last}, :hidden], {receiver}{first}, hidden:]], dim=-1)` "
             "or both directions of `h_n`",
         )
+
+    def _backward_half(self, event: IndexEvent, source: SourceView, receiver: str, first: str) -> Report:
+        code = source.code(event.node)
+        features = source.code(event.node.slice[-1].slice)
+        rnn = event.tensor.rnn
+        assert rnn is not None
+        return Report(
+            event.node,
+            f"`{short(code)}` takes the features from `{short(features, 30)}` on, the backward half of "
+            f"`{receiver}` {layout_words(event.tensor)} (the output of the bidirectional RNN at "
+            f"{source.at(rnn.where)}), at the last step, where the backward direction has read only the last "
+            f"token; its summary of the sequence is at the first step: use `{receiver}{first}, {short(features, 30)}]`",
+        )
+
+
+def _backward_half(event: IndexEvent, feat: int) -> bool:
+    """``out[:, -1, hidden:]``: a slice of the features that runs to their end holds backward features."""
+    if event.per_axis[feat] != "slice" or feat >= len(event.slices) or feat != len(event.per_axis) - 1:
+        return False
+    bounds = event.slices[feat]
+    return bounds is not None and bounds.lower is not None and bounds.upper is None

@@ -77,10 +77,12 @@ class SoftmaxOverPadding(StaticRule[ReduceEvent]):
         if event.op not in kb.SOFTMAX_METHODS or padding is None or event.dim != tensor.role_position(Role.TIME):
             return
         receiver = short(source.code(event.receiver), 30)
+        # A fix is code to copy: a receiver too long to quote whole is named `scores` there.
+        scores = receiver if "…" not in receiver else "scores"
         yield Report(
             event.call,
             f"`{short(source.code(event.call))}` spreads weights over the time axis of `{receiver}` "
             f"{layout_words(tensor)} with the padded steps in: {padded_by(padding, source)}, so every sample "
             "gives part of its attention to padding, more the shorter it is; mask the scores first: use "
-            f"`{receiver}.masked_fill(~mask, float('-inf'))`, with `mask` true at real steps",
+            f"`{scores}.masked_fill(~mask, float('-inf'))`, with `mask` true at real steps",
         )
