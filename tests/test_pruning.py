@@ -114,3 +114,28 @@ def test_findings_and_noqa_stay_on_the_lines_as_written() -> None:
     assert [(f.line, f.code) for f in lint_text(source, "x.py", Config())] == [(line, "SHP205")]
     silenced = source.rstrip("\n") + "  # noqa: SHP205\n"
     assert lint_text(silenced, "x.py", Config()) == []
+
+
+def test_a_method_that_only_uses_an_rnn_attribute_is_kept() -> None:
+    source = textwrap.dedent(
+        """\
+        from torch import nn
+
+
+        class Encoder(nn.Module):
+            def __init__(self, gru):
+                super().__init__()
+                cell = nn.GRU if gru else nn.LSTM
+                self.rnn = cell(4, 8, bidirectional=True)
+                self.fc = nn.Linear(16, 2)
+
+            def encode(self, x):
+                out, _ = self.rnn(x)
+                return out[:, -1]
+
+            def classify(self, x):
+                return self.fc(x)
+        """
+    )
+    names = kept_names(prune(source))
+    assert "encode" in names and "classify" not in names

@@ -23,6 +23,7 @@ from shapelint.static.project.scan import CALLEE_WORDS
 _LIVE_WORDS = (
     *(word for word in CALLEE_WORDS if word != "forward"),
     *(f"{kind}[" for kind in JAXTYPING_ARRAY_TYPES),
+    "Iterator",  # torchtext's, as a definition in another file is followed for (RECURRENT_WORDS)
     "global",
 )
 # Methods the inference reaches without their name being written: construction and calls.
@@ -31,6 +32,8 @@ _ALWAYS_KEPT = frozenset({"__init__", "forward", "__call__"})
 # in other places (a function passed as a value) are not followed by the inference either.
 _CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_ASSIGNMENT = re.compile(r"^[ \t]*((?:self\.)?[A-Za-z_]\w*)[ \t]*=(?!=)(.*)$", re.MULTILINE)
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
 @dataclass
@@ -92,13 +95,27 @@ def _unit(
     header: list[ast.expr | ast.keyword] = [*node.bases, *node.keywords]
     header_end = max((part.end_lineno or part.lineno for part in header), default=node.lineno)
     members, own = [], [_text(lines, first, max(header_end, node.lineno))]
+    # A method that only uses `self.rnn` is as live as the line that built it.
+    member_words = (*words, *(f"self.{name}" for name in _live_attributes(text, words)))
     for statement in node.body:
         if isinstance(statement, _DEFINITIONS) and statement.lineno > header_end:
-            members.append(_unit(statement, lines, words, top_level=False))
+            members.append(_unit(statement, lines, member_words, top_level=False))
         else:
             own.append(_text(lines, statement.lineno, statement.end_lineno))
     named = set(_CALLED.findall("".join(own)))
     return _Unit(node.name, first, last, live, named, members, other_statements=len(own) > 1)
+
+
+def _live_attributes(text: str, words: tuple[str, ...]) -> set[str]:
+    """The attributes a class assigns from code with a live word (``self.rnn = nn.LSTM(...)``), or
+    from a name it binds so (``cell = nn.GRU if gru else nn.LSTM`` ... ``self.rnn = cell(...)``)."""
+    assignments = _ASSIGNMENT.findall(text)
+    live_names = {name for name, value in assignments if any(word in value for word in words)}
+    return {
+        name.removeprefix("self.")
+        for name, value in assignments
+        if name.startswith("self.") and (name in live_names or live_names & set(_IDENTIFIER.findall(value)))
+    }
 
 
 def _keep(units: list[_Unit], named: set[str]) -> None:

@@ -52,6 +52,7 @@ class Program:
         self.observer = observer
         self.linted_path = ""
         self._modules: dict[str, tuple[cst.Module, ModuleScope] | None] = {}
+        self._whole_modules: dict[str, tuple[cst.Module, ModuleScope] | None] = {}
         self._calls_left = MAX_CALLS
         self._pipelines: dict[str, tuple[str, bool | None] | None] = {}
         self._resolved: dict[tuple[str, str], ClassKey | FunctionKey | None] = {}
@@ -65,9 +66,10 @@ class Program:
 
     def modules_read(self) -> Iterator[tuple[str, cst.Module]]:
         """The modules the analysis has read so far, the linted one first, with their paths."""
-        for path, found in self._modules.items():
-            if found is not None:
-                yield path, found[0]
+        for modules in (self._modules, self._whole_modules):
+            for path, found in modules.items():
+                if found is not None:
+                    yield path, found[0]
 
     # ---------------------------------------------------------------- definitions
 
@@ -99,14 +101,17 @@ class Program:
         """The top-level class or function ``key`` names, with its module's scope, if worth following."""
         if self.project is None or not (carrying or self._worth_following(key)):
             return None
-        found = self._module(key.path)
-        if found is None:
-            return None
-        module, scope = found
         kind = cst.ClassDef if isinstance(key, ClassKey) else cst.FunctionDef
-        for node in _top_level(module.body):
-            if isinstance(node, kind) and node.name.value == key.name:
-                return node, scope
+        for whole in (False, True):
+            found = self._module(key.path, whole)
+            if found is None:
+                return None
+            module, scope = found
+            for node in _top_level(module.body):
+                if isinstance(node, kind) and node.name.value == key.name:
+                    return node, scope
+            if key.path == self.linted_path:
+                return None  # the linted module is what the linter parsed
         return None
 
     def _worth_following(self, key: ClassKey | FunctionKey) -> bool:
@@ -125,15 +130,36 @@ class Program:
                 continue
             cls, scope = found
             method = method_named(cls, name)
+            if method is None and owner.path != self.linted_path:
+                # A method no code of its own file calls was blanked there: read the whole file.
+                whole = self._whole_class(owner)
+                if whole is not None:
+                    cls, scope = whole
+                    method = method_named(cls, name)
             if method is not None:
                 return method, scope
         return None
 
-    def _module(self, path: str) -> tuple[cst.Module, ModuleScope] | None:
-        if path not in self._modules:
-            module = _parsed(path)
-            self._modules[path] = None if module is None else (module, ModuleScope.of(module, self.names, self, path))
-        return self._modules[path]
+    def _whole_class(self, key: ClassKey) -> tuple[cst.ClassDef, ModuleScope] | None:
+        found = self._module(key.path, whole=True)
+        if found is None:
+            return None
+        module, scope = found
+        for node in _top_level(module.body):
+            if isinstance(node, cst.ClassDef) and node.name.value == key.name:
+                return node, scope
+        return None
+
+    def _module(self, path: str, whole: bool = False) -> tuple[cst.Module, ModuleScope] | None:
+        """Another module, parsed as the linter reads files (its definitions that cannot hold a layout
+        blanked), or ``whole``: for the rare definition that only a call from elsewhere makes worth it."""
+        if path == self.linted_path:
+            whole = False
+        modules = self._whole_modules if whole else self._modules
+        if path not in modules:
+            module = _parsed(path, whole)
+            modules[path] = None if module is None else (module, ModuleScope.of(module, self.names, self, path))
+        return modules[path]
 
     def pipeline_padding(self, path: str) -> tuple[str, bool | None] | None:
         """Where the data pipeline of the model in ``path`` pads its token batches, and whether at the end.
@@ -277,13 +303,14 @@ class Program:
 
 
 @functools.lru_cache(maxsize=MAX_PARSED)
-def _parsed(path: str) -> cst.Module | None:
-    """Another module of the project, parsed once per process (the files a run lints do not change)."""
+def _parsed(path: str, whole: bool = False) -> cst.Module | None:
+    """Another module of the project, parsed once per process (the files a run lints do not change),
+    pruned as the linter reads a file unless ``whole``."""
     text = decoded_text(Path(path))
     if text is None:
         return None
     try:
-        return parse_module(text)
+        return parse_module(text, keep=None if whole else ())
     except (Unparseable, cst.ParserSyntaxError, RecursionError, MemoryError):
         return None
 

@@ -52,7 +52,9 @@ class Project:
     modules: dict[str, ModuleFacts] = field(default_factory=dict)
     _by_module_name: dict[str, list[str]] = field(default_factory=dict)
     _constructions: dict[ClassKey, list[Construction]] | None = None
-    _options: dict[str, list[OptionFacts]] | None = None
+    _options: dict[str, list[tuple[str, OptionFacts]]] | None = None
+    _paddings: list[tuple[str, PaddingFacts]] | None = None
+    _importers: dict[str, list[str]] | None = None
     _imported: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
@@ -77,6 +79,8 @@ class Project:
         self.modules[key] = facts
         self._constructions = None
         self._options = None
+        self._paddings = None
+        self._importers = None
         self._imported.clear()
 
     def facts(self, path: str) -> ModuleFacts | None:
@@ -245,16 +249,26 @@ class Project:
 
     def options(self, dest: str) -> list[OptionFacts]:
         """Every ``add_argument`` in the project whose destination is ``dest``."""
+        return [option for _, option in self._all_options().get(dest, [])]
+
+    def option_path(self, option: OptionFacts) -> str:
+        return next(path for path, found in self._all_options()[option.dest] if found is option)
+
+    def _all_options(self) -> dict[str, list[tuple[str, OptionFacts]]]:
         if self._options is None:
             self._options = {}
             for path in sorted(self.modules):
                 for option in self.modules[path].options:
-                    self._options.setdefault(option.dest, []).append(option)
-        return self._options.get(dest, [])
+                    self._options.setdefault(option.dest, []).append((path, option))
+        return self._options
 
     def paddings(self) -> list[tuple[str, PaddingFacts]]:
         """Every place the project pads token sequences to one length, in path and line order."""
-        return [(path, padding) for path in sorted(self.modules) for padding in self.modules[path].paddings]
+        if self._paddings is None:
+            self._paddings = [
+                (path, padding) for path in sorted(self.modules) for padding in self.modules[path].paddings
+            ]
+        return self._paddings
 
     def imported_files(self, path: str) -> set[str]:
         """The project files that file ``path`` imports (a module, or a name from one)."""
@@ -272,11 +286,12 @@ class Project:
 
     def importers(self, path: str) -> list[str]:
         """The project files that import file ``path``."""
-        key = normalised_path(path)
-        return [other for other in self.modules if key in self.imported_files(other)]
-
-    def option_path(self, option: OptionFacts) -> str:
-        return next(path for path, module in self.modules.items() if option in module.options)
+        if self._importers is None:
+            self._importers = {}
+            for other in self.modules:
+                for target in self.imported_files(other):
+                    self._importers.setdefault(target, []).append(other)
+        return self._importers.get(normalised_path(path), [])
 
 
 def _binding(module: ModuleFacts, local: str) -> ImportFacts | None:

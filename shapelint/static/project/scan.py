@@ -237,7 +237,11 @@ class _Scanner(ast.NodeVisitor):
         """``padded[i, :len(seq)] = seq`` into a ``zeros``/``full`` array: padding at the end (at the
         front for ``padded[i, n - len(seq):]``); a mask filled the same way says the same."""
         for target in node.targets:
-            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            if (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Name)
+                and any(isinstance(piece, ast.Slice) for piece in _index_pieces(target.slice))
+            ):
                 filled, lengths = self._filled_names()
                 at_end = _length_slice(target.slice, lengths)
                 if at_end is not None and target.value.id in filled:
@@ -385,7 +389,8 @@ def _relevant(lines: list[str], node: ast.stmt, words: tuple[str, ...] = CALLEE_
     analysing at a call (cross-file ones cost a libcst parse). Whole lines are read: cheap, and a
     word on a line the definition shares with another statement changes nothing that matters."""
     end = node.end_lineno or node.lineno
-    return any(word in line for line in lines[node.lineno - 1 : end] for word in words)
+    text = "\n".join(lines[node.lineno - 1 : end])  # one substring search per word, not one per line
+    return any(word in text for word in words)
 
 
 def _runs_rnn(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
@@ -394,7 +399,8 @@ def _runs_rnn(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef | a
     if not body:
         return False
     end = node.end_lineno or node.lineno
-    return any(word in line for line in lines[body[0].lineno - 1 : end] for word in RNN_WORDS)
+    text = "\n".join(lines[body[0].lineno - 1 : end])
+    return any(word in text for word in RNN_WORDS)
 
 
 def _is_docstring(statement: ast.stmt) -> bool:
@@ -408,12 +414,15 @@ def _is_docstring(statement: ast.stmt) -> bool:
 _FILLED_ARRAYS = frozenset({"zeros", "full", "ones", "empty"})
 
 
+def _index_pieces(index: ast.expr) -> list[ast.expr]:
+    return index.elts if isinstance(index, ast.Tuple) else [index]
+
+
 def _length_slice(index: ast.expr, lengths: set[str]) -> bool | None:
     """Whether an index writes each sequence at the start of its row (``[:len(seq)]``: True) or at its
     end (``[n - len(seq):]``: False); None if it is not cut by a length (``lengths``: names bound to
     one)."""
-    pieces = index.elts if isinstance(index, ast.Tuple) else [index]
-    for piece in pieces:
+    for piece in _index_pieces(index):
         if not isinstance(piece, ast.Slice) or piece.step is not None:
             continue
         if piece.lower is None and piece.upper is not None and _a_length(piece.upper, lengths):
