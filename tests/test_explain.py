@@ -100,3 +100,13 @@ def test_show_unknown_says_why_a_file_is_silent(tmp_path: Path) -> None:
     declared = SEED.replace("def forward(self, sentence):", 'def forward(self, sentence: Int[Tensor, "batch seq"]):')
     (tmp_path / "tagger.py").write_text("from jaxtyping import Int\nfrom torch import Tensor\n" + declared)
     assert "note:" not in run_cli("check", "--show-unknown", "tagger.py", cwd=tmp_path).stdout
+
+
+def test_a_broken_configuration_elsewhere_in_the_folder_does_not_stop_it(tmp_path: Path) -> None:
+    (tmp_path / "tagger.py").write_text(SEED)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "pyproject.toml").write_text("[tool.shapelint\n")
+    result = run_cli("explain", "tagger.py:13", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("tagger.py:13: ")
+    assert "warning:" in result.stderr and "explaining tagger.py on its own" in result.stderr

@@ -138,3 +138,13 @@ def test_a_version_3_notebook_keeps_its_cells_in_worksheets() -> None:
         assert "no list of `cells`" in str(error)
     else:
         raise AssertionError("a JSON list is not a notebook")
+
+
+def test_explain_takes_the_place_a_finding_gives(tmp_path: Path) -> None:
+    (tmp_path / "tagger.ipynb").write_text(notebook(CELLS))
+    result = run_cli("explain", "tagger.ipynb:cell 2:8", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("tagger.ipynb:cell 2:8: return hidden[-1]\n")
+    assert "finding SHP203" in result.stdout
+    missing = run_cli("explain", "tagger.ipynb:cell 9:1", cwd=tmp_path)
+    assert missing.returncode == 2 and "no such line in the code cells" in missing.stderr

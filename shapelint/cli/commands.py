@@ -4,11 +4,12 @@ tracer, verify the reference models."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from shapelint.catalog import all_rules, rule_by_code
-from shapelint.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error
+from shapelint.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, error, warn
 from shapelint.config import ConfigError, Configs, load_config
 
 
@@ -28,23 +29,34 @@ def show_rule(code: str) -> int:
     return EXIT_CLEAN
 
 
+_PLACE = re.compile(r"^(?P<path>.+?)(?::cell (?P<cell>\d+))?:(?P<line>\d+)$")
+
+
 def explain_line(options: argparse.Namespace) -> int:
     from shapelint.static.discovery import discover
     from shapelint.static.explain import ExplainError, explain
     from shapelint.static.project.index import Project
 
-    path_text, _, line_text = options.place.rpartition(":")
-    if not path_text or not line_text.isdigit():
-        error(f"{options.place}: expected PATH:LINE, e.g. model.py:23")
+    place = _PLACE.match(options.place)
+    if place is None:
+        error(f"{options.place}: expected PATH:LINE, e.g. model.py:23 (PATH:cell N:LINE in a notebook)")
         return EXIT_ERROR
-    path = Path(path_text)
+    path = Path(place["path"])
     if not path.is_file():
         error(f"{path}: no such file")
         return EXIT_ERROR
     configs = configurations(options.config)
-    files, _ = discover([project_root(path)], configs)
     try:
-        sys.stdout.write(explain(path, int(line_text), configs.for_path(path), Project.from_files([*files, path])))
+        files, _ = discover([project_root(path)], configs)
+    except ConfigError as problem:
+        # Another file's broken configuration must not stop the explanation of this one.
+        warn(f"{problem}; explaining {path} on its own")
+        files = []
+    cell = int(place["cell"]) if place["cell"] else None
+    try:
+        sys.stdout.write(
+            explain(path, int(place["line"]), configs.for_path(path), Project.from_files([*files, path]), cell)
+        )
     except ExplainError as problem:
         error(str(problem))
         return EXIT_ERROR

@@ -11,5 +11,9 @@ def error(message: str) -> None:
     print(f"shapelint: error: {message}", file=sys.stderr)
 
 
+def warn(message: str) -> None:
+    print(f"shapelint: warning: {message}", file=sys.stderr)
+
+
 def count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -26,7 +26,7 @@ from shapelint.static.flow.tensor_methods import NAMED_SIZES
 from shapelint.static.imports import dotted_name
 from shapelint.static.layout import Role, Tensor
 from shapelint.static.messages import short
-from shapelint.static.notebooks import is_notebook
+from shapelint.static.notebooks import NotANotebook, Notebook, is_notebook, read_notebook
 from shapelint.static.parse_limits import Unparseable, parse_module
 from shapelint.static.project.index import Project
 from shapelint.static.reading import decoded_text
@@ -70,6 +70,7 @@ class Recorder:
     module: cst.Module
     seen: dict[str, tuple[Value, FunctionFlow]] = field(default_factory=dict)
     bindings: dict[tuple[int, str], list[_Binding]] = field(default_factory=dict)
+    notebook: Notebook | None = None  # lines of its code cells are shown as the cell and the line in it
 
     def evaluated(self, flow: FunctionFlow, node: cst.BaseExpression, value: Value) -> None:
         if not flow.recording or not isinstance(node, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)):
@@ -101,7 +102,12 @@ class Recorder:
                 yield _unbound(name, flow)
                 return
             binding = found[-1]
-            yield f"line {binding.line}: `{name} = {short(binding.code, 60)}`"
+            at = (
+                f"line {binding.line}"
+                if self.notebook is None
+                else "cell {}, line {}".format(*self.notebook.place(binding.line))
+            )
+            yield f"{at}: `{name} = {short(binding.code, 60)}`"
             nested = _first_name(binding.code)
             if nested is None or nested == name:
                 yield "a call whose result the inference cannot see into"
@@ -113,11 +119,17 @@ class ExplainError(Exception):
     """The line cannot be explained: the message says why."""
 
 
-def explain(path: Path, line: int, config: Config, project: Project | None = None) -> str:
-    """The explanation of ``path:line``, as text; raises ExplainError for a file or line that is not there."""
+def explain(path: Path, line: int, config: Config, project: Project | None = None, cell: int | None = None) -> str:
+    """The explanation of ``path:line`` (``line`` of code cell ``cell`` in a notebook, as findings
+    place it), as text; raises ExplainError for a file or line that is not there."""
     text = decoded_text(path)
     if text is None:
         raise ExplainError(f"{path}: cannot read or decode the file")
+    notebook = _notebook(path) if is_notebook(path.name) else None
+    if cell is not None:
+        if notebook is None or (cell, line) not in notebook.origins:
+            raise ExplainError(f"{path}:cell {cell}:{line}: no such line in the code cells of a notebook")
+        line = notebook.origins.index((cell, line)) + 1
     try:
         module = parse_module(text)
     except Unparseable as error:
@@ -128,12 +140,20 @@ def explain(path: Path, line: int, config: Config, project: Project | None = Non
     if not 0 < line <= len(lines):
         raise ExplainError(f"{path}:{line}: no such line (the file has {len(lines)})")
     positions = dict(MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
-    recorder = Recorder(positions, line, module)
+    recorder = Recorder(positions, line, module, notebook=notebook)
     for _ in module_events(module, config.conventions, project, str(path), recorder):
         pass
     found = lint_text(text, str(path), config, project)
     findings = [finding for finding in found if finding.path == str(path) and finding.line == line]
-    return "".join(_report(path, line, lines[line - 1], recorder, findings))
+    where = f"{path}:{line}" if notebook is None else "{}:cell {}:{}".format(path, *notebook.place(line))
+    return "".join(_report(where, lines[line - 1], recorder, findings))
+
+
+def _notebook(path: Path) -> Notebook | None:
+    try:
+        return read_notebook(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, NotANotebook):
+        return None
 
 
 def unknown_rnn_inputs(path: Path, config: Config, project: Project | None = None) -> list[int]:
@@ -160,8 +180,8 @@ def unknown_rnn_inputs(path: Path, config: Config, project: Project | None = Non
     return sorted({positions[call].start.line for call in unknown})
 
 
-def _report(path: Path, line: int, code: str, recorder: Recorder, findings: list[Finding]) -> Iterator[str]:
-    yield f"{path}:{line}: {code.strip()}\n"
+def _report(where: str, code: str, recorder: Recorder, findings: list[Finding]) -> Iterator[str]:
+    yield f"{where}: {code.strip()}\n"
     if findings:
         for finding in findings:
             yield f"  finding {finding.code} {finding.name}: {finding.message}\n"
