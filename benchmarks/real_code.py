@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import csv
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,15 +31,24 @@ class Label:
     lines: range
     label: str
     category: str
+    cell: int | None = None  # a notebook's code cell, as findings name it (`cell 3:12-14`)
+
+    def holds(self, finding: Finding) -> bool:
+        return Path(finding.path) == Path(self.path) and finding.cell == self.cell and finding.line in self.lines
 
 
 def read_labels(path: Path) -> list[Label]:
     labels = []
     with path.open(encoding="utf-8") as file:
         for row in csv.DictReader(file, delimiter="\t"):
-            first, _, last = row["lines"].partition("-")
+            place = re.fullmatch(r"(?:cell (\d+):)?(\d+)(?:-(\d+))?", row["lines"].strip())
+            if place is None:
+                raise SystemExit(f"{path}: cannot read the lines {row['lines']!r}")
+            cell, first, last = place.groups()
             lines = range(int(first), int(last or first) + 1)
-            labels.append(Label(row["repository"], row["path"], lines, row["label"], row["category"]))
+            labels.append(
+                Label(row["repository"], row["path"], lines, row["label"], row["category"], int(cell) if cell else None)
+            )
     return labels
 
 
@@ -62,11 +72,11 @@ def main() -> None:
         findings = lint_repository(folders[repository.replace("/", "+", 1)])
         mine = [label for label in labels if label.repository == repository]
         for label in mine:
-            hit = any(Path(f.path) == Path(label.path) and f.line in label.lines for f in findings)
+            hit = any(label.holds(f) for f in findings)
             total[label.label, label.category] += 1
             found[label.label, label.category] += hit
         for finding in findings:
-            if not any(Path(finding.path) == Path(label.path) and finding.line in label.lines for label in mine):
+            if not any(label.holds(finding) for label in mine):
                 unlabelled.append(f"  {repository} {finding.path}:{finding.line} {finding.code}")
     for kind in ("bug", "correct", "uncertain", "harmless"):
         keys = sorted(key for key in total if key[0] == kind)

@@ -61,6 +61,9 @@ ELEMENTWISE_FUNCTIONS = frozenset(
         for name in ("relu", "tanh", "sigmoid", "gelu", "elu", "selu", "silu", "leaky_relu", "dropout", "softplus")
     ]
 )
+# `torch.mul(a, b)` and its kin: elementwise over two tensors, as `a * b` is.
+MULTIPLICATIONS = frozenset({"torch.mul", "torch.multiply"})
+BINARY_FUNCTIONS = MULTIPLICATIONS | {"torch.add", "torch.sub", "torch.subtract", "torch.div", "torch.divide"}
 # Tensor methods that keep layout and strides.
 ELEMENTWISE_METHODS = frozenset(
     {

@@ -113,6 +113,9 @@ class Padding:
     lengths_name: str | None = None
     pipeline: str | None = None
     at_end: bool | None = True
+    # The weights of a softmax over the padded steps: that softmax is where a mask belongs (SHP304),
+    # so what they weigh is not pooled over padding a second time.
+    weights: bool = False
 
 
 @dataclass(frozen=True)

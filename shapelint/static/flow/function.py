@@ -31,7 +31,7 @@ from shapelint.static.flow.declarations import annotation_layout
 from shapelint.static.flow.joins import Env, join, merged_value
 from shapelint.static.flow.loaders import batched_method, data_loader, iterated, iterator_call, torchtext_iterator
 from shapelint.static.flow.tensor_methods import matmul, shape_from_sizes, subscript, tensor_method
-from shapelint.static.flow.tensor_ops import OPAQUE_ATOM, broadcast
+from shapelint.static.flow.tensor_ops import OPAQUE_ATOM, elementwise, masked_by
 from shapelint.static.flow.torch_calls import (
     concatenate,
     factory,
@@ -557,18 +557,21 @@ class FunctionFlow:
             return tensor if tensor is not None else Size((OPAQUE_ATOM,))
         if isinstance(node.operator, cst.MatrixMultiply) and isinstance(left, Tensor):
             return matmul(left, right, node)
-        if isinstance(left, Tensor) and isinstance(right, Tensor):
-            result = broadcast(left, right)
-            if result is None:
-                return UNKNOWN
-            if isinstance(node.operator, cst.Multiply):
-                # `out * mask` is how padding is masked, `out * weights` how attention weighs it (and
-                # the weights' own softmax answers for the padding there, SHP304).
-                return replace(result, padding=None)
-            return result
+        if isinstance(left, (Tensor, SizeOnes)) and isinstance(right, (Tensor, SizeOnes)):
+            return _elementwise(left, right, node.left, node.right, isinstance(node.operator, cst.Multiply))
         return UNKNOWN
 
     # ------------------------------------------------------------ calls
+
+    def _torch_elementwise(self, path: str, call: cst.Call, args: list[Value]) -> Value:
+        """``torch.mul(a, b)`` and its kin, as ``a * b``."""
+        if len(args) != 2 or any(arg.keyword is not None or arg.star for arg in call.args):
+            return UNKNOWN
+        left, right = args
+        if not isinstance(left, (Tensor, SizeOnes)) or not isinstance(right, (Tensor, SizeOnes)):
+            return UNKNOWN
+        multiply = path in kb.MULTIPLICATIONS
+        return _elementwise(left, right, call.args[0].value, call.args[1].value, multiply)
 
     def _call(self, call: cst.Call) -> Value:
         func = call.func
@@ -702,6 +705,8 @@ class FunctionFlow:
             return pad_packed(self, call, args)
         if path in kb.ELEMENTWISE_FUNCTIONS:
             return args[0] if args and isinstance(args[0], Tensor) else UNKNOWN
+        if path in kb.BINARY_FUNCTIONS:
+            return self._torch_elementwise(path, call, args)
         if path in kb.FACTORIES:
             return factory(self, path, call, args)
         if path in ("torch.cat", "torch.concat", "torch.concatenate"):
@@ -795,3 +800,20 @@ def _child_expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
             yield child
         elif not isinstance(child, (cst.BaseSuite, cst.BaseStatement)):
             yield from _child_expressions(child)
+
+
+def _elementwise(
+    left: Tensor | SizeOnes,
+    right: Tensor | SizeOnes,
+    left_code: cst.BaseExpression,
+    right_code: cst.BaseExpression,
+    multiply: bool,
+) -> Value:
+    if isinstance(left, Tensor) and isinstance(right, Tensor):
+        return elementwise(left, right, left_code, right_code, multiply)
+    # `out * query.unsqueeze(0)`: an operand shaped to broadcast over the known one.
+    if isinstance(left, Tensor):
+        return masked_by(left, right_code) if multiply else left
+    if isinstance(right, Tensor):
+        return masked_by(right, left_code) if multiply else right
+    return UNKNOWN

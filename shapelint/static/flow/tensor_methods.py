@@ -178,7 +178,10 @@ def softmax(
     if position is None:
         return UNKNOWN
     flow.emit(ReduceEvent(call, method, receiver, flow.live_padding(tensor), position))
-    return tensor.with_axes(tensor.axes, None)
+    weights = tensor.with_axes(tensor.axes, None)
+    if tensor.padding is not None and position == tensor.role_position(Role.TIME):
+        return replace(weights, padding=replace(tensor.padding, weights=True))
+    return weights
 
 
 def matmul(left: Tensor, right: Value, where: cst.CSTNode, batched: bool = False) -> Value:
@@ -217,7 +220,9 @@ def reduce(
     keepdim = any(keyword_name(arg) == "keepdim" for arg in call_args)
     if keepdim or method in ("max", "min"):
         return UNKNOWN  # max/min over a dim return (values, indices)
-    return replace(drop_axes(tensor, {position}, call), padding=None, rnn=None)
+    # Summing the features of each step (attention energies) keeps the padded steps.
+    over_time = position == tensor.role_position(Role.TIME)
+    return replace(drop_axes(tensor, {position}, call), padding=None if over_time else tensor.padding, rnn=None)
 
 
 def reshape_tensor(

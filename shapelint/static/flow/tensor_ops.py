@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import libcst as cst
 
+from shapelint.static.imports import dotted_name
 from shapelint.static.layout import (
     OPAQUE,
     UNKNOWN_MEMORY,
@@ -162,6 +163,40 @@ def broadcast(left: Tensor, right: Tensor) -> Tensor | None:
             return None
         axes.append(chosen)
     return replace(longer, axes=tuple(axes))
+
+
+def elementwise(
+    left: Tensor, right: Tensor, left_code: cst.BaseExpression, right_code: cst.BaseExpression, multiply: bool
+) -> Value:
+    """``left op right`` of two tensors: broadcast, and padded where either is. A product with a mask
+    or with weights per step (no features of their own) has no padding left to pool: the mask zeroed
+    it, or the softmax that made the weights is where a mask belongs (SHP304)."""
+    result = broadcast(left, right)
+    if result is None:
+        return UNKNOWN
+    padding = left.padding or right.padding
+    if multiply and any(per_step(tensor, code) for tensor, code in ((left, left_code), (right, right_code))):
+        padding = None
+    return replace(result, padding=padding)
+
+
+def per_step(tensor: Tensor, code: cst.BaseExpression) -> bool:
+    """A mask or weights: one number per step (``mask.unsqueeze(-1)``, softmax weights over time),
+    or a tensor whose name says it is a mask."""
+    if tensor.padding is not None and tensor.padding.weights:
+        return True
+    if "mask" in (dotted_name(code) or "").lower():
+        return True
+    has_time = any(axis.role is Role.TIME and not axis.singleton for axis in tensor.axes)
+    has_features = any(axis.role is Role.FEAT and not axis.singleton for axis in tensor.axes)
+    return has_time and not has_features
+
+
+def masked_by(tensor: Tensor, other: cst.BaseExpression) -> Tensor:
+    """``tensor * other`` where only ``tensor``'s layout is known: a mask by its name, else scores."""
+    if "mask" in (dotted_name(other) or "").lower():
+        return replace(tensor, padding=None)
+    return tensor
 
 
 def _broadcast_axis(one: Axis, other: Axis) -> Axis | None:
