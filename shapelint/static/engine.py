@@ -154,8 +154,9 @@ def lint_text(
         return []
     if project is None:
         project = Project.from_sources([(path, text)])
+    facts = project.facts(path)
     try:
-        module = parse_module(text, keep=drives)
+        module = parse_module(text, keep=drives, outline=facts.outline if facts is not None else None)
     except Unparseable as error:
         refusal: type[Rule] = InvalidSyntax if error.python_refuses else AnalysisError
         if not config.enabled(refusal.code):

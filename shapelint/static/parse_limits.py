@@ -15,6 +15,7 @@ from collections.abc import Collection
 
 import libcst as cst
 
+from shapelint.static.project.facts import FileOutline
 from shapelint.static.pruning import prune
 
 # Beyond these (far beyond real code), a file is checked with `ast` before libcst sees it.
@@ -39,12 +40,13 @@ class Unparseable(ValueError):
         self.python_refuses = python_refuses
 
 
-def parse_module(text: str, keep: Collection[str] | None = None) -> cst.Module:
+def parse_module(text: str, keep: Collection[str] | None = None, outline: FileOutline | None = None) -> cst.Module:
     """libcst's parse of ``text``, once it is known not to crash the parser (raises
     :class:`Unparseable`, or libcst's ``ParserSyntaxError``). With ``keep``, the definitions the
-    inference cannot use are blanked first (see :func:`pruning.prune`), as the linter reads a file."""
+    inference cannot use are blanked first (see :func:`pruning.prune`, which ``outline`` spares a
+    parse), as the linter reads a file."""
     check_parseable(text)
-    return cst.parse_module(text if keep is None else prune(text, keep))
+    return cst.parse_module(text if keep is None else prune(text, keep, outline))
 
 
 def check_parseable(text: str) -> None:

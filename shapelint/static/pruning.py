@@ -16,7 +16,8 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from shapelint.static.knowledge import JAXTYPING_ARRAY_TYPES
-from shapelint.static.project.scan import CALLEE_WORDS
+from shapelint.static.project.facts import FileOutline, Outline
+from shapelint.static.project.scan import CALLEE_WORDS, file_outline
 
 # `forward` alone makes every module class worth following at a call, not worth analysing here. A
 # `global` statement can rebind a module constant that a setting reads.
@@ -31,7 +32,6 @@ _ALWAYS_KEPT = frozenset({"__init__", "forward", "__call__"})
 # A definition is reached by a call of its name (`helper(x)`, `self.encode(x)`, `Encoder(...)`); names
 # in other places (a function passed as a value) are not followed by the inference either.
 _CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _ASSIGNMENT = re.compile(r"^[ \t]*((?:self\.)?[A-Za-z_]\w*)[ \t]*=(?!=)(.*)$", re.MULTILINE)
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
@@ -50,22 +50,25 @@ class _Unit:
     kept: bool = False
 
 
-def prune(text: str, live_names: Collection[str] = ()) -> str:
+def prune(text: str, live_names: Collection[str] = (), outline: FileOutline | None = None) -> str:
     """``text`` with the definitions the inference cannot use replaced by blank lines; ``text``
     itself when nothing is blanked or Python cannot parse it (the parser then says why).
     ``live_names``: names that make a definition worth analysing too (the project's models that a
-    script imports)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    script imports). ``outline``: where the definitions lie, as the project's scan of this same text
+    found (else the text is parsed here)."""
+    if outline is None or outline.size != len(text):
+        try:
+            outline = file_outline(ast.parse(text), len(text))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return text
+    if not outline.definitions:
         return text
     lines = text.splitlines(keepends=True)
     words = (*_LIVE_WORDS, *live_names)
-    units = [_unit(node, lines, words, top_level=True) for node in tree.body if isinstance(node, _DEFINITIONS)]
+    units = [_unit(definition, lines, words, top_level=True) for definition in outline.definitions]
     named: set[str] = set()
-    for node in tree.body:  # the module's own code (imports, constants, scripts) is always kept
-        if not isinstance(node, _DEFINITIONS):
-            named.update(_CALLED.findall(_text(lines, node.lineno, node.end_lineno)))
+    for first, last in outline.statements:  # the module's own code (imports, constants, scripts) is kept
+        named.update(_CALLED.findall(_text(lines, first, last)))
     _keep(units, named)
     blank = list(_blanked(units))
     if not blank:
@@ -80,30 +83,20 @@ def _text(lines: list[str], first: int, last: int | None) -> str:
     return "".join(lines[first - 1 : last or first])
 
 
-def _unit(
-    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
-    lines: list[str],
-    words: tuple[str, ...],
-    top_level: bool,
-) -> _Unit:
-    first = min((decorator.lineno for decorator in node.decorator_list), default=node.lineno)
-    last = node.end_lineno or node.lineno
+def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_level: bool) -> _Unit:
+    first, last = definition.first, definition.last
     text = _text(lines, first, last)
     live = any(word in text for word in words)
-    if not top_level or not isinstance(node, ast.ClassDef):
-        return _Unit(node.name, first, last, live, set(_CALLED.findall(text)))
-    header: list[ast.expr | ast.keyword] = [*node.bases, *node.keywords]
-    header_end = max((part.end_lineno or part.lineno for part in header), default=node.lineno)
-    members, own = [], [_text(lines, first, max(header_end, node.lineno))]
+    if not top_level or not definition.members:
+        return _Unit(definition.name, first, last, live, set(_CALLED.findall(text)))
     # A method that only uses `self.rnn` is as live as the line that built it.
     member_words = (*words, *(f"self.{name}" for name in _live_attributes(text, words)))
-    for statement in node.body:
-        if isinstance(statement, _DEFINITIONS) and statement.lineno > header_end:
-            members.append(_unit(statement, lines, member_words, top_level=False))
-        else:
-            own.append(_text(lines, statement.lineno, statement.end_lineno))
+    members = [_unit(member, lines, member_words, top_level=False) for member in definition.members]
+    own = lines[first - 1 : last]
+    for member in definition.members:  # what the header and the class-level statements name
+        own[member.first - first : member.last - first + 1] = [""] * (member.last - member.first + 1)
     named = set(_CALLED.findall("".join(own)))
-    return _Unit(node.name, first, last, live, named, members, other_statements=len(own) > 1)
+    return _Unit(definition.name, first, last, live, named, members, definition.other_statements)
 
 
 def _live_attributes(text: str, words: tuple[str, ...]) -> set[str]:

@@ -28,7 +28,7 @@ from shapelint.static.flow.observer import Observer
 from shapelint.static.flow.scope import ModuleScope
 from shapelint.static.layout import Tensor
 from shapelint.static.parse_limits import Unparseable, parse_module
-from shapelint.static.project.facts import PaddingFacts, Unread
+from shapelint.static.project.facts import FileOutline, PaddingFacts, Unread
 from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
 from shapelint.static.project.settings import configurations, place
 from shapelint.static.reading import decoded_text
@@ -157,7 +157,8 @@ class Program:
             whole = False
         modules = self._whole_modules if whole else self._modules
         if path not in modules:
-            module = _parsed(path, whole)
+            facts = self.project.facts(path) if self.project is not None else None
+            module = _parsed(path, whole, facts.outline if facts is not None else None)
             modules[path] = None if module is None else (module, ModuleScope.of(module, self.names, self, path))
         return modules[path]
 
@@ -303,14 +304,14 @@ class Program:
 
 
 @functools.lru_cache(maxsize=MAX_PARSED)
-def _parsed(path: str, whole: bool = False) -> cst.Module | None:
+def _parsed(path: str, whole: bool = False, outline: FileOutline | None = None) -> cst.Module | None:
     """Another module of the project, parsed once per process (the files a run lints do not change),
-    pruned as the linter reads a file unless ``whole``."""
+    pruned as the linter reads a file unless ``whole`` (``outline``: the scan's, which spares a parse)."""
     text = decoded_text(Path(path))
     if text is None:
         return None
     try:
-        return parse_module(text, keep=None if whole else ())
+        return parse_module(text, keep=None if whole else (), outline=outline)
     except (Unparseable, cst.ParserSyntaxError, RecursionError, MemoryError):
         return None
 

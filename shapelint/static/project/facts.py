@@ -125,6 +125,30 @@ class ImportFacts:
 
 
 @dataclass(frozen=True)
+class Outline:
+    """Where a definition lies: its lines (decorators included); for a top-level class, its methods and
+    nested classes, the last line of its header, and whether its body holds other statements."""
+
+    name: str
+    first: int
+    last: int
+    members: tuple[Outline, ...] = ()
+    header_end: int = 0
+    other_statements: bool = False
+
+
+@dataclass(frozen=True)
+class FileOutline:
+    """A file's top-level definitions, and the lines of its other top-level statements (a script's
+    code, imports, constants), for the linter to blank what cannot hold a finding without parsing
+    the file again. ``size``: the length of the text it was read from."""
+
+    definitions: tuple[Outline, ...]
+    statements: tuple[tuple[int, int], ...]
+    size: int
+
+
+@dataclass(frozen=True)
 class ModuleFacts:
     path: str
     imports: tuple[ImportFacts, ...] = ()
@@ -139,3 +163,4 @@ class ModuleFacts:
     paddings: tuple[PaddingFacts, ...] = ()
     constants: dict[str, Constant] = field(default_factory=dict)
     star_imports: tuple[str, ...] = ()
+    outline: FileOutline | None = None

@@ -18,10 +18,12 @@ from shapelint.static.project.facts import (
     CallFacts,
     ClassFacts,
     Constant,
+    FileOutline,
     ImportFacts,
     ModuleFacts,
     OptionFacts,
     OptionRef,
+    Outline,
     PaddingFacts,
     Parameter,
     PassedOn,
@@ -117,7 +119,36 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         paddings=tuple(scanner.paddings),
         constants=scanner.module_constants,
         star_imports=tuple(scanner.star_imports),
+        outline=file_outline(tree, len(text)),
     )
+
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def file_outline(tree: ast.Module, size: int) -> FileOutline:
+    """Where the top-level definitions of a parsed file lie (see :class:`FileOutline`)."""
+    definitions = tuple(_outline(node, top_level=True) for node in tree.body if isinstance(node, _DEFINITIONS))
+    statements = tuple(
+        (node.lineno, node.end_lineno or node.lineno) for node in tree.body if not isinstance(node, _DEFINITIONS)
+    )
+    return FileOutline(definitions, statements, size)
+
+
+def _outline(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, top_level: bool) -> Outline:
+    first = min((decorator.lineno for decorator in node.decorator_list), default=node.lineno)
+    last = node.end_lineno or node.lineno
+    if not top_level or not isinstance(node, ast.ClassDef):
+        return Outline(node.name, first, last)
+    header: list[ast.expr | ast.keyword] = [*node.bases, *node.keywords]
+    header_end = max((part.end_lineno or part.lineno for part in header), default=node.lineno)
+    header_end = max(header_end, node.lineno)
+    members = tuple(
+        _outline(statement, top_level=False)
+        for statement in node.body
+        if isinstance(statement, _DEFINITIONS) and statement.lineno > header_end
+    )
+    return Outline(node.name, first, last, members, header_end, other_statements=len(members) < len(node.body))
 
 
 def literal(node: ast.expr | None) -> Constant | object:
