@@ -56,7 +56,8 @@ def test_the_option_fails_the_buggy_test_with_a_readable_report(project: pytest.
     result.stdout.fnmatch_lines(
         [
             "*shapelint found 1 problem(s) with tensor layouts:*",
-            "*models.py:13: SHP501 [[]mixed-axes[]] a view/reshape here re-cuts axis 0 of `tokens` (batch)*",
+            "*models.py:13: SHP501 [[]mixed-axes[]] `embeds.view(seq_len, batch_size, -1)`: a view/reshape here"
+            " re-cuts axis 0 of `tokens` (batch)*",
             "*FAILED test_models.py::test_buggy*",
         ]
     )

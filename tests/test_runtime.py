@@ -476,3 +476,33 @@ def test_unfold_keeps_the_unfolded_axis_role_so_a_wrong_pack_after_it_is_seen() 
         with shapelint.trace(Windows(batch_first), layouts={"tokens": "batch seq"}, probe=False) as tracer:
             tracer.model(tokens, [3, 3, 2])
         assert [f.code for f in tracer.findings] == expected, batch_first
+
+
+def test_a_runtime_finding_quotes_the_expression_and_carries_the_static_fix(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    run_cli("run", "--format", "json", "--output", str(report), "fixtures/runtime/view_transpose_buggy.py")
+    (finding,) = json.loads(report.read_text())
+    assert finding["code"] == "SHP501"
+    assert finding["message"].startswith("`embeds.view(seq_len, batch_size, -1)`: a view/reshape here re-cuts")
+    assert "(the static check SHP101 agrees; fix: `embeds.transpose(0, 1)`)" in finding["message"]
+    (edit,) = finding["fix"]["edits"]
+    assert (edit["line"], edit["replacement"]) == (finding["line"], "embeds.transpose(0, 1)")
+
+
+class _ViewedAsTimeMajor(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lstm = nn.LSTM(4, 8)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        out, _ = self.lstm(tokens.view(tokens.size(1), tokens.size(0), -1))
+        return out
+
+
+def test_without_a_static_finding_there_is_no_borrowed_fix() -> None:
+    # Nothing here says statically which axis of `tokens` is the batch: the run alone knows.
+    with shapelint.trace() as tracer:
+        _ViewedAsTimeMajor()(torch.randn(3, 5, 4))
+    (finding,) = [f for f in tracer.findings if f.code == "SHP501"]
+    assert finding.fix is None
+    assert finding.message.startswith("`tokens.view(tokens.size(1), tokens.size(0), -1)`: ")

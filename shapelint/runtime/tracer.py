@@ -55,6 +55,7 @@ from shapelint.runtime.rules.padding_leak import PaddingLeak
 from shapelint.runtime.rules.unused_direction import UnusedDirection
 from shapelint.runtime.tensors import dtype, held, rows_are_padded_sequences
 from shapelint.runtime.threads import own_threads
+from shapelint.runtime.wording import as_written
 
 _RNNS = (nn.RNNBase,)
 # torch's refusal of an initial state: "Expected hidden[0] size (2, 3, 16), got [3, 2, 16]".
@@ -986,7 +987,7 @@ class Tracer:
         if any(code != BatchDependence.code for code, _ in found):
             # The probe is the last resort: when the axes already say where samples mix, it adds nothing.
             found = {key: finding for key, finding in found.items() if key[0] != BatchDependence.code}
-        return sorted(found.values())
+        return sorted(as_written(list(found.values())))
 
 
 def trace(
