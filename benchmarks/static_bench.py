@@ -17,7 +17,7 @@ from pathlib import Path
 import libcst as cst
 
 from shapelint import Config, lint_paths
-from shapelint.static.knowledge import RELEVANT_WORDS
+from shapelint.static.knowledge import RELEVANT
 
 
 def corpus(folder: Path | None) -> list[Path]:
@@ -31,8 +31,7 @@ def corpus(folder: Path | None) -> list[Path]:
 
 def relevant(files: list[Path]) -> list[Path]:
     """The files shapelint's pre-filter lets through to the parser."""
-    words = [word.encode() for word in RELEVANT_WORDS]
-    return [file for file in files if any(word in file.read_bytes() for word in words)]
+    return [file for file in files if RELEVANT.search(file.read_text(encoding="utf-8", errors="replace"))]
 
 
 def parse_only(files: list[Path]) -> float:

@@ -23,7 +23,7 @@ from shapelint.static.events import BatchesFrom, Evidence, Evidenced
 from shapelint.static.flow import module_events
 from shapelint.static.flow.program import Program
 from shapelint.static.imports import import_aliases
-from shapelint.static.knowledge import RELEVANT_WORDS
+from shapelint.static.knowledge import RELEVANT
 from shapelint.static.messages import short
 from shapelint.static.notebooks import NotANotebook, Notebook, in_cells, is_notebook, read_notebook
 from shapelint.static.parse_limits import Unparseable, parse_module
@@ -150,7 +150,7 @@ def lint_text(
     if not rules:
         return []
     drives = project.rnn_names(path) if project is not None else frozenset()
-    if not drives and not any(word in text for word in RELEVANT_WORDS):
+    if not drives and RELEVANT.search(text) is None:
         return []
     if project is None:
         project = Project.from_sources([(path, text)])

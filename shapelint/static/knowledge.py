@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from shapelint.static.layout import Role
@@ -257,6 +258,13 @@ JAXTYPING_ARRAY_TYPES = frozenset(
     }
 )
 
-# Cheap test of whether a file can hold anything a static rule reports: files without
-# any of these words are not parsed at all.
-RELEVANT_WORDS = ("view", "reshape", "flatten", "LSTM", "GRU", "RNN", "pack_padded", "pad_packed", "DataLoader")
+# Cheap test of whether a file can hold anything a static rule reports: files without any of these
+# are not parsed at all. Calls, not words: `review`, `tree_flatten` and a docstring's "view" say nothing.
+RELEVANT = re.compile(r"\.view(?:_as)?\(|\breshape\(|\bflatten\(|LSTM|GRU|RNN|pack_padded|pad_packed|DataLoader")
+# What a definition must name to give the inference anything: the above, embeddings, the factories
+# that build initial states (`torch.zeros(...)`, `x.new_zeros(...)`), the `hidden` of helpers such as
+# `init_hidden`, loaders and iterators, padding.
+LAYOUT_SOURCES = re.compile(
+    RELEVANT.pattern
+    + r"|Embedding|(?<!is_)(?:zeros|ones|randn|rand|empty|full)(?:_like)?\(|hidden|[Ll]oader|[Ii]terator|pad_sequence"
+)

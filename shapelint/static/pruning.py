@@ -15,17 +15,16 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
-from shapelint.static.knowledge import JAXTYPING_ARRAY_TYPES
+from shapelint.static.knowledge import JAXTYPING_ARRAY_TYPES, LAYOUT_SOURCES
 from shapelint.static.project.facts import FileOutline, Outline
-from shapelint.static.project.scan import CALLEE_WORDS, file_outline
+from shapelint.static.project.scan import file_outline
 
-# `forward` alone makes every module class worth following at a call, not worth analysing here. A
-# `global` statement can rebind a module constant that a setting reads.
-_LIVE_WORDS = (
-    *(word for word in CALLEE_WORDS if word != "forward"),
-    *(f"{kind}[" for kind in JAXTYPING_ARRAY_TYPES),
-    "Iterator",  # torchtext's, as a definition in another file is followed for (RECURRENT_WORDS)
-    "global",
+# Code that can give the inference a layout (`forward` alone makes every module class worth following
+# at a call, not worth analysing here), a jaxtyping declaration, or a `global` statement, which can
+# rebind a module constant that a setting reads.
+_LIVE = re.compile(
+    LAYOUT_SOURCES.pattern + r"|\b(?:" + "|".join(sorted(JAXTYPING_ARRAY_TYPES)) + r")\[|^[ \t]*global[ \t]",
+    re.MULTILINE,
 )
 # Methods the inference reaches without their name being written: construction and calls.
 _ALWAYS_KEPT = frozenset({"__init__", "forward", "__call__"})
@@ -64,8 +63,7 @@ def prune(text: str, live_names: Collection[str] = (), outline: FileOutline | No
     if not outline.definitions:
         return text
     lines = text.splitlines(keepends=True)
-    words = (*_LIVE_WORDS, *live_names)
-    units = [_unit(definition, lines, words, top_level=True) for definition in outline.definitions]
+    units = [_unit(definition, lines, tuple(live_names), top_level=True) for definition in outline.definitions]
     named: set[str] = set()
     for first, last in outline.statements:  # the module's own code (imports, constants, scripts) is kept
         named.update(_CALLED.findall(_text(lines, first, last)))
@@ -84,9 +82,10 @@ def _text(lines: list[str], first: int, last: int | None) -> str:
 
 
 def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_level: bool) -> _Unit:
+    """``words``: names that make a definition live besides what :data:`_LIVE` finds."""
     first, last = definition.first, definition.last
     text = _text(lines, first, last)
-    live = any(word in text for word in words)
+    live = _live(text, words)
     if not top_level or not definition.members:
         return _Unit(definition.name, first, last, live, set(_CALLED.findall(text)))
     # A method that only uses `self.rnn` is as live as the line that built it.
@@ -99,11 +98,15 @@ def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_lev
     return _Unit(definition.name, first, last, live, named, members, definition.other_statements)
 
 
+def _live(text: str, words: tuple[str, ...]) -> bool:
+    return _LIVE.search(text) is not None or any(word in text for word in words)
+
+
 def _live_attributes(text: str, words: tuple[str, ...]) -> set[str]:
     """The attributes a class assigns from code with a live word (``self.rnn = nn.LSTM(...)``), or
     from a name it binds so (``cell = nn.GRU if gru else nn.LSTM`` ... ``self.rnn = cell(...)``)."""
     assignments = _ASSIGNMENT.findall(text)
-    live_names = {name for name, value in assignments if any(word in value for word in words)}
+    live_names = {name for name, value in assignments if _live(value, words)}
     return {
         name.removeprefix("self.")
         for name, value in assignments

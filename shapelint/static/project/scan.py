@@ -8,10 +8,11 @@ parse, so every file of the project can afford it.
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from collections.abc import Iterator
 
-from shapelint.static.knowledge import RELEVANT_WORDS
+from shapelint.static.knowledge import LAYOUT_SOURCES
 from shapelint.static.project.facts import (
     UNREAD,
     ArgValue,
@@ -31,41 +32,11 @@ from shapelint.static.project.facts import (
     Unread,
 )
 
-# Words without which a function or class cannot give the inference anything: RNNs, views and packing
-# (the linter's own pre-filter), embeddings, the factories that build initial states, a module's
-# forward, and the `hidden` of helpers such as `init_hidden`.
-CALLEE_WORDS = (
-    *RELEVANT_WORDS,
-    *(
-        "Embedding",
-        "zeros",
-        "ones",
-        "randn",
-        "rand(",
-        "empty",
-        "full(",
-        "forward",
-        "hidden",
-        "loader",
-        "iterator",
-        "pad_sequence",
-    ),
-)
+# What a function or class must name to give the inference anything at a call: what can hold a
+# layout (the linter's pre-filter, embeddings, factories, states, loaders), or a module's forward.
+CALLEE = re.compile(LAYOUT_SOURCES.pattern + "|forward")
 # The stricter test for a definition in another file, which costs a parse to follow.
-RECURRENT_WORDS = (
-    "LSTM",
-    "GRU",
-    "RNN",
-    "pack_padded",
-    "pad_packed",
-    "pad_sequence",
-    "Embedding",
-    "hidden",
-    "Loader",
-    "loader",
-    "iterator",
-    "Iterator",
-)
+RECURRENT = re.compile("LSTM|GRU|RNN|pack_padded|pad_packed|pad_sequence|Embedding|hidden|[Ll]oader|[Ii]terator")
 
 # The strictest: code that runs an RNN. A script that imports such code drives a model.
 RNN_WORDS = ("LSTM", "GRU", "RNN", "pack_padded", "pad_packed")
@@ -107,7 +78,7 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         recurrent_functions=frozenset(
             node.name
             for node in _top_level(tree.body)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _relevant(lines, node, RECURRENT_WORDS)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _relevant(lines, node, RECURRENT)
         ),
         rnn_functions=frozenset(
             node.name
@@ -238,7 +209,7 @@ class _Scanner(ast.NodeVisitor):
             )
             signature = _signature(init, method=True) if init is not None else None
             relevant = _relevant(self.lines, node)
-            recurrent = relevant and _relevant(self.lines, node, RECURRENT_WORDS)
+            recurrent = relevant and _relevant(self.lines, node, RECURRENT)
             runs_rnn = recurrent and _runs_rnn(self.lines, node)
             self.classes.append(ClassFacts(node.name, node.lineno, bases, signature, relevant, recurrent, runs_rnn))
         self._class_stack.append(node.name)
@@ -415,13 +386,12 @@ class _Scanner(ast.NodeVisitor):
             self.paddings.append(PaddingFacts(f"torchtext's `Field(...)`{fixed}", node.lineno, at_end, layout))
 
 
-def _relevant(lines: list[str], node: ast.stmt, words: tuple[str, ...] = CALLEE_WORDS) -> bool:
+def _relevant(lines: list[str], node: ast.stmt, pattern: re.Pattern[str] = CALLEE) -> bool:
     """Whether a definition names anything the layout inference follows: only those are worth
     analysing at a call (cross-file ones cost a libcst parse). Whole lines are read: cheap, and a
     word on a line the definition shares with another statement changes nothing that matters."""
     end = node.end_lineno or node.lineno
-    text = "\n".join(lines[node.lineno - 1 : end])  # one substring search per word, not one per line
-    return any(word in text for word in words)
+    return pattern.search("\n".join(lines[node.lineno - 1 : end])) is not None
 
 
 def _runs_rnn(lines: list[str], node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
