@@ -80,6 +80,9 @@ from shapelint.static.walk import assigned_names, body_of, method_named
 if TYPE_CHECKING:
     from shapelint.static.flow.scope import ModuleScope
 
+# Loops per function whose first iteration is followed with the values from before the loop.
+MAX_FIRST_ITERATIONS = 8
+
 
 @dataclass
 class FunctionFlow:
@@ -101,6 +104,7 @@ class FunctionFlow:
     _names_read: set[str] = field(default_factory=set)
     _optional: set[str] = field(default_factory=set)  # parameters that default to None
     _left: bool = False  # the current path has returned or raised
+    _loops_entered: int = 0  # loops whose first iteration was followed (nested loops multiply the work)
     _in_concat: set[cst.CSTNode] = field(default_factory=set)
     _fed_to: dict[cst.CSTNode, LayerModule] = field(default_factory=dict)
     indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...], tuple[SliceOf | None, ...]]] = field(
@@ -261,16 +265,29 @@ class FunctionFlow:
 
     def _loop(self, loop: cst.For | cst.While) -> None:
         before = dict(self.env)
-        self._forget(assigned_names(loop))
+        reassigned = assigned_names(loop)
+        if self._loops_entered < MAX_FIRST_ITERATIONS and any(
+            isinstance(before.get(name), (Tensor, Items)) for name in reassigned
+        ):
+            # The first iteration sees the values from before the loop (a decoder's first step gets the
+            # encoder's state); what later ones see is unknown, below.
+            self._loops_entered += 1
+            self._iteration(loop)
+            self._set_env(dict(before))
+            self._left = False
+        self._forget(reassigned)
+        self._iteration(loop)
+        self._left = False  # the loop may not have run, or may have broken out
+        self._set_env(join(before, self.env))
+        if loop.orelse is not None:
+            self._block(body_of(loop.orelse.body))
+
+    def _iteration(self, loop: cst.For | cst.While) -> None:
         if isinstance(loop, cst.For):
             self._bind(loop.target, iterated(self.expression(loop.iter)))
         else:
             self.expression(loop.test)
         self._block(body_of(loop.body))
-        self._left = False  # the loop may not have run, or may have broken out
-        self._set_env(join(before, self.env))
-        if loop.orelse is not None:
-            self._block(body_of(loop.orelse.body))
 
     def _forget(self, names: set[str]) -> None:
         for name in names:
@@ -812,8 +829,8 @@ def _elementwise(
     if isinstance(left, Tensor) and isinstance(right, Tensor):
         return elementwise(left, right, left_code, right_code, multiply)
     # `out * query.unsqueeze(0)`: an operand shaped to broadcast over the known one.
-    if isinstance(left, Tensor):
-        return masked_by(left, right_code) if multiply else left
-    if isinstance(right, Tensor):
-        return masked_by(right, left_code) if multiply else right
+    if isinstance(left, Tensor) and isinstance(right, SizeOnes):
+        return masked_by(left, right_code, right.positions) if multiply else left
+    if isinstance(right, Tensor) and isinstance(left, SizeOnes):
+        return masked_by(right, left_code, left.positions) if multiply else right
     return UNKNOWN

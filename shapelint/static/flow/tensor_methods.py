@@ -382,6 +382,9 @@ def index_tensor(
         flow.indexings.append((node, flow.live_padding(tensor), tuple(per_axis), tuple(slices)))
     if dropped:  # what is left is no longer the RNN's own output or state
         result = replace(drop_axes(result, dropped, node), rnn=None)
+    elif tensor.rnn is not None and tensor.rnn.state and per_axis[0] == "slice":
+        # Some rows of a final state: no longer layer by layer, direction by direction, as the RNN left them.
+        result = replace(result, rnn=None)
     # None inserts a singleton axis where it stands among the kept axes.
     kept_position = 0
     for index in indices:

@@ -192,9 +192,12 @@ def per_step(tensor: Tensor, code: cst.BaseExpression) -> bool:
     return has_time and not has_features
 
 
-def masked_by(tensor: Tensor, other: cst.BaseExpression) -> Tensor:
-    """``tensor * other`` where only ``tensor``'s layout is known: a mask by its name, else scores."""
-    if "mask" in (dotted_name(other) or "").lower():
+def masked_by(tensor: Tensor, other: cst.BaseExpression, ones: frozenset[int]) -> Tensor:
+    """``tensor * other`` where of ``other`` only its size-1 axes (``ones``) are known: a mask by its
+    name, or one number per step (``alpha.unsqueeze(2)``, size 1 where ``tensor`` has its features);
+    else a query broadcast over the steps, and the product is scores that keep the padding."""
+    features = tensor.role_position(Role.FEAT)
+    if "mask" in (dotted_name(other) or "").lower() or (features is not None and features in ones):
         return replace(tensor, padding=None)
     return tensor
 

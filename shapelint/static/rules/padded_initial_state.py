@@ -1,0 +1,89 @@
+"""An RNN started from the final state of another that ran unpacked over a padded batch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from shapelint.static.events import RnnCallEvent
+from shapelint.static.examples import HEADER
+from shapelint.static.messages import in_scope, layout_words, short
+from shapelint.static.rules import Report, SourceView, StaticRule
+
+
+def _seq2seq(encode: str, decode: str = "out, _ = self.decoder(y, hidden)") -> str:
+    """An encoder-decoder whose source batch is padded (its lengths are passed in)."""
+    return HEADER + (
+        "class Seq2Seq(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.encoder = nn.GRU(8, 16, num_layers=2, batch_first=True)\n"
+        "        self.decoder = nn.GRU(8, 16, num_layers=2, batch_first=True)\n\n"
+        '    def forward(self, x: Float[Tensor, "batch seq emb"], lengths, y: Float[Tensor, "batch seq emb"]):\n'
+        f"        {encode}\n"
+        "        for step in range(3):\n"
+        f"            {decode}\n"
+        "            y = self.next_input(out)\n"
+        "        return out\n"
+    )
+
+
+class PaddedInitialState(StaticRule[RnnCallEvent]):
+    """A decoder starts from the encoder's final state after the padding.
+
+    ## What it does
+    Flags an RNN call whose initial state is the final state `h_n` of another RNN that ran
+    over a padded batch without packing, as a seq2seq decoder started from its encoder.
+
+    ## Why is this bad?
+    An RNN run over a padded batch steps on through the pad tokens of every shorter
+    sequence, so its `h_n` is the state after reading padding, not after the sequence's
+    last token. The decoder of every short source starts from that state. Nothing fails,
+    and padding is short when batches are bucketed, so the loss hides it.
+
+    ## Example
+    ```python
+    _, hidden = self.encoder(src_embedded)        # padded, lengths known, not packed
+    out, hidden = self.decoder(trg_embedded, hidden)
+    ```
+
+    ## Use instead
+    ```python
+    packed = pack_padded_sequence(src_embedded, lengths, batch_first=True, enforce_sorted=False)
+    _, hidden = self.encoder(packed)               # each sequence's own final state
+    out, hidden = self.decoder(trg_embedded, hidden)
+    ```
+    """
+
+    code = "SHP305"
+    name = "padded-initial-state"
+    fix_title = "Pack the encoder's input so that its final state is each sequence's own"
+    event = RnnCallEvent
+    VALID = (
+        _seq2seq("_, hidden = self.encoder(pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False))"),
+        # An RNN that goes on from its own state is not started from another's.
+        _seq2seq("hidden = None", "out, hidden = self.decoder(y, hidden)"),
+    )
+    INVALID = (
+        _seq2seq("_, hidden = self.encoder(x)"),
+        # In a loop that goes on from its own state, the first step starts from the encoder's.
+        _seq2seq("_, hidden = self.encoder(x)", "out, hidden = self.decoder(y, hidden)"),
+    )
+
+    def check(self, event: RnnCallEvent, source: SourceView) -> Iterator[Report]:
+        for state in event.initial_state:
+            rnn, padding = state.rnn, state.padding
+            if rnn is None or not rnn.state or padding is None or padding.packed or padding.at_end is not True:
+                continue
+            if rnn.where is event.rnn_where or state.rank != 3:
+                continue  # an RNN going on from its own state; a state cut down is SHP303's
+            given = event.call.args[1].value if len(event.call.args) > 1 else event.call
+            reason = padding.pipeline if padding.pipeline is not None else in_scope(padding)
+            yield Report(
+                event.call,
+                f"`{short(source.code(event.call))}` starts from `{short(source.code(given), 30)}` "
+                f"{layout_words(state)}, the final state of the RNN at {source.at(padding.where)}, which ran unpacked "
+                f"over a padded batch ({reason}): for every shorter sequence that is the state after reading the "
+                "padding, not after its last token; pack that RNN's input so that its final state is each sequence's "
+                "own: use `pack_padded_sequence(..., lengths, enforce_sorted=False)`",
+            )
+            return
