@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from shapelint.cli.check import add_check_parser, check
-from shapelint.cli.commands import explain_line, list_rules, run, show_rule, verify
+from shapelint.cli.commands import clean_cache, explain_line, list_rules, run, show_rule, verify
 from shapelint.cli.common import EXIT_ERROR, EXIT_FINDINGS, error
 from shapelint.config import ConfigError
 from shapelint.report import FORMATS
 
-COMMANDS = ("check", "rules", "rule", "explain", "run", "verify")
+COMMANDS = ("check", "rules", "rule", "explain", "run", "verify", "clean")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(options)
         if options.command == "verify":
             return verify(options)
+        if options.command == "clean":
+            return clean_cache(options)
         return check(options)
     except ConfigError as problem:
         error(str(problem))
@@ -62,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     line = commands.add_parser(
         "explain", help="show the layouts inferred on one line and the evidence behind them (or what is missing)"
     )
-    line.add_argument("place", help="PATH:LINE, e.g. model.py:23")
+    line.add_argument("place", help="PATH:LINE, e.g. model.py:23 (PATH:cell N:LINE in a notebook)")
     line.add_argument("--config", type=Path, default=None, help="a configuration file instead of searching upward")
     runner = commands.add_parser("run", help="run a Python program under the runtime tracer, then report")
     runner.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
@@ -76,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
         "--device", choices=("cpu", "cuda", "all"), default="cpu", help="where to run them (default: cpu)"
     )
     checker.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    cleaner = commands.add_parser("clean", help="remove the cache of `check` (.shapelint_cache here, or --cache-dir)")
+    cleaner.add_argument("--cache-dir", type=Path, default=None, help="the cache folder to remove")
     return parser
 
 

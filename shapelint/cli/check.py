@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from shapelint.catalog import all_rules
-from shapelint.cli.commands import configurations
+from shapelint.cli.commands import cache_folder, configurations
 from shapelint.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, count, error
 from shapelint.config import Configs, Overrides, unknown_codes
 from shapelint.findings import Finding
@@ -55,6 +55,10 @@ def add_check_parser(commands: Any) -> None:
         "--jobs", "-j", type=_jobs, default=1, help=f"processes to use; 0 means one per core ({default_jobs()} here)"
     )
     check.add_argument("--config", type=Path, default=None, help="a configuration file for every file")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of earlier results")
+    check.add_argument(
+        "--cache-dir", type=Path, default=None, help="where to keep the cache (default: .shapelint_cache here)"
+    )
     repair = check.add_mutually_exclusive_group()
     repair.add_argument("--fix", action="store_true", help="repair what the rules can, in place")
     repair.add_argument("--diff", action="store_true", help="print the repairs as a unified diff; write nothing")
@@ -116,7 +120,13 @@ def check(options: argparse.Namespace) -> int:
         return _diff(options.paths, configs, options.respect_gitignore)
     fixed = _fix(options, configs) if options.fix else []
     run = lint_paths(
-        options.paths, configs, options.jobs, options.respect_gitignore, options.force_exclude, options.show_unknown
+        options.paths,
+        configs,
+        options.jobs,
+        options.respect_gitignore,
+        options.force_exclude,
+        options.show_unknown,
+        cache_dir=None if options.no_cache else cache_folder(options.cache_dir),
     )
     for path in run.missing:
         error(f"{path}: no such file or folder")

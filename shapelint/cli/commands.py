@@ -4,6 +4,7 @@ tracer, verify the reference models."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -61,6 +62,21 @@ def explain_line(options: argparse.Namespace) -> int:
         error(str(problem))
         return EXIT_ERROR
     return EXIT_CLEAN
+
+
+def clean_cache(options: argparse.Namespace) -> int:
+    from shapelint.static.cache import clean
+
+    folder = cache_folder(options.cache_dir)
+    print(f"Removed {folder}" if clean(folder) else f"No cache at {folder}")
+    return EXIT_CLEAN
+
+
+def cache_folder(given: Path | None) -> Path:
+    """``--cache-dir``, else ``SHAPELINT_CACHE_DIR``, else `.shapelint_cache` in the current folder (as ruff)."""
+    from shapelint.static.cache import CACHE_DIR
+
+    return given or Path(os.environ.get("SHAPELINT_CACHE_DIR") or CACHE_DIR)
 
 
 def configurations(explicit: Path | None) -> Configs:

@@ -98,13 +98,16 @@ def static_rules(config: Config) -> tuple[type[StaticRule[Any]], ...]:
     return tuple(rule for rule in all_rules() if issubclass(rule, StaticRule) and config.enabled(rule.code))
 
 
-def lint_source(data: bytes, path: str, config: Config, project: Project | None = None) -> list[Finding]:
+def lint_source(
+    data: bytes, path: str, config: Config, project: Project | None = None, read: set[str] | None = None
+) -> list[Finding]:
     """Findings for one file's bytes; never raises for bad input.
 
     ``project`` is the index of the files linted with it; without one, the file is its own project.
+    ``read`` collects the paths of the other files the analysis read (what the findings rest on).
     """
     try:
-        findings = _lint(data, path, config, project)
+        findings = _lint(data, path, config, project, read)
     except Exception as error:  # a bug of ours must not cost the user the other files
         # The error's text can be a whole syntax tree: its first line says enough.
         said = short(str(error).strip().split("\n", 1)[0], 120)
@@ -114,7 +117,9 @@ def lint_source(data: bytes, path: str, config: Config, project: Project | None 
     return [finding for finding in findings if finding.path != path or not config.ignored_in(finding.code, path)]
 
 
-def lint_file(path: Path, config: Config, project: Project | None = None) -> list[Finding]:
+def lint_file(
+    path: Path, config: Config, project: Project | None = None, read: set[str] | None = None
+) -> list[Finding]:
     try:
         if path.exists() and not path.is_file():
             # Reading a FIFO would wait for a writer forever; a device may never end.
@@ -122,30 +127,35 @@ def lint_file(path: Path, config: Config, project: Project | None = None) -> lis
         data = path.read_bytes()
     except OSError as error:
         return _file_finding(UnreadableFile, str(path), 1, 1, f"cannot read the file: {error.strerror or error}")
-    return lint_source(data, str(path), config, project)
+    return lint_source(data, str(path), config, project, read)
 
 
-def _lint(data: bytes, path: str, config: Config, project: Project | None) -> list[Finding]:
+def _lint(data: bytes, path: str, config: Config, project: Project | None, read: set[str] | None) -> list[Finding]:
     text_or_finding = _decode(data, path, config)
     if isinstance(text_or_finding, list):
         return text_or_finding
     if not is_notebook(path):
-        return lint_text(text_or_finding, path, config, project)
+        return lint_text(text_or_finding, path, config, project, read=read)
     try:
         notebook = read_notebook(text_or_finding)
     except NotANotebook as error:
         if not config.enabled(InvalidSyntax.code):
             return []
         return _file_finding(InvalidSyntax, path, error.line, 1, f"cannot read the notebook: {error}")
-    findings = lint_text(notebook.text, path, config, project, notebook)
+    findings = lint_text(notebook.text, path, config, project, notebook, read)
     return [in_cells(finding, notebook) if finding.path == path else finding for finding in findings]
 
 
 def lint_text(
-    text: str, path: str, config: Config, project: Project | None = None, notebook: Notebook | None = None
+    text: str,
+    path: str,
+    config: Config,
+    project: Project | None = None,
+    notebook: Notebook | None = None,
+    read: set[str] | None = None,
 ) -> list[Finding]:
-    """Findings for one file's decoded text (``project``: as in :func:`lint_source`; ``notebook``: the
-    notebook whose code cells ``text`` is)."""
+    """Findings for one file's decoded text (``project``, ``read``: as in :func:`lint_source`;
+    ``notebook``: the notebook whose code cells ``text`` is)."""
     rules = [rule() for rule in static_rules(config)]
     if not rules:
         return []
@@ -179,6 +189,8 @@ def lint_text(
                     key = (found.path, report.node, rule.code)
                     if key not in reports or len(found.evidence) < len(reports[key][2].evidence):
                         reports[key] = (type(rule), report, found)
+    if read is not None:
+        read.update(other for other, _ in program.modules_read())
     by_file: dict[str, list[tuple[type[Rule], Report, Evidenced]]] = {}
     for (file, _, _), reported in reports.items():
         by_file.setdefault(file, []).append(reported)

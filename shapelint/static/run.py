@@ -13,6 +13,7 @@ from pathlib import Path
 
 from shapelint.config import Config, Configs
 from shapelint.findings import Finding
+from shapelint.static.cache import Cache, facts_digest
 from shapelint.static.discovery import discover
 from shapelint.static.engine import lint_file
 from shapelint.static.project.index import Project, normalised_path
@@ -36,24 +37,23 @@ def lint_paths(
     respect_gitignore: bool = True,
     force_exclude: bool = False,
     show_unknown: bool = False,
+    cache_dir: Path | None = None,
 ) -> LintRun:
     """Lint files and folders as one project; ``jobs`` > 1 spreads files over processes.
 
     ``config`` is one configuration for every file, or :class:`Configs` to find each file's own;
-    ``show_unknown`` also lists the RNN inputs whose layout nothing said.
+    ``show_unknown`` also lists the RNN inputs whose layout nothing said; ``cache_dir`` keeps results
+    for the next run (see :mod:`cache`).
     """
     configs = config if isinstance(config, Configs) else Configs(config)
     files, missing = discover(paths, configs, respect_gitignore, force_exclude)
+    cache = Cache(cache_dir) if cache_dir is not None and not show_unknown else None
     with _fewer_collections():
-        project = Project.from_files(files)
-        if jobs > 1 and len(files) > 1:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(project, configs)) as pool:
-                per_file = list(pool.map(_lint_in_worker, files, chunksize=max(1, len(files) // (jobs * 8))))
-        else:
-            per_file = [lint_file(file, configs.for_path(file), project) for file in files]
+        per_file, project = _lint_files(files, configs, jobs, cache)
     findings = _one_each(per_file, {normalised_path(str(file)): str(file) for file in files}, configs)
     unknown: list[tuple[str, tuple[int, ...]]] = []
     if show_unknown:
+        project = project or Project.from_files(files)
         from shapelint.static.explain import unknown_rnn_inputs  # explain imports the engine: only on demand
 
         for file in files:
@@ -61,6 +61,39 @@ def lint_paths(
             if lines:
                 unknown.append((str(file), tuple(lines)))
     return LintRun(tuple(sorted(findings)), len(files), tuple(missing), tuple(unknown))
+
+
+def _lint_files(
+    files: list[Path], configs: Configs, jobs: int, cache: Cache | None
+) -> tuple[list[list[Finding]], Project | None]:
+    """Each file's findings, from the cache where nothing they rest on changed; the project index
+    when it had to be built."""
+    facts = cache.known_facts(files) if cache is not None else None
+    if cache is not None and facts is not None:
+        cached = [cache.findings(file, configs.for_path(file), facts) for file in files]
+        if all(found is not None for found in cached):
+            return [found for found in cached if found is not None], None
+    project = Project.from_files(files)
+    facts = facts_digest(project)
+    cached = [cache.findings(file, configs.for_path(file), facts) if cache else None for file in files]
+    todo = [file for file, found in zip(files, cached, strict=True) if found is None]
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(project, configs)) as pool:
+            linted = list(pool.map(_lint_in_worker, todo, chunksize=max(1, len(todo) // (jobs * 8))))
+    else:
+        linted = [_lint_one(file, configs, project) for file in todo]
+    fresh = dict(zip(todo, linted, strict=True))
+    if cache is not None:
+        for file, (found, read) in fresh.items():
+            cache.store(file, configs.for_path(file), facts, found, read)
+        cache.remember_facts(files, facts)
+    per_file = [found if found is not None else fresh[file][0] for file, found in zip(files, cached, strict=True)]
+    return per_file, project
+
+
+def _lint_one(file: Path, configs: Configs, project: Project) -> tuple[list[Finding], set[str]]:
+    read: set[str] = set()
+    return lint_file(file, configs.for_path(file), project, read), read
 
 
 # Syntax trees are many small objects that die young, almost all freed by reference counting: the
@@ -89,10 +122,10 @@ def _start_worker(project: Project, configs: Configs) -> None:
     _worker_state = (project, configs)
 
 
-def _lint_in_worker(path: Path) -> list[Finding]:
+def _lint_in_worker(path: Path) -> tuple[list[Finding], set[str]]:
     assert _worker_state is not None
     project, configs = _worker_state
-    return lint_file(path, configs.for_path(path), project)
+    return _lint_one(path, configs, project)
 
 
 def _one_each(per_file: Iterable[list[Finding]], shown: dict[str, str], configs: Configs) -> list[Finding]:

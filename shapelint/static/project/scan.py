@@ -254,7 +254,9 @@ class _Scanner(ast.NodeVisitor):
         """Names the current function (or the module) binds to a new ``zeros``/``full``/``ones`` array,
         and names it binds to something computed with ``len(...)`` (``length = min(n, len(ids))``)."""
         scope = self._scopes[-1] if self._scopes else None
-        key = id(scope)
+        # The function's node lives as long as the tree; a scope object is freed when its function is
+        # left, and a later one may get its id (and, by it, another function's names).
+        key = id(scope.function if scope is not None else self._tree)
         if key not in self._filled:
             body = scope.function.body if scope is not None else self._tree.body
             assignments = [node for statement in body for node in ast.walk(statement) if isinstance(node, ast.Assign)]
