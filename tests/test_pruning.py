@@ -139,3 +139,24 @@ def test_a_method_that_only_uses_an_rnn_attribute_is_kept() -> None:
     )
     names = kept_names(prune(source))
     assert "encode" in names and "classify" not in names
+
+
+def test_a_base_class_of_a_kept_class_is_kept() -> None:
+    source = textwrap.dedent(
+        """\
+        from torch import nn
+
+
+        class Base(nn.Module):
+            def forward(self, x):
+                out, _ = self.rnn(x)
+                return out[:, -1]
+
+
+        class Tagger(Base):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.LSTM(4, 8, batch_first=True, bidirectional=True)
+        """
+    )
+    assert {"Base", "forward", "Tagger"} <= kept_names(prune(source))

@@ -4,12 +4,11 @@ functions take the model as an argument, and the model's settings are its constr
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
+from test_project import lint as lint_project
 
-from shapelint import Config, lint_paths
 from shapelint.findings import Finding
 
 MODEL = """\
@@ -62,9 +61,7 @@ def lint(tmp_path: Path, bidirectional: bool = True, encoder: str = "", decoder:
         "model.py": MODEL.format(bidirectional=bidirectional),
         "train.py": TRAIN.format(encoder=encoder, decoder=decoder),
     }
-    for name, text in files.items():
-        (tmp_path / name).write_text(textwrap.dedent(text))
-    return list(lint_paths([tmp_path], Config()).findings)
+    return lint_project(tmp_path, files)
 
 
 def test_a_script_that_only_names_the_model_is_analysed_through_its_calls(tmp_path: Path) -> None:

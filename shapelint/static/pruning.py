@@ -95,6 +95,8 @@ def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_lev
     for member in definition.members:  # what the header and the class-level statements name
         own[member.first - first : member.last - first + 1] = [""] * (member.last - member.first + 1)
     named = set(_CALLED.findall("".join(own)))
+    # Its bases are named without a call (`class Tagger(Base):`), and what they define is its own.
+    named.update(_IDENTIFIER.findall(_text(lines, first, definition.header_end)))
     return _Unit(definition.name, first, last, live, named, members, definition.other_statements)
 
 
