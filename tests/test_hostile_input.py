@@ -4,6 +4,8 @@ goes on (every other file's findings kept, no traceback, the exit status that fi
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,16 @@ def test_an_internal_error_is_one_short_line_and_the_run_goes_on(monkeypatch: py
     assert finding.code == "SHP009"
     assert "\n" not in finding.message and len(finding.message) < 200
     assert finding.message.startswith("shapelint failed on this file: KeyError: ")
+
+
+def test_pythons_warnings_about_the_users_code_are_not_printed(tmp_path: Path) -> None:
+    source = 'import torch\nx = torch.zeros(2, 3).view(3, 2)\ny = 1(2)\npattern = "\\d"\n'
+    path = write(tmp_path, "odd.py", source)
+    # With every warning shown, as `python -W always` or a test runner shows them.
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-m", "shapelint", "check", "--no-cache", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0 and "Warning" not in result.stderr, result.stderr

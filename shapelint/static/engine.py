@@ -6,8 +6,8 @@ raised while checking one file stops the run.
 
 from __future__ import annotations
 
-import ast
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from shapelint.catalog import all_rules
 from shapelint.config import Config
 from shapelint.findings import Edit, Finding, Fix
 from shapelint.rule import Rule
+from shapelint.static import python_ast
 from shapelint.static.events import BatchesFrom, Evidence, Evidenced
 from shapelint.static.flow import module_events
 from shapelint.static.flow.program import Program
@@ -107,7 +108,12 @@ def lint_source(
     ``read`` collects the paths of the other files the analysis read (what the findings rest on).
     """
     try:
-        findings = _lint(data, path, config, project, read)
+        with warnings.catch_warnings():
+            # What Python's compiler says of the user's odd code (`1(2)`, `"\d"`), as libcst and `ast`
+            # evaluate it, is Python's to say when the file runs.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            findings = _lint(data, path, config, project, read)
     except Exception as error:  # a bug of ours must not cost the user the other files
         # The error's text can be a whole syntax tree: its first line says enough.
         said = short(str(error).strip().split("\n", 1)[0], 120)
@@ -244,7 +250,7 @@ def _decode(data: bytes, path: str, config: Config) -> str | list[Finding]:
 def _syntax_finding(text: str, path: str, error: cst.ParserSyntaxError) -> list[Finding]:
     # CPython's own parser words and places most errors better; libcst's is the fallback.
     try:
-        ast.parse(text)
+        python_ast.parse(text)
     except SyntaxError as python_error:
         line, column = python_error.lineno or 1, python_error.offset or 1
         return _file_finding(InvalidSyntax, path, line, column, f"cannot parse the file: {python_error.msg}")

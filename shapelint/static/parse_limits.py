@@ -15,6 +15,7 @@ from collections.abc import Collection
 
 import libcst as cst
 
+from shapelint.static import python_ast
 from shapelint.static.project.facts import FileOutline
 from shapelint.static.pruning import prune
 
@@ -58,7 +59,7 @@ def check_parseable(text: str) -> None:
     if not _at_risk(text):
         return
     try:
-        tree = ast.parse(text)
+        tree = python_ast.parse(text)
     except SyntaxError as error:
         raise Unparseable(error.msg, error.lineno or 1, error.offset or 1) from None
     except (RecursionError, MemoryError):

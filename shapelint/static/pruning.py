@@ -10,11 +10,11 @@ positions, ``noqa`` comments and fixes stay those of the file.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
+from shapelint.static import python_ast
 from shapelint.static.knowledge import JAXTYPING_ARRAY_TYPES, LAYOUT_SOURCES
 from shapelint.static.project.facts import FileOutline, Outline
 from shapelint.static.project.scan import file_outline
@@ -57,7 +57,7 @@ def prune(text: str, live_names: Collection[str] = (), outline: FileOutline | No
     found (else the text is parsed here)."""
     if outline is None or outline.size != len(text):
         try:
-            outline = file_outline(ast.parse(text), len(text))
+            outline = file_outline(python_ast.parse(text), len(text))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return text
     if not outline.definitions:

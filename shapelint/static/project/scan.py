@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from shapelint.static import python_ast
 from shapelint.static.knowledge import LAYOUT_SOURCES
 from shapelint.static.project.facts import (
     UNREAD,
@@ -49,7 +50,7 @@ _UNSET = object()
 def scan(text: str, path: str) -> ModuleFacts | None:
     """What the project needs of one file; None if it does not parse."""
     try:
-        tree = ast.parse(text)
+        tree = python_ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     lines = text.splitlines()
