@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from importlib import metadata
 from typing import Any
 
 import pytest
 
-from shapelint.findings import JSON_FIELDS, Finding
+from shapelint.findings import JSON_FIELDS, Edit, Finding, Fix
 from shapelint.report import FORMATS, render
 from shapelint.report import sarif as sarif_report
 from shapelint.rule import Rule
@@ -261,3 +262,20 @@ def test_github_escapes_property_values() -> None:
 
 def test_github_without_findings() -> None:
     assert render([], "github", RULES, files_checked=2) == ""
+
+
+def test_sarif_carries_the_fix_as_replacements() -> None:
+    repair = Fix("Use `transpose`", (Edit(4, 2, 4, 30, "embeds.transpose(0, 1)"),))
+    fixed = dataclasses.replace(finding("model.py", 4, 2), fix=repair)
+    first, second = sarif([fixed, finding("other.py", 7, 1)])["runs"][0]["results"]
+    (change,) = first["fixes"]
+    assert change["description"] == {"text": "Use `transpose`"}
+    (artifact,) = change["artifactChanges"]
+    assert artifact["artifactLocation"]["uri"] == "model.py"
+    assert artifact["replacements"] == [
+        {
+            "deletedRegion": {"startLine": 4, "startColumn": 2, "endLine": 4, "endColumn": 30},
+            "insertedContent": {"text": "embeds.transpose(0, 1)"},
+        }
+    ]
+    assert "fixes" not in second

@@ -140,7 +140,27 @@ def result(finding: Finding, rule_index: int, fingerprint: str) -> SarifObject:
         # SARIF has no notebook cells: the region's lines are the cell's, and the cell is said here.
         found["message"] = {"text": f"cell {finding.cell}: {finding.message}"}
         found["properties"] = {"cell": finding.cell}
+    elif finding.fix is not None:
+        found["fixes"] = [fix(finding)]
     return found
+
+
+def fix(finding: Finding) -> SarifObject:
+    """The repair ``--fix`` would make, as SARIF 2.1.0 writes one (a replacement per edit)."""
+    assert finding.fix is not None
+    replacements = [
+        {
+            "deletedRegion": region(
+                Finding(finding.path, e.line, e.column, finding.code, finding.name, "", e.end_line, e.end_column)
+            ),
+            "insertedContent": {"text": e.replacement},
+        }
+        for e in finding.fix.edits
+    ]
+    return {
+        "description": {"text": finding.fix.title},
+        "artifactChanges": [{"artifactLocation": artifact_location(finding.path), "replacements": replacements}],
+    }
 
 
 def posix_path(path: str) -> str:
