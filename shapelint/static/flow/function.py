@@ -31,7 +31,7 @@ from shapelint.static.flow.declarations import annotation_layout
 from shapelint.static.flow.joins import Env, join, merged_value
 from shapelint.static.flow.loaders import batched_method, data_loader, iterated, iterator_call, torchtext_iterator
 from shapelint.static.flow.tensor_methods import matmul, shape_from_sizes, subscript, tensor_method
-from shapelint.static.flow.tensor_ops import OPAQUE_ATOM, elementwise, masked_by
+from shapelint.static.flow.tensor_ops import OPAQUE_ATOM, elementwise
 from shapelint.static.flow.torch_calls import (
     concatenate,
     factory,
@@ -575,7 +575,7 @@ class FunctionFlow:
         if isinstance(node.operator, cst.MatrixMultiply) and isinstance(left, Tensor):
             return matmul(left, right, node)
         if isinstance(left, (Tensor, SizeOnes)) and isinstance(right, (Tensor, SizeOnes)):
-            return _elementwise(left, right, node.left, node.right, isinstance(node.operator, cst.Multiply))
+            return elementwise(left, right, node.left, node.right, isinstance(node.operator, cst.Multiply))
         return UNKNOWN
 
     # ------------------------------------------------------------ calls
@@ -588,7 +588,7 @@ class FunctionFlow:
         if not isinstance(left, (Tensor, SizeOnes)) or not isinstance(right, (Tensor, SizeOnes)):
             return UNKNOWN
         multiply = path in kb.MULTIPLICATIONS
-        return _elementwise(left, right, call.args[0].value, call.args[1].value, multiply)
+        return elementwise(left, right, call.args[0].value, call.args[1].value, multiply)
 
     def _call(self, call: cst.Call) -> Value:
         func = call.func
@@ -817,20 +817,3 @@ def _child_expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
             yield child
         elif not isinstance(child, (cst.BaseSuite, cst.BaseStatement)):
             yield from _child_expressions(child)
-
-
-def _elementwise(
-    left: Tensor | SizeOnes,
-    right: Tensor | SizeOnes,
-    left_code: cst.BaseExpression,
-    right_code: cst.BaseExpression,
-    multiply: bool,
-) -> Value:
-    if isinstance(left, Tensor) and isinstance(right, Tensor):
-        return elementwise(left, right, left_code, right_code, multiply)
-    # `out * query.unsqueeze(0)`: an operand shaped to broadcast over the known one.
-    if isinstance(left, Tensor) and isinstance(right, SizeOnes):
-        return masked_by(left, right_code, right.positions) if multiply else left
-    if isinstance(right, Tensor) and isinstance(left, SizeOnes):
-        return masked_by(right, left_code, left.positions) if multiply else right
-    return UNKNOWN

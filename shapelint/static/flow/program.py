@@ -101,18 +101,10 @@ class Program:
         """The top-level class or function ``key`` names, with its module's scope, if worth following."""
         if self.project is None or not (carrying or self._worth_following(key)):
             return None
-        kind = cst.ClassDef if isinstance(key, ClassKey) else cst.FunctionDef
-        for whole in (False, True):
-            found = self._module(key.path, whole)
-            if found is None:
-                return None
-            module, scope = found
-            for node in _top_level(module.body):
-                if isinstance(node, kind) and node.name.value == key.name:
-                    return node, scope
-            if key.path == self.linted_path:
-                return None  # the linted module is what the linter parsed
-        return None
+        found = self._top_level_definition(key, whole=False)
+        if found is None and key.path != self.linted_path:  # the linted module is what the linter parsed
+            found = self._top_level_definition(key, whole=True)
+        return found
 
     def _worth_following(self, key: ClassKey | FunctionKey) -> bool:
         """A definition that can give the inference something; in another file, one that names an RNN,
@@ -132,21 +124,24 @@ class Program:
             method = method_named(cls, name)
             if method is None and owner.path != self.linted_path:
                 # A method no code of its own file calls was blanked there: read the whole file.
-                whole = self._whole_class(owner)
-                if whole is not None:
-                    cls, scope = whole
+                whole = self._top_level_definition(owner, whole=True)
+                if whole is not None and isinstance(whole[0], cst.ClassDef):
+                    cls, scope = whole[0], whole[1]
                     method = method_named(cls, name)
             if method is not None:
                 return method, scope
         return None
 
-    def _whole_class(self, key: ClassKey) -> tuple[cst.ClassDef, ModuleScope] | None:
-        found = self._module(key.path, whole=True)
+    def _top_level_definition(
+        self, key: ClassKey | FunctionKey, whole: bool
+    ) -> tuple[cst.ClassDef | cst.FunctionDef, ModuleScope] | None:
+        found = self._module(key.path, whole)
         if found is None:
             return None
         module, scope = found
+        kind = cst.ClassDef if isinstance(key, ClassKey) else cst.FunctionDef
         for node in _top_level(module.body):
-            if isinstance(node, cst.ClassDef) and node.name.value == key.name:
+            if isinstance(node, kind) and node.name.value == key.name:
                 return node, scope
         return None
 

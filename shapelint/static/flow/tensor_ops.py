@@ -26,7 +26,7 @@ from shapelint.static.layout import (
     merged,
     normalise_dim,
 )
-from shapelint.static.values import UNKNOWN, Literal, Size, Value
+from shapelint.static.values import UNKNOWN, Literal, Size, SizeOnes, Value
 
 # The atom of a size nothing is known of (`self.hidden_dim`, `2 * h`).
 OPAQUE_ATOM = RoleSize(Role.UNKNOWN)
@@ -166,21 +166,39 @@ def broadcast(left: Tensor, right: Tensor) -> Tensor | None:
 
 
 def elementwise(
+    left: Tensor | SizeOnes,
+    right: Tensor | SizeOnes,
+    left_code: cst.BaseExpression,
+    right_code: cst.BaseExpression,
+    multiply: bool,
+) -> Value:
+    """``left op right`` (``*`` when ``multiply``), each a tensor of known layout or one of which only
+    its size-1 axes are known (``query.unsqueeze(0)``, shaped to broadcast over the other)."""
+    if isinstance(left, Tensor) and isinstance(right, Tensor):
+        return _both_known(left, right, left_code, right_code, multiply)
+    if isinstance(left, Tensor) and isinstance(right, SizeOnes):
+        return _masked_by(left, right_code, right.positions) if multiply else left
+    if isinstance(right, Tensor) and isinstance(left, SizeOnes):
+        return _masked_by(right, left_code, left.positions) if multiply else right
+    return UNKNOWN
+
+
+def _both_known(
     left: Tensor, right: Tensor, left_code: cst.BaseExpression, right_code: cst.BaseExpression, multiply: bool
 ) -> Value:
-    """``left op right`` of two tensors: broadcast, and padded where either is. A product with a mask
-    or with weights per step (no features of their own) has no padding left to pool: the mask zeroed
-    it, or the softmax that made the weights is where a mask belongs (SHP304)."""
+    """Broadcast, and padded where either is. A product with a mask or with weights per step (no
+    features of their own) has no padding left to pool: the mask zeroed it, or the softmax that made
+    the weights is where a mask belongs (SHP304)."""
     result = broadcast(left, right)
     if result is None:
         return UNKNOWN
     padding = left.padding or right.padding
-    if multiply and any(per_step(tensor, code) for tensor, code in ((left, left_code), (right, right_code))):
+    if multiply and any(_per_step(tensor, code) for tensor, code in ((left, left_code), (right, right_code))):
         padding = None
     return replace(result, padding=padding)
 
 
-def per_step(tensor: Tensor, code: cst.BaseExpression) -> bool:
+def _per_step(tensor: Tensor, code: cst.BaseExpression) -> bool:
     """A mask or weights: one number per step (``mask.unsqueeze(-1)``, softmax weights over time),
     or a tensor whose name says it is a mask."""
     if tensor.padding is not None and tensor.padding.weights:
@@ -192,7 +210,7 @@ def per_step(tensor: Tensor, code: cst.BaseExpression) -> bool:
     return has_time and not has_features
 
 
-def masked_by(tensor: Tensor, other: cst.BaseExpression, ones: frozenset[int]) -> Tensor:
+def _masked_by(tensor: Tensor, other: cst.BaseExpression, ones: frozenset[int]) -> Tensor:
     """``tensor * other`` where of ``other`` only its size-1 axes (``ones``) are known: a mask by its
     name, or one number per step (``alpha.unsqueeze(2)``, size 1 where ``tensor`` has its features);
     else a query broadcast over the steps, and the product is scores that keep the padding."""
