@@ -331,18 +331,30 @@ def align(tensor: Tensor, entries: tuple[Entry, ...]) -> Alignment:
     with a literal 1 and no batch size reads as "batch is 1" (the PyTorch tutorial's
     ``view(len(sentence), 1, -1)``), so a batch axis may be dropped too; so may a batch
     axis that only an RNN's convention gave and that the target does not mention
-    (``output.view(output.size(0), output.size(2))`` of a batch-of-one decoder).
+    (``output.view(output.size(0), output.size(2))`` of a batch-of-one decoder). A target
+    made only of the input's own sizes, each once, leaves out only axes of size 1: any other
+    would change the number of elements, which ``view`` refuses (``out.view(s[1], s[2])`` of a
+    one-step output).
     """
     has_literal_one = any(entry == () for entry in entries)
     named = {atom for entry in entries if isinstance(entry, tuple) for atom in entry}
     named_roles = {atom.role for atom in named}
     assume_batch_one = has_literal_one and Role.BATCH not in named_roles
+    own_atoms = [atom for axis in tensor.axes for atom in axis.atoms()]
+    listed = [atom for entry in entries if isinstance(entry, tuple) for atom in entry]
+    only_own_sizes = (
+        all(isinstance(entry, tuple) for entry in entries)
+        and len(set(listed)) == len(listed)
+        and all(atom in own_atoms for atom in listed)
+    )
 
     def may_be_one(atom: Axis) -> bool:
         """A size-1 axis, or one that may be and that the target does not mention."""
         if atom.singleton:
             return True
         unmentioned = atom not in named and atom.role not in named_roles
+        if only_own_sizes and atom not in named:
+            return True
         batch_of_one = (atom.assumed and unmentioned) or assume_batch_one
         return batch_of_one and atom.role is Role.BATCH
 

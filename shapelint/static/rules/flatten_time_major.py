@@ -68,6 +68,9 @@ class FlattenTimeMajor(StaticRule[ReshapeEvent]):
         ),
         _model("        return self.fc(h_n.view(batch_size, -1))\n"),
         _model("        return out.flatten(1)\n", lstm=", batch_first=True"),
+        # A one-step decoder output: a view to the sizes of batch and features alone can only drop a
+        # time axis of size 1 (any longer one changes the number of elements, and view refuses).
+        _model("        shape = out.shape\n        return self.fc(out.view(shape[1], shape[2]))\n"),
         # The tutorial: a batch of one sentence, so "flattening" only drops the size-1 batch.
         _model("        return self.fc(out.view(x.size(0), -1))\n", layout="seq 1 emb"),
     )

@@ -92,6 +92,11 @@ class ViewAsTranspose(StaticRule[ReshapeEvent]):
         ),
         # Batch and heads merged in memory order: the factors of a product may come in any order.
         _model("        b, t = tokens.shape\n        return embeds.view(t * b, -1)\n"),
+        # Attention weights over (batch * steps) rows, cut back with the sizes that made the rows.
+        _model(
+            "        b, t = tokens.shape\n        scores = torch.bmm(embeds, embeds.transpose(1, 2))\n"
+            "        weights = scores.view(b * t, t).softmax(-1)\n        return weights.view(b, t, t)\n"
+        ),
         # A relative-position shift re-cuts the trailing axes of each sample on purpose.
         module(
             "nn.LSTM(8, 16)",
