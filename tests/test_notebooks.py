@@ -148,3 +148,18 @@ def test_explain_takes_the_place_a_finding_gives(tmp_path: Path) -> None:
     assert "finding SHP203" in result.stdout
     missing = run_cli("explain", "tagger.ipynb:cell 9:1", cwd=tmp_path)
     assert missing.returncode == 2 and "no such line in the code cells" in missing.stderr
+
+
+def test_a_line_that_continues_a_statement_is_no_magic_even_with_a_percent_sign() -> None:
+    cells = [
+        (
+            "code",
+            "print('%d of %d steps'\n      % (step, total))\nnote = '''\n!not a shell escape\n'''\n"
+            "total = step + \\\n    %ls\n%matplotlib inline",
+        )
+    ]
+    lines = read_notebook(notebook(cells)).text.splitlines()
+    assert lines[1] == "      % (step, total))"
+    assert lines[3] == "!not a shell escape"
+    assert lines[6] == "    %ls"  # Python refuses it, as IPython does: the parse says so at its line
+    assert lines[7] == "pass"

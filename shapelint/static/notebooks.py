@@ -14,8 +14,11 @@ The standard library's ``json`` reads the format: only the cells' sources are ne
 from __future__ import annotations
 
 import functools
+import io
 import json
 import re
+import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -75,10 +78,11 @@ def read_notebook(text: str) -> Notebook:
         source = cell.get("source", cell.get("input", ""))
         source = "".join(source) if isinstance(source, list) else str(source)
         cell_lines = source.splitlines()
-        whole_cell_magic = bool(cell_lines) and cell_lines[0].lstrip().startswith("%%")
-        for line_number, line in enumerate(cell_lines, start=1):
-            lines.append("" if whole_cell_magic else _python(line))
-            origins.append((number, line_number))
+        if cell_lines and cell_lines[0].lstrip().startswith("%%"):
+            lines.extend("" for _ in cell_lines)
+        else:
+            lines.extend(_python_lines(cell_lines))
+        origins.extend((number, line_number) for line_number in range(1, len(cell_lines) + 1))
     return Notebook("\n".join(lines) + "\n" if lines else "", tuple(origins))
 
 
@@ -100,6 +104,34 @@ def _is_python(data: object) -> bool:
     info = metadata.get("language_info", {}) if isinstance(metadata, dict) else {}
     language = info.get("name") if isinstance(info, dict) else None
     return not isinstance(language, str) or language.lower() in ("python", "ipython", "python3")
+
+
+def _python_lines(cell_lines: list[str]) -> Iterator[str]:
+    """A cell's lines as Python. IPython reads a magic only where a logical line starts: a line
+    inside brackets, a string or after a backslash goes on the statement before it, even when it
+    starts with `%` (`"%d items"` and `% (n)` continued from the line above)."""
+    unfinished: list[str] = []
+    for line in cell_lines:
+        if unfinished:
+            unfinished.append(line)
+        else:
+            line = _python(line)
+            unfinished = [line.lstrip()]
+        if _ends_statement("\n".join(unfinished)):
+            unfinished = []
+        yield line
+
+
+def _ends_statement(text: str) -> bool:
+    """Whether ``text`` leaves no bracket, string or backslash continuation open."""
+    try:
+        for _ in tokenize.generate_tokens(io.StringIO(text + "\n").readline):
+            pass
+    except tokenize.TokenError:  # "EOF in multi-line statement/string"
+        return False
+    except SyntaxError:  # code Python refuses; the parse will say so where it is
+        return True
+    return True
 
 
 def _python(line: str) -> str:
