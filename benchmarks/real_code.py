@@ -77,7 +77,8 @@ def main() -> None:
             found[label.label, label.category] += hit
         for finding in findings:
             if not any(label.holds(finding) for label in mine):
-                unlabelled.append(f"  {repository} {finding.path}:{finding.line} {finding.code}")
+                cell = f"cell {finding.cell}:" if finding.cell is not None else ""
+                unlabelled.append(f"  {repository} {finding.path}:{cell}{finding.line} {finding.code}")
     for kind in ("bug", "correct", "uncertain", "harmless"):
         keys = sorted(key for key in total if key[0] == kind)
         if not keys:
