@@ -160,7 +160,7 @@ def test_broken_config_is_a_clear_error(tmp_path: Path, config: str, words: str)
 
 
 def test_bad_files_become_findings_and_the_run_goes_on(tmp_path: Path) -> None:
-    write(tmp_path, "a_syntax.py", "def forward(self, x:\n    return x.view(-1)\n")
+    write(tmp_path, "a_syntax.py", "def forward(self, x:\n    return x.t().view(-1)\n")
     (tmp_path / "b_bytes.py").write_bytes(b"x = 1\n# caf\xe9 view\n")
     (tmp_path / "c_link.py").symlink_to(tmp_path / "gone.py")
     write(tmp_path, "d_model.py", BUGGY.format(suffix=""))

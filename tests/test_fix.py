@@ -3,6 +3,7 @@ and, run for real, make the buggy programs batch-independent."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, expected_findings, run_cli
+from test_cli import BUGGY as CLASSIFIER
 
 FIXABLE = {"SHP101", "SHP102", "SHP103", "SHP301"}
 BUGGY = sorted(FIXTURES.glob("*_buggy.py"))
@@ -216,3 +218,13 @@ def test_joined_directions_run_and_train_the_forward_direction(torch_python: str
     assert fixed.returncode == 0, fixed.stderr[-2000:]
     (gradient,) = re.findall(r"grad w\.r\.t\. forward-direction weights: ([0-9.e+-]+)", fixed.stdout)
     assert float(gradient) > 0.0
+
+
+def test_a_form_feed_in_the_file_does_not_move_the_repair(tmp_path: Path) -> None:
+    text = CLASSIFIER.format(suffix="").replace("import torch\n", "import torch\n# \x0c page break\n", 1)
+    path = tmp_path / "model.py"
+    path.write_text(text)
+    run_cli("check", "--fix", str(path))
+    fixed = path.read_text()
+    ast.parse(fixed)
+    assert ".transpose(0, 1)" in fixed and fixed.count("\n") == text.count("\n")

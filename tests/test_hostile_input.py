@@ -18,9 +18,9 @@ from shapelint.static.parse_limits import Unparseable, check_parseable
 def test_code_nested_too_deeply_for_libcst_is_reported_not_a_crash(tmp_path: Path) -> None:
     """libcst's native parser dies (exit 139) on these; with `--jobs 2` that was a BrokenProcessPool."""
     # Each has a word that makes shapelint parse it (files without one are not parsed at all).
-    write(tmp_path, "a_parens.py", "x = " + "(" * 1500 + "a" + ")" * 1500 + ".view(-1)\n")
-    write(tmp_path, "b_chain.py", "x = " + "+".join(["a"] * 8000) + "\ny = x.view(-1)\n")
-    write(tmp_path, "c_continued.py", "x = (a\n" + "    + a\n" * 7000 + ").view(-1)\n")
+    write(tmp_path, "a_parens.py", "x = " + "(" * 1500 + "a" + ")" * 1500 + ".t().view(-1)\n")
+    write(tmp_path, "b_chain.py", "x = " + "+".join(["a"] * 8000) + "\ny = x.t().view(-1)\n")
+    write(tmp_path, "c_continued.py", "x = (a\n" + "    + a\n" * 7000 + ").t().view(-1)\n")
     write(tmp_path, "d_model.py", BUGGY.format(suffix=""))
     for jobs in ("1", "2"):
         result = run_cli("check", "--jobs", jobs, str(tmp_path))

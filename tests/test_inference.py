@@ -217,9 +217,11 @@ def test_elementwise_ops_keep_the_transposed_strides_of_a_batch_first_output() -
 
 
 def test_a_file_without_torch_words_is_not_parsed() -> None:
-    # Deliberately broken syntax: a file the rules cannot concern is not even parsed.
+    # Deliberately broken syntax: a file the rules cannot concern is not even parsed. A view alone
+    # gives no layout; a view of a transpose can be wrong by itself.
     assert codes("def f(:\n    return 1\n") == []
-    assert codes("def f(:\n    return x.view(1)\n") == ["SHP001"]
+    assert codes("def f(:\n    return x.view(1)\n") == []
+    assert codes("def f(:\n    return x.t().view(1)\n") == ["SHP001"]
 
 
 def test_a_branch_that_returns_does_not_flow_on() -> None:

@@ -160,3 +160,36 @@ def test_a_base_class_of_a_kept_class_is_kept() -> None:
         """
     )
     assert {"Base", "forward", "Tagger"} <= kept_names(prune(source))
+
+
+def test_a_literal_table_that_no_kept_code_names_is_blanked() -> None:
+    text = textwrap.dedent(
+        """\
+        import torch
+
+        TABLE = {
+            "pack_padded_sequence": [1, 2],
+            "LSTM": (-3, "x"),
+        }
+        SIZES = [
+            4, 8,
+        ]
+
+
+        def widths(x):
+            return x.transpose(0, 1).view(-1, SIZES[0])
+        """
+    )
+    pruned = prune(text)
+    assert "TABLE" not in pruned and '"LSTM"' not in pruned  # its words are data, not code
+    assert "SIZES = [" in pruned  # named by kept code
+    assert pruned.count("\\n") == text.count("\\n")
+
+
+def test_a_form_feed_does_not_shift_the_lines_blanked() -> None:
+    """Python ends a line only at `\\n`, `\\r\\n` or `\\r`; `str.splitlines` also at a form feed."""
+    text = "import torch\n\x0c\ndef unrelated(a):\n    return a + 1\n\n\ndef f(x):  # \x0c\n    return x.t().view(-1)\n"
+    pruned = prune(text)
+    assert "unrelated" not in pruned and "return x.t().view(-1)" in pruned
+    ast.parse(pruned)
+    assert pruned.count("\n") == text.count("\n")

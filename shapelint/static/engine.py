@@ -24,7 +24,7 @@ from shapelint.static.events import BatchesFrom, Evidence, Evidenced
 from shapelint.static.flow import module_events
 from shapelint.static.flow.program import Program
 from shapelint.static.imports import import_aliases
-from shapelint.static.knowledge import RELEVANT
+from shapelint.static.knowledge import may_hold_finding
 from shapelint.static.messages import short
 from shapelint.static.notebooks import NotANotebook, Notebook, in_cells, is_notebook, read_notebook
 from shapelint.static.parse_limits import Unparseable, parse_module
@@ -166,7 +166,7 @@ def lint_text(
     if not rules:
         return []
     drives = project.rnn_names(path) if project is not None else frozenset()
-    if not drives and RELEVANT.search(text) is None:
+    if not drives and not may_hold_finding(text):
         return []
     if project is None:
         project = Project.from_sources([(path, text)])
@@ -269,7 +269,7 @@ def _file_finding(rule: type[Rule], path: str, line: int, column: int, message: 
 def _findings(
     reports: Iterable[tuple[type[Rule], Report, Evidenced]], source: _Source, sources: _Sources, path: str, text: str
 ) -> Iterator[Finding]:
-    lines = text.splitlines()
+    lines = python_ast.source_lines(text)
     silenced = _file_noqa(text)
     for rule, report, found in reports:
         if silenced is not None and (not silenced or rule.code in silenced):

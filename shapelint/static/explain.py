@@ -18,6 +18,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from shapelint.config import Config
 from shapelint.findings import Finding
+from shapelint.static import python_ast
 from shapelint.static.engine import lint_text
 from shapelint.static.events import RnnCallEvent
 from shapelint.static.flow import module_events
@@ -136,7 +137,7 @@ def explain(path: Path, line: int, config: Config, project: Project | None = Non
         raise ExplainError(f"{path}:{error.line}: cannot parse the file: {error}") from None
     except cst.ParserSyntaxError as error:
         raise ExplainError(f"{path}: cannot parse the file: {error.message}") from None
-    lines = text.splitlines()
+    lines = python_ast.source_lines(text)
     if not 0 < line <= len(lines):
         raise ExplainError(f"{path}:{line}: no such line (the file has {len(lines)})")
     positions = dict(MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))

@@ -14,6 +14,7 @@ import libcst as cst
 
 from shapelint.config import Config, Configs
 from shapelint.findings import Edit, Finding
+from shapelint.static import python_ast
 from shapelint.static.discovery import discover
 from shapelint.static.engine import lint_source, lint_text
 from shapelint.static.notebooks import is_notebook
@@ -45,7 +46,7 @@ class FileFix:
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """Apply non-overlapping edits (an edit overlapping an earlier one waits for the next round)."""
     starts = [0]
-    for line in text.splitlines(keepends=True):
+    for line in python_ast.source_lines(text, keepends=True):
         starts.append(starts[-1] + len(line))
 
     def offset(line: int, column: int) -> int:

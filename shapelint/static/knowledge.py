@@ -258,13 +258,34 @@ JAXTYPING_ARRAY_TYPES = frozenset(
     }
 )
 
-# Cheap test of whether a file can hold anything a static rule reports: files without any of these
-# are not parsed at all. Calls, not words: `review`, `tree_flatten` and a docstring's "view" say nothing.
-RELEVANT = re.compile(r"\.view(?:_as)?\(|\breshape\(|\bflatten\(|LSTM|GRU|RNN|pack_padded|pad_packed|DataLoader")
-# What a definition must name to give the inference anything: the above, embeddings, the factories
-# that build initial states (`torch.zeros(...)`, `x.new_zeros(...)`), the `hidden` of helpers such as
-# `init_hidden`, loaders and iterators, padding.
+# Cheap tests of whether a file can hold anything a static rule reports: files that pass neither are
+# not parsed at all. Calls, not words: `review`, `tree_flatten` and a docstring's "view" say nothing.
+RECURRENT_CODE = re.compile(r"LSTM|GRU|RNN|pack_padded|pad_packed|DataLoader")
+# A reshape gives a tensor a known rank but no layout: alone it can only go wrong on a tensor that
+# something reordered (a view of a transpose), or on a layout another source gave.
+RESHAPES = re.compile(r"\.view(?:_as)?\(|\breshape\(|\bflatten\(")
+REORDERS = re.compile(
+    r"\.(?:transpose|permute|movedim|moveaxis|swapaxes|swapdims|t|T|mT|mH|expand|expand_as|narrow|unfold)\b"
+)
+
+
+# What a definition must name to give the inference anything, besides a reshape of something reordered:
+# the above, embeddings, the factories that build initial states (`torch.zeros(...)`, `x.new_zeros(...)`),
+# the `hidden` of helpers such as `init_hidden`, loaders and iterators, padding.
 LAYOUT_SOURCES = re.compile(
-    RELEVANT.pattern
+    RECURRENT_CODE.pattern
     + r"|Embedding|(?<!is_)(?:zeros|ones|randn|rand|empty|full)(?:_like)?\(|hidden|[Ll]oader|[Ii]terator|pad_sequence"
 )
+
+
+def may_hold_finding(text: str) -> bool:
+    """Whether a file can hold a finding: it runs an RNN or a loader, or it reshapes a tensor that
+    it reorders or that a layout source made."""
+    if RECURRENT_CODE.search(text) is not None:
+        return True
+    return RESHAPES.search(text) is not None and (REORDERS.search(text) or LAYOUT_SOURCES.search(text)) is not None
+
+
+def reshapes_reordered(text: str) -> bool:
+    """Whether code reshapes and reorders: a view of a transpose needs no other layout source."""
+    return RESHAPES.search(text) is not None and REORDERS.search(text) is not None

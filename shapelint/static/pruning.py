@@ -10,18 +10,20 @@ positions, ``noqa`` comments and fixes stay those of the file.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from shapelint.static import python_ast
-from shapelint.static.knowledge import JAXTYPING_ARRAY_TYPES, LAYOUT_SOURCES
+from shapelint.static.knowledge import JAXTYPING_ARRAY_TYPES, LAYOUT_SOURCES, REORDERS, RESHAPES, reshapes_reordered
 from shapelint.static.project.facts import FileOutline, Outline
 from shapelint.static.project.scan import file_outline
 
 # Code that can give the inference a layout (`forward` alone makes every module class worth following
 # at a call, not worth analysing here), a jaxtyping declaration, or a `global` statement, which can
-# rebind a module constant that a setting reads.
+# rebind a module constant that a setting reads; besides, code that reshapes what it reorders.
 _LIVE = re.compile(
     LAYOUT_SOURCES.pattern + r"|\b(?:" + "|".join(sorted(JAXTYPING_ARRAY_TYPES)) + r")\[|^[ \t]*global[ \t]",
     re.MULTILINE,
@@ -33,6 +35,7 @@ _ALWAYS_KEPT = frozenset({"__init__", "forward", "__call__"})
 _CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
 _ASSIGNMENT = re.compile(r"^[ \t]*((?:self\.)?[A-Za-z_]\w*)[ \t]*=(?!=)(.*)$", re.MULTILINE)
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_ALIAS = re.compile(r"([A-Za-z_]\w*)[ \t]+as[ \t]+([A-Za-z_]\w*)")
 
 
 @dataclass
@@ -60,20 +63,28 @@ def prune(text: str, live_names: Collection[str] = (), outline: FileOutline | No
             outline = file_outline(python_ast.parse(text), len(text))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return text
-    if not outline.definitions:
+    if not outline.definitions and not outline.data:
         return text
-    lines = text.splitlines(keepends=True)
-    units = [_unit(definition, lines, tuple(live_names), top_level=True) for definition in outline.definitions]
+    lines = python_ast.source_lines(text, keepends=True)
+    module_code = [_text(lines, first, last) for first, last in outline.statements]
+    # `from torch.nn import LSTM as Recurrent`: code that names `Recurrent` is as live as `LSTM`.
+    aliases = [alias for code in module_code for name, alias in _ALIAS.findall(code) if _live(name + "(", ())]
+    words = (*live_names, *aliases)
+    hits = _LiveLines(text, lines)
+    units = [_unit(definition, lines, words, hits, top_level=True) for definition in outline.definitions]
     named: set[str] = set()
-    for first, last in outline.statements:  # the module's own code (imports, constants, scripts) is kept
-        named.update(_CALLED.findall(_text(lines, first, last)))
+    for code in module_code:  # the module's own code (imports, constants, scripts) is kept
+        named.update(_CALLED.findall(code))
     _keep(units, named)
     blank = list(_blanked(units))
+    if outline.data:
+        blank.extend(_unused_data(outline, lines, blank))
     if not blank:
         return text
     for first, last in blank:
         for number in range(first, last + 1):
-            lines[number - 1] = "\n" if lines[number - 1].endswith("\n") else ""
+            line = lines[number - 1]
+            lines[number - 1] = line[len(line.rstrip("\r\n")) :]  # its end of line only
     return "".join(lines)
 
 
@@ -81,16 +92,17 @@ def _text(lines: list[str], first: int, last: int | None) -> str:
     return "".join(lines[first - 1 : last or first])
 
 
-def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_level: bool) -> _Unit:
+def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], hits: _LiveLines, top_level: bool) -> _Unit:
     """``words``: names that make a definition live besides what :data:`_LIVE` finds."""
     first, last = definition.first, definition.last
     text = _text(lines, first, last)
-    live = _live(text, words)
+    live = hits.within(first, last) or any(word in text for word in words)
     if not top_level or not definition.members:
         return _Unit(definition.name, first, last, live, set(_CALLED.findall(text)))
     # A method that only uses `self.rnn` is as live as the line that built it.
-    member_words = (*words, *(f"self.{name}" for name in _live_attributes(text, words)))
-    members = [_unit(member, lines, member_words, top_level=False) for member in definition.members]
+    attributes = _live_attributes(text, words) if live else set()
+    member_words = (*words, *(f"self.{name}" for name in attributes))
+    members = [_unit(member, lines, member_words, hits, top_level=False) for member in definition.members]
     own = lines[first - 1 : last]
     for member in definition.members:  # what the header and the class-level statements name
         own[member.first - first : member.last - first + 1] = [""] * (member.last - member.first + 1)
@@ -100,8 +112,32 @@ def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_lev
     return _Unit(definition.name, first, last, live, named, members, definition.other_statements)
 
 
+class _LiveLines:
+    """The lines that hold live code, found by one pass of each pattern over the whole file rather
+    than one pass per definition (a class, then each of its methods)."""
+
+    def __init__(self, text: str, lines: list[str]) -> None:
+        starts = [0, *itertools.accumulate(map(len, lines))]
+
+        def numbers(pattern: re.Pattern[str]) -> list[int]:
+            return sorted({bisect.bisect_right(starts, match.start()) for match in pattern.finditer(text)})
+
+        self._live, self._reshapes, self._reorders = numbers(_LIVE), numbers(RESHAPES), numbers(REORDERS)
+
+    def within(self, first: int, last: int) -> bool:
+        """Whether lines ``first`` to ``last`` hold a live word, or both a reshape and a reordering."""
+        return _any_within(self._live, first, last) or (
+            _any_within(self._reshapes, first, last) and _any_within(self._reorders, first, last)
+        )
+
+
+def _any_within(lines: list[int], first: int, last: int) -> bool:
+    index = bisect.bisect_left(lines, first)
+    return index < len(lines) and lines[index] <= last
+
+
 def _live(text: str, words: tuple[str, ...]) -> bool:
-    return _LIVE.search(text) is not None or any(word in text for word in words)
+    return _LIVE.search(text) is not None or reshapes_reordered(text) or any(word in text for word in words)
 
 
 def _live_attributes(text: str, words: tuple[str, ...]) -> set[str]:
@@ -136,6 +172,18 @@ def _keep(units: list[_Unit], named: set[str]) -> None:
                 for member in unit.members:
                     member.kept = changed = True
                     named.update(member.named)
+
+
+def _unused_data(outline: FileOutline, lines: list[str], blank: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The literal tables no kept code names: a table holds no layout, and a generated one can be
+    most of its file."""
+    left_out = {number for first, last in blank for number in range(first, last + 1)}
+    left_out.update(number for first, last, _ in outline.data for number in range(first, last + 1))
+    kept = "".join(line for number, line in enumerate(lines, start=1) if number not in left_out)
+    used = set(_IDENTIFIER.findall(kept))
+    for first, last, names in outline.data:
+        if not used.intersection(names):
+            yield first, last
 
 
 def _blanked(units: list[_Unit]) -> Iterator[tuple[int, int]]:

@@ -8,7 +8,11 @@ them on every run would repeat what Python says when the file runs.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
+
+# A line as Python's tokenizer ends one: at `\n`, `\r\n` or `\r`, and nowhere else.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
 
 
 def parse(text: str) -> ast.Module:
@@ -16,3 +20,10 @@ def parse(text: str) -> ast.Module:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(text)
+
+
+def source_lines(text: str, keepends: bool = False) -> list[str]:
+    """``text`` cut into the lines Python numbers. ``str.splitlines`` also cuts at a form feed and
+    at other characters Python keeps inside a line, so its line numbers drift from the parser's."""
+    found = _LINE.findall(text)
+    return found if keepends else [line.rstrip("\r\n") for line in found]

@@ -74,7 +74,7 @@ def _lint_files(
         if all(found is not None for found in cached):
             return [found for found in cached if found is not None], None
     project = Project.from_files(files)
-    facts = facts_digest(project)
+    facts = facts_digest(project) if cache is not None else ""  # a digest of every fact costs seconds
     cached = [cache.findings(file, configs.for_path(file), facts) if cache else None for file in files]
     todo = [file for file, found in zip(files, cached, strict=True) if found is None]
     if jobs > 1 and len(todo) > 1:

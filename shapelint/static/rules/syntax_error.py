@@ -30,4 +30,4 @@ class InvalidSyntax(FileRule):
     name = "syntax-error"
     fix_title = "Fix the syntax error"
     VALID = ("x = torch.zeros(2, 3).view(3, 2)\n", "def f(x):\n    return x.view(-1)\n")
-    INVALID = ("def forward(self, x:\n    return x.view(-1)\n", "x = (1,\ny.view(2\n")
+    INVALID = ("def forward(self, x:\n    return x.transpose(0, 1).view(-1)\n", "rnn = nn.LSTM(4, 8\ny = rnn(x)\n")
