@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from shapelint.static import python_ast
 from shapelint.static.knowledge import LAYOUT_SOURCES, RESHAPES
@@ -179,6 +180,12 @@ def dotted(node: ast.expr) -> str | None:
     return None
 
 
+# What the walk calls for each node type, and the fields of each type that hold nodes worth visiting.
+_VISITORS: dict[type[ast.AST], Callable[[_Scanner, Any], None]] = {}
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+_NO_CHILDREN = frozenset({"ctx", "type_comment", "type_ignores"})
+
+
 class _Scanner(ast.NodeVisitor):
     def __init__(self, tree: ast.Module, text: str, lines: list[str]) -> None:
         self.text = text
@@ -205,6 +212,31 @@ class _Scanner(ast.NodeVisitor):
         self._tree = tree
         self._filled: dict[int, tuple[set[str], set[str]]] = {}
         self._top_level_classes = {id(node) for node in _top_level(tree.body) if isinstance(node, ast.ClassDef)}
+
+    # ---------------------------------------------------------------- the walk
+
+    # The standard walk builds a method name and looks it up at every node, and visits every
+    # `ctx` marker of a name; a pass over every file of a large project spends most of its time there.
+    def visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        visitor = _VISITORS.get(kind)
+        if visitor is None:
+            visitor = _VISITORS[kind] = getattr(type(self), f"visit_{kind.__name__}", _Scanner.generic_visit)
+        visitor(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        fields = _CHILD_FIELDS.get(kind)
+        if fields is None:
+            fields = _CHILD_FIELDS[kind] = tuple(name for name in kind._fields if name not in _NO_CHILDREN)
+        for name in fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
     # ---------------------------------------------------------------- leaves: nothing below them matters
 
