@@ -258,34 +258,34 @@ JAXTYPING_ARRAY_TYPES = frozenset(
     }
 )
 
-# Cheap tests of whether a file can hold anything a static rule reports: files that pass neither are
-# not parsed at all. Calls, not words: `review`, `tree_flatten` and a docstring's "view" say nothing.
+# Cheap tests of whether code can hold anything a static rule reports: files that pass none are not
+# parsed at all, and definitions that pass none are blanked unless kept code calls them.
+# Calls, not words: `review`, `tree_flatten` and a docstring's "view" say nothing.
 RECURRENT_CODE = re.compile(r"LSTM|GRU|RNN|pack_padded|pad_packed|DataLoader")
+# Code that brings a layout of its own: the above, embeddings, loaders and iterators, padding.
+LAYOUT_SOURCES = re.compile(RECURRENT_CODE.pattern + r"|Embedding|[Ll]oader|[Ii]terator|pad_sequence")
+# Sizes that something else gives a meaning: the factories that build initial states (`torch.zeros(...)`,
+# `x.new_zeros(...)`), the `hidden` of helpers such as `init_hidden`. Worth following at a call; by
+# themselves they only matter to a reshape.
+STATE_SOURCES = re.compile(r"(?<!is_)(?:zeros|ones|randn|rand|empty|full)(?:_like)?\(|hidden")
 # A reshape gives a tensor a known rank but no layout: alone it can only go wrong on a tensor that
-# something reordered (a view of a transpose), or on a layout another source gave.
+# something reordered (a view of a transpose), or on sizes another source gave.
 RESHAPES = re.compile(r"\.view(?:_as)?\(|\breshape\(|\bflatten\(")
 REORDERS = re.compile(
     r"\.(?:transpose|permute|movedim|moveaxis|swapaxes|swapdims|t|T|mT|mH|expand|expand_as|narrow|unfold)\b"
 )
 
 
-# What a definition must name to give the inference anything, besides a reshape of something reordered:
-# the above, embeddings, the factories that build initial states (`torch.zeros(...)`, `x.new_zeros(...)`),
-# the `hidden` of helpers such as `init_hidden`, loaders and iterators, padding.
-LAYOUT_SOURCES = re.compile(
-    RECURRENT_CODE.pattern
-    + r"|Embedding|(?<!is_)(?:zeros|ones|randn|rand|empty|full)(?:_like)?\(|hidden|[Ll]oader|[Ii]terator|pad_sequence"
-)
-
-
 def may_hold_finding(text: str) -> bool:
     """Whether a file can hold a finding: it runs an RNN or a loader, or it reshapes a tensor that
-    it reorders or that a layout source made."""
+    a layout source made or that it reorders."""
     if RECURRENT_CODE.search(text) is not None:
         return True
-    return RESHAPES.search(text) is not None and (REORDERS.search(text) or LAYOUT_SOURCES.search(text)) is not None
+    return RESHAPES.search(text) is not None and any(
+        pattern.search(text) is not None for pattern in (REORDERS, LAYOUT_SOURCES, STATE_SOURCES)
+    )
 
 
-def reshapes_reordered(text: str) -> bool:
-    """Whether code reshapes and reorders: a view of a transpose needs no other layout source."""
-    return RESHAPES.search(text) is not None and REORDERS.search(text) is not None
+def reshape_may_go_wrong(text: str) -> bool:
+    """Whether code reshapes what it reorders or builds: that needs no other layout source."""
+    return RESHAPES.search(text) is not None and (REORDERS.search(text) or STATE_SOURCES.search(text)) is not None

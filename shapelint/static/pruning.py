@@ -10,20 +10,18 @@ positions, ``noqa`` comments and fixes stay those of the file.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from shapelint.static import python_ast
-from shapelint.static.knowledge import JAXTYPING_ARRAY_TYPES, LAYOUT_SOURCES, REORDERS, RESHAPES, reshapes_reordered
+from shapelint.static.knowledge import JAXTYPING_ARRAY_TYPES, LAYOUT_SOURCES, reshape_may_go_wrong
 from shapelint.static.project.facts import FileOutline, Outline
 from shapelint.static.project.scan import file_outline
 
 # Code that can give the inference a layout (`forward` alone makes every module class worth following
 # at a call, not worth analysing here), a jaxtyping declaration, or a `global` statement, which can
-# rebind a module constant that a setting reads; besides, code that reshapes what it reorders.
+# rebind a module constant that a setting reads; besides, code that reshapes what it reorders or builds.
 _LIVE = re.compile(
     LAYOUT_SOURCES.pattern + r"|\b(?:" + "|".join(sorted(JAXTYPING_ARRAY_TYPES)) + r")\[|^[ \t]*global[ \t]",
     re.MULTILINE,
@@ -70,8 +68,7 @@ def prune(text: str, live_names: Collection[str] = (), outline: FileOutline | No
     # `from torch.nn import LSTM as Recurrent`: code that names `Recurrent` is as live as `LSTM`.
     aliases = [alias for code in module_code for name, alias in _ALIAS.findall(code) if _live(name + "(", ())]
     words = (*live_names, *aliases)
-    hits = _LiveLines(text, lines)
-    units = [_unit(definition, lines, words, hits, top_level=True) for definition in outline.definitions]
+    units = [_unit(definition, lines, words, top_level=True) for definition in outline.definitions]
     named: set[str] = set()
     for code in module_code:  # the module's own code (imports, constants, scripts) is kept
         named.update(_CALLED.findall(code))
@@ -92,17 +89,17 @@ def _text(lines: list[str], first: int, last: int | None) -> str:
     return "".join(lines[first - 1 : last or first])
 
 
-def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], hits: _LiveLines, top_level: bool) -> _Unit:
+def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_level: bool) -> _Unit:
     """``words``: names that make a definition live besides what :data:`_LIVE` finds."""
     first, last = definition.first, definition.last
     text = _text(lines, first, last)
-    live = hits.within(first, last) or any(word in text for word in words)
+    live = _live(text, words)
     if not top_level or not definition.members:
         return _Unit(definition.name, first, last, live, set(_CALLED.findall(text)))
     # A method that only uses `self.rnn` is as live as the line that built it.
     attributes = _live_attributes(text, words) if live else set()
     member_words = (*words, *(f"self.{name}" for name in attributes))
-    members = [_unit(member, lines, member_words, hits, top_level=False) for member in definition.members]
+    members = [_unit(member, lines, member_words, top_level=False) for member in definition.members]
     own = lines[first - 1 : last]
     for member in definition.members:  # what the header and the class-level statements name
         own[member.first - first : member.last - first + 1] = [""] * (member.last - member.first + 1)
@@ -112,32 +109,8 @@ def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], hits: _
     return _Unit(definition.name, first, last, live, named, members, definition.other_statements)
 
 
-class _LiveLines:
-    """The lines that hold live code, found by one pass of each pattern over the whole file rather
-    than one pass per definition (a class, then each of its methods)."""
-
-    def __init__(self, text: str, lines: list[str]) -> None:
-        starts = [0, *itertools.accumulate(map(len, lines))]
-
-        def numbers(pattern: re.Pattern[str]) -> list[int]:
-            return sorted({bisect.bisect_right(starts, match.start()) for match in pattern.finditer(text)})
-
-        self._live, self._reshapes, self._reorders = numbers(_LIVE), numbers(RESHAPES), numbers(REORDERS)
-
-    def within(self, first: int, last: int) -> bool:
-        """Whether lines ``first`` to ``last`` hold a live word, or both a reshape and a reordering."""
-        return _any_within(self._live, first, last) or (
-            _any_within(self._reshapes, first, last) and _any_within(self._reorders, first, last)
-        )
-
-
-def _any_within(lines: list[int], first: int, last: int) -> bool:
-    index = bisect.bisect_left(lines, first)
-    return index < len(lines) and lines[index] <= last
-
-
 def _live(text: str, words: tuple[str, ...]) -> bool:
-    return _LIVE.search(text) is not None or reshapes_reordered(text) or any(word in text for word in words)
+    return _LIVE.search(text) is not None or reshape_may_go_wrong(text) or any(word in text for word in words)
 
 
 def _live_attributes(text: str, words: tuple[str, ...]) -> set[str]:

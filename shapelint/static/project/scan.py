@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from shapelint.static import python_ast
-from shapelint.static.knowledge import LAYOUT_SOURCES, RESHAPES
+from shapelint.static.knowledge import LAYOUT_SOURCES, RESHAPES, STATE_SOURCES
 from shapelint.static.project.facts import (
     UNREAD,
     ArgValue,
@@ -36,7 +36,7 @@ from shapelint.static.project.facts import (
 
 # What a function or class must name to give the inference anything at a call: what can hold a
 # layout (the linter's pre-filter, embeddings, factories, states, loaders), or a module's forward.
-CALLEE = re.compile(LAYOUT_SOURCES.pattern + "|" + RESHAPES.pattern + "|forward")
+CALLEE = re.compile("|".join((LAYOUT_SOURCES.pattern, STATE_SOURCES.pattern, RESHAPES.pattern, "forward")))
 # The stricter test for a definition in another file, which costs a parse to follow.
 RECURRENT = re.compile("LSTM|GRU|RNN|pack_padded|pad_packed|pad_sequence|Embedding|hidden|[Ll]oader|[Ii]terator")
 
