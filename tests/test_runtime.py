@@ -420,12 +420,12 @@ def test_a_loss_target_per_sample_tells_the_batch_axis() -> None:
 
 
 def test_a_failure_of_the_tracer_never_breaks_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    from shapelint.runtime import tracer as tracer_module
+    from shapelint.runtime import following
 
     def broken(*_: object) -> None:
         raise ZeroDivisionError("shapelint bug")
 
-    monkeypatch.setattr(tracer_module, "reshaped", broken)
+    monkeypatch.setattr(following, "reshaped", broken)
     model = nn.Sequential(nn.Embedding(10, 4))
     with shapelint.trace() as tracer:
         out = model(torch.randint(0, 10, (2, 3))).view(3, 2, 4)

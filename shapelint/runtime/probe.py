@@ -14,6 +14,7 @@ objects in place or has effects outside the model: switch the probe off for thos
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,13 +44,14 @@ def token_input(args: tuple[Any, ...]) -> int | None:
     return None
 
 
-def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int) -> bool | None:
-    """True when sample 0's tokens leak into other samples along both axes; None when it cannot tell."""
+def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int, keep: frozenset[int]) -> bool | None:
+    """True when sample 0's tokens leak into other samples along both axes; None when it cannot tell.
+    ``keep``: the ids of the hooks that stay (the tracers', which ignore their own runs)."""
     tokens = args[position]
 
     def run(inputs: tuple[Any, ...]) -> list[torch.Tensor]:
         # Each run from the same state: a stateful forward must not feed one run into the next.
-        with isolated(model), torch.no_grad(), torch.random.fork_rng(devices=[]), own_threads():
+        with isolated(model, keep), torch.no_grad(), torch.random.fork_rng(devices=[]), own_threads():
             return list(tensors_in(model(*inputs)))
 
     try:
@@ -71,13 +73,11 @@ def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int) -> boo
 
 @contextmanager
 def isolated(model: nn.Module, keep: frozenset[int] = frozenset()) -> Iterator[None]:
-    """Run without the hooks (but those whose handle ids are in ``keep``: the tracer's own) and in
+    """Run without the hooks (but those whose handle ids are in ``keep``: the tracers' own) and in
     eval mode; afterwards restore every submodule's attribute bindings, hooks and modes."""
-    saved_globals = {name: getattr(module_registry, name) for name in _GLOBAL_HOOKS}
     saved_modules = [(module, dict(module.__dict__)) for module in model.modules()]
+    _set_global_hooks_aside(keep)
     try:
-        for name in _GLOBAL_HOOKS:
-            setattr(module_registry, name, _kept(saved_globals[name], keep))
         for module, _ in saved_modules:
             for name in _MODULE_HOOKS:
                 if name in module.__dict__:
@@ -85,11 +85,48 @@ def isolated(model: nn.Module, keep: frozenset[int] = frozenset()) -> Iterator[N
         model.eval()
         yield
     finally:
-        for name, hooks in saved_globals.items():
-            setattr(module_registry, name, hooks)
+        _put_global_hooks_back()
         for module, attributes in saved_modules:
             module.__dict__.clear()
             module.__dict__.update(attributes)
+
+
+# The global hooks set aside while any thread runs a model in isolation: they are taken out of torch's
+# own dicts and put back in place (not swapped for copies, which would lose a hook registered meanwhile
+# and leave a removed handle's hook behind), once the last isolated run of any thread ends.
+_ASIDE: dict[str, tuple[OrderedDict[int, Any], set[int]]] = {}  # by dict: its hooks before, and those taken out
+_ISOLATED_RUNS = 0
+_ASIDE_LOCK = threading.Lock()
+
+
+def _set_global_hooks_aside(keep: frozenset[int]) -> None:
+    global _ISOLATED_RUNS
+    with _ASIDE_LOCK:
+        _ISOLATED_RUNS += 1
+        if _ISOLATED_RUNS > 1:
+            return
+        for name in _GLOBAL_HOOKS:
+            hooks = getattr(module_registry, name)
+            taken = {key for key in hooks if key not in keep}
+            _ASIDE[name] = (OrderedDict(hooks), taken)
+            for key in taken:
+                del hooks[key]
+
+
+def _put_global_hooks_back() -> None:
+    global _ISOLATED_RUNS
+    with _ASIDE_LOCK:
+        _ISOLATED_RUNS -= 1
+        if _ISOLATED_RUNS:
+            return
+        for name, (before, taken) in _ASIDE.items():
+            hooks = getattr(module_registry, name)
+            now = OrderedDict(hooks)
+            hooks.clear()
+            # In the order they had, but those kept and removed meanwhile; then those registered meanwhile.
+            hooks.update((key, hook) for key, hook in before.items() if key in taken or key in now)
+            hooks.update(now)
+        _ASIDE.clear()
 
 
 def _kept(hooks: dict[int, Any], keep: frozenset[int]) -> OrderedDict[int, Any]:
