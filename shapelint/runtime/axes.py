@@ -53,6 +53,8 @@ class Label:
 
 
 FEATURES = Label()
+# What a data axis was re-cut with when the model's own axes (features) took part in the cut.
+MODEL_MADE = Origin("the model's features", -2)
 Labels = tuple[Label | None, ...]
 
 
@@ -109,9 +111,23 @@ def reshaped(labels: Labels, in_shape: Sequence[int], out_shape: Sequence[int], 
                 out[index] = label
         else:
             mixed = _mixed(known, where)
+            moved_inward = _inward(known, [in_shape[i] for i in ins], [out_shape[o] for o in outs], where)
             for index in outs:
-                out[index] = mixed
+                out[index] = moved_inward or mixed
     return tuple(out)
+
+
+def _inward(labels: list[Label | None], in_sizes: list[int], out_sizes: list[int], where: str) -> Label | None:
+    """One data axis re-cut with axes the model made, into dims of which one has the data axis's size:
+    ``fc(h).view(2, batch, hidden)`` on a (batch, 2 * hidden) tensor reads as (layers, batch, hidden), but
+    its "batch" dim is not the batch. Mixed with :data:`MODEL_MADE`, so that it reads as two axes mixed;
+    a dim of another size (``pairs.view(-1, 2 * hidden)``, joining samples on purpose) is left alone."""
+    data = [(label, size) for label, size in zip(labels, in_sizes) if label is not None and label.origins]
+    made = [label for label in labels if label is not None and not label.origins]
+    if len(data) != 1 or len(made) != len(labels) - 1 or data[0][0].single() is None:
+        return None
+    label, size = data[0]
+    return Label((*label.origins, MODEL_MADE), mixed_at=where) if size in out_sizes else None
 
 
 def _merged(labels: list[Label | None], sizes: list[int]) -> Label | None:

@@ -110,7 +110,11 @@ class OpFollower(PaddingChecks, DirectionWatch):
             return
         assert isinstance(first, torch.Tensor)
         if name in _RESHAPES:
-            self._set(result, reshaped(labels, tuple(first.shape), tuple(result.shape), user_place()))
+            here = user_place()
+            after = reshaped(labels, tuple(first.shape), tuple(result.shape), here)
+            if after is not None and any(label is not None and label.mixed_at == here for label in after):
+                user_place(pin=True)
+            self._set(result, after)
         elif name in ("transpose", "swapaxes", "swapdims", "permute", "movedim", "moveaxis", "t"):
             order = permutation(first, name, args[1:], kwargs)
             if order is not None:

@@ -74,19 +74,19 @@ class ModuleHooks(OpFollower, Reruns):
             state.steps += 1
 
     def _observe_rnn(self, module: nn.RNNBase, args: tuple[Any, ...]) -> None:
-        given = args[0]
-        if isinstance(given, torch.Tensor) and given.dim() == 3:
-            labels = self._get(given)
-            if labels is not None:
-                place = user_place()
-                self._state.observations.append(
-                    Observation("rnn", place, self._name(module), labels, module.batch_first)
-                )
-                hidden = args[1] if len(args) > 1 else None
-                state = hidden[0] if isinstance(hidden, tuple) else hidden
-                if isinstance(state, torch.Tensor) and state.dim() == 3:
-                    self._state.evidence.saw_batch_size(labels[:2], state.shape[1], given.shape[:2])
-                    self._observe_initial_state(module, state, place)
+        given, place = args[0], user_place()
+        hidden = args[1] if len(args) > 1 else None
+        states = [state for state in tensors_in(hidden) if state.dim() == 3]
+        labels = self._get(given) if isinstance(given, torch.Tensor) and given.dim() == 3 else None
+        if labels is not None:
+            self._state.observations.append(Observation("rnn", place, self._name(module), labels, module.batch_first))
+            if states:
+                self._state.evidence.saw_batch_size(labels[:2], states[0].shape[1], given.shape[:2])
+                self._observe_initial_state(module, states[0], place)
+        for state in states:  # an initial state cut by a view across the batch: each sample starts from others'
+            state_labels = self._get(state)
+            if state_labels is not None and any(label is not None and label.mixed for label in state_labels):
+                self._state.observations.append(Observation("state", place, self._name(module), state_labels))
 
     def _observe_initial_state(self, module: nn.RNNBase, state: torch.Tensor, place: str) -> None:
         """Keep an initial state whose first axis, layers * directions, holds an input's axis: whether

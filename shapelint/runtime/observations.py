@@ -11,10 +11,10 @@ from shapelint.runtime.axes import Label, Labels, Origin
 
 @dataclass(frozen=True)
 class Observation:
-    """Labels seen where they matter: the input of an RNN, a Linear, a matrix product or a loss; a model
-    output; a pack."""
+    """Labels seen where they matter: the input or the initial state of an RNN, a Linear, a matrix product
+    or a loss; a model output; a pack."""
 
-    kind: str  # "rnn", "linear", "product" (bmm, matmul), "loss", "output", "pack"
+    kind: str  # "rnn", "state" (an RNN's initial state), "linear", "product" (bmm, matmul), "loss", "output", "pack"
     where: str
     module: str
     labels: Labels

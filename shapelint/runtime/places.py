@@ -16,14 +16,16 @@ _REFERENCE_MODELS = os.path.join(_HERE, "reference", "models")  # inside the pac
 _TORCH = str(Path(torch.__file__).resolve().parent)
 
 
-def user_place() -> str:
-    """``path:line`` of the innermost frame outside torch and shapelint: the user's code."""
+def user_place(pin: bool = False) -> str:
+    """``path:line`` of the innermost frame outside torch and shapelint: the user's code. The span of the
+    first call seen on that line is kept for it, or, with ``pin``, the span of this call (a view that
+    mixed axes, which a finding at this place is about, after ``summary[-1]`` on the same line)."""
     frame = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
         if _users(filename):
             place = f"{shown_path(filename)}:{frame.f_lineno}"
-            if not known(place):
+            if pin or not known(place):
                 span = _span(frame)
                 if span is not None:
                     remember(place, span)
