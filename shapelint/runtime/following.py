@@ -130,6 +130,9 @@ class OpFollower(PaddingChecks, DirectionWatch):
         elif name == "index_select" and tuple(result.shape) == tuple(first.shape):
             dim = kwargs.get("dim", args[1] if len(args) > 1 else 0)
             self._set(result, _reordered(labels, int(dim) % first.dim()))
+            if called_by_torch():  # a pack sorting its batch by length: the order its lengths come in
+                index = kwargs.get("index", args[2] if len(args) > 2 else None)
+                self._here.sorted_for_pack = (result, index) if isinstance(index, torch.Tensor) else None
         elif name == "unfold" and result.dim() == first.dim() + 1:
             # The unfolded axis keeps its role (one window per step); each window's steps are a sample's features.
             self._set(result, (*labels, FEATURES))
@@ -223,6 +226,8 @@ class OpFollower(PaddingChecks, DirectionWatch):
         time_size = data.shape[0 if not batch_first else 1]
         # Only when the packed steps are the tokens' own steps (not windows, not a shifted sequence).
         same_steps = padding is not None and time == padding.time and time_size == padding.time_size
+        if batch is not None and time is not None and isinstance(lengths, torch.Tensor):
+            self._padding_from_lengths(data, lengths, batch, time, 1 if batch_first else 0)
         if padding is not None and count is not None and same_steps:
             self._here.busy = True
             try:

@@ -11,7 +11,7 @@ from typing import Any
 
 import torch
 
-from shapelint.runtime.axes import Labels
+from shapelint.runtime.axes import Label, Labels
 from shapelint.runtime.observations import PadMask, TokenPadding
 from shapelint.runtime.places import user_place
 from shapelint.runtime.record import Recorder
@@ -125,6 +125,32 @@ class PaddingChecks(Recorder):
                 self._here.token_padding[origin] = TokenPadding(
                     counts[batch], padded_left, time, tokens.shape[1 - batch]
                 )
+
+    def _padding_from_lengths(
+        self, data: torch.Tensor, lengths: torch.Tensor, batch: Label, time: Label, steps_dim: int
+    ) -> None:
+        """The lengths a pack was given tell the padding of its batch where the tokens did not (an
+        Embedding without `padding_idx`, a padding id other than 0): sample b's steps from
+        ``lengths[b]`` on are padding. torch sorts the rows for the pack; the mask is in the given order."""
+        sample, step, mask = batch.single(), time.single(), self._here.pad_mask
+        if sample is None or step is None or (mask is not None and mask.batch == sample):
+            return
+        steps = data.shape[steps_dim]
+        self._here.busy = True
+        try:
+            told = lengths.to("cpu", torch.int64)
+            order = self._here.sorted_for_pack
+            if order is not None and order[0] is data and order[1].shape == told.shape:
+                given = torch.empty_like(told)
+                given[order[1].cpu()] = told  # row order[1][i] of the given batch is sorted row i
+                told = given
+            if told.dim() != 1 or int(told.max()) > steps:
+                return  # not lengths of these steps (torch does not check lengths past the end)
+            real = torch.arange(steps) < told[:, None]
+        finally:
+            self._here.busy = False
+            self._here.sorted_for_pack = None
+        self._here.pad_mask = PadMask(sample, step, real, batch.reordered_at)
 
     def _trailing_zeros(self, tokens: torch.Tensor) -> bool:
         """An Embedding without `padding_idx` over token ids padded with 0 all the same: along one axis

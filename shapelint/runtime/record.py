@@ -66,6 +66,8 @@ class Calls:
     pad_mask: PadMask | None = None
     token_padding: dict[Origin, TokenPadding] = field(default_factory=dict)
     last_pack: tuple[Label | None, Label | None] | None = None  # (batch, time) as the last pack was told
+    # The rows torch sorted by length for a pack (enforce_sorted=False), and the order it took them in.
+    sorted_for_pack: tuple[torch.Tensor, torch.Tensor] | None = None
     bidirectional: list[BidirectionalCall] = field(default_factory=list)  # in the current top-level call
     # The op mode entered for one top-level call, in a thread other than the tracer's own.
     mode: OpMode | None = None

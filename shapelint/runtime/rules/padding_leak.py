@@ -37,8 +37,8 @@ class PaddingLeak(RuntimeRule):
     """At run time, a mean, sum or max over time takes the padded steps in.
 
     ## What it does
-    When an `nn.Embedding` with `padding_idx` has shown which steps of the batch are
-    padding, checks every `mean`, `sum`, `max`, `amax` or `logsumexp` over the time axis
+    When an `nn.Embedding` with `padding_idx` (or, without one, the lengths given to
+    `pack_padded_sequence`) has shown which steps of the batch are padding, checks every `mean`, `sum`, `max`, `amax` or `logsumexp` over the time axis
     of a tensor derived from it: a mean always counts the padded steps; a sum is wrong
     when the padded steps are not zero; a max when they are not `-inf`.
 
