@@ -448,14 +448,22 @@ class _SortedMeanPool(nn.Module):
 
 
 def test_sorted_lengths_pad_the_columns_like_the_rows_so_only_a_declaration_tells_the_batch() -> None:
-    # Sorted longest first, the columns of this batch also read as real-then-padding: ambiguous.
-    tokens, lengths = torch.tensor([[5, 6, 7, 8], [3, 4, 2, 0], [9, 1, 0, 0]]), torch.tensor([4, 3, 2])
+    # Sorted longest first, the columns of this square batch also read as real-then-padding, and the pack's
+    # three lengths fit either axis: ambiguous.
+    tokens, lengths = torch.tensor([[5, 6, 7], [3, 4, 0], [9, 0, 0]]), torch.tensor([3, 2, 1])
     with shapelint.trace(_SortedMeanPool(), probe=False) as undeclared:
         undeclared.model(tokens, lengths)
     assert [f.code for f in undeclared.findings] == []
     with shapelint.trace(_SortedMeanPool(), layouts={"tokens": "batch seq"}, probe=False) as declared:
         declared.model(tokens, lengths)
     assert [f.code for f in declared.findings] == ["SHP508"]
+
+
+def test_where_batch_and_seq_differ_the_lengths_given_to_the_pack_tell_the_padding() -> None:
+    tokens, lengths = torch.tensor([[5, 6, 7, 8], [3, 4, 2, 0], [9, 1, 0, 0]]), torch.tensor([4, 3, 2])
+    with shapelint.trace(_SortedMeanPool(), probe=False) as tracer:
+        tracer.model(tokens, lengths)
+    assert [f.code for f in tracer.findings] == ["SHP508"]
 
 
 def test_unfold_keeps_the_unfolded_axis_role_so_a_wrong_pack_after_it_is_seen() -> None:

@@ -50,6 +50,18 @@ def test_samples_joined_in_pairs_on_purpose_are_not_read_as_moved_inward() -> No
     assert pairs is not None and pairs[0] is not None and MODEL_MADE not in pairs[0].origins
 
 
+def test_a_dim_of_the_batchs_size_inside_each_samples_memory_is_not_the_batch_moved_inward() -> None:
+    # (batch 4, heads 2 * head_dim 4) as (batch * heads, head_dim): head_dim == batch by chance.
+    heads = reshaped((BATCH, FEATURES), (4, 8), (8, 4), "model.py:9")
+    assert heads is not None and all(label is not None and MODEL_MADE not in label.origins for label in heads)
+
+
+def test_a_model_made_axis_outside_the_batch_cut_into_it_is_moved_inward() -> None:
+    # (2, batch 3, hidden 16), the 2 made by the model, viewed as (batch, 2 * hidden).
+    joined = reshaped((FEATURES, BATCH, FEATURES), (2, 3, 16), (3, 32), "model.py:9")
+    assert joined is not None and joined[0] is not None and joined[0].origins == (BATCH.origins[0], MODEL_MADE)
+
+
 def test_permutation_moves_labels() -> None:
     assert moved(EMBEDS, (1, 0, 2), "a:3")[0] is not None
     assert moved(EMBEDS, (1, 0, 2), "a:3")[0].single() == TIME.origins[0]  # type: ignore[union-attr]

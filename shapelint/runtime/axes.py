@@ -118,16 +118,24 @@ def reshaped(labels: Labels, in_shape: Sequence[int], out_shape: Sequence[int], 
 
 
 def _inward(labels: list[Label | None], in_sizes: list[int], out_sizes: list[int], where: str) -> Label | None:
-    """One data axis re-cut with axes the model made, into dims of which one has the data axis's size:
-    ``fc(h).view(2, batch, hidden)`` on a (batch, 2 * hidden) tensor reads as (layers, batch, hidden), but
-    its "batch" dim is not the batch. Mixed with :data:`MODEL_MADE`, so that it reads as two axes mixed;
-    a dim of another size (``pairs.view(-1, 2 * hidden)``, joining samples on purpose) is left alone."""
-    data = [(label, size) for label, size in zip(labels, in_sizes) if label is not None and label.origins]
-    made = [label for label in labels if label is not None and not label.origins]
-    if len(data) != 1 or len(made) != len(labels) - 1 or data[0][0].single() is None:
+    """One data axis re-cut with axes the model made, into dims of which one has the data axis's size
+    but does not index it: ``fc(h).view(2, batch, hidden)`` on a (batch, 2 * hidden) tensor reads as
+    (layers, batch, hidden), yet its "batch" dim is (batch, 2) viewed as (2, batch). Mixed with
+    :data:`MODEL_MADE`, so that it reads as two axes mixed. Left alone: no dim of that size
+    (``pairs.view(-1, 2 * hidden)`` joins samples on purpose), or one inside each sample's memory
+    (``view(seq, batch * heads, head_dim)`` with head_dim == batch)."""
+    data = [index for index, label in enumerate(labels) if label is not None and label.origins]
+    if len(data) != 1 or any(label is None for label in labels):
         return None
-    label, size = data[0]
-    return Label((*label.origins, MODEL_MADE), mixed_at=where) if size in out_sizes else None
+    label, size, before = labels[data[0]], in_sizes[data[0]], math.prod(in_sizes[: data[0]])
+    assert label is not None
+    if label.single() is None:
+        return None
+    for position, out_size in enumerate(out_sizes):
+        outer = math.prod(out_sizes[:position])  # how many blocks the dims before this one cut memory into
+        if out_size == size and outer != before and outer % (before * size):
+            return Label((*label.origins, MODEL_MADE), mixed_at=where)
+    return None
 
 
 def _merged(labels: list[Label | None], sizes: list[int]) -> Label | None:

@@ -13,9 +13,10 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.nn.utils.rnn import PackedSequence
 
 from shapelint.runtime.ops import index_plan, rows_indexed
-from shapelint.runtime.places import user_place
+from shapelint.runtime.places import called_by_torch, user_place
 from shapelint.runtime.probe import tensors_in
 from shapelint.runtime.record import Recorder
 from shapelint.runtime.rules import tensor_words
@@ -81,12 +82,17 @@ class BidirectionalCall:
     where: str
     states: tuple[torch.Tensor, ...]  # h_n, and c_n for an LSTM
     output: torch.Tensor  # a PackedSequence's data when packed
-    stand_ins: list[torch.Tensor] = field(default_factory=list)  # the output after dropout, tanh, ...
+    lengths: torch.Tensor | None  # each sample's real length, in the batch's order, when the run tells
+    # The output after dropout, tanh, ..., or unpacked: what stands in for it, steps and halves where they were.
+    stand_ins: list[torch.Tensor] = field(default_factory=list)
+    steps_dim: dict[int, int] = field(default_factory=dict)  # by id of the output or a stand-in: its time dim
     rows_read: set[int] = field(default_factory=set)
     whole: bool = False  # the output, or a state as a whole, reached an op
     last_row_at: str | None = None  # where h_n's last row (the backward direction) was first read
     last_step_at: str | None = None  # where the output's last step was first taken with both directions' features
     last_step: torch.Tensor | None = None  # what that read returned
+    last_step_of: tuple[torch.Tensor, int] | None = None  # the tensor it was read from, and its time dim
+    gathered: bool = False  # read at each sample's own last step (`out[rows, lengths - 1]`), not at -1
     # The backward direction's summary of the whole sequence reached an op: the output's first step or the
     # output as a whole, a state's last row or a state as a whole, or the halves of the last step taken apart.
     backward_used: bool = False
@@ -95,14 +101,38 @@ class BidirectionalCall:
 class DirectionWatch(Recorder):
     """Follows the results of the bidirectional RNN calls inside a model until its call ends."""
 
-    def _watch_directions(self, module: nn.RNNBase, output: Any) -> None:
+    def _watch_directions(self, module: nn.RNNBase, given: Any, output: Any) -> None:
         if not isinstance(output, tuple) or len(output) != 2:
             return
         result, hidden = output
-        data = result[0] if isinstance(result, tuple) else result  # a PackedSequence is a tuple, data first
+        packed = isinstance(result, PackedSequence)
+        data = result.data if packed else result
         states = tuple(tensors_in(hidden))
-        if isinstance(data, torch.Tensor) and states and states[0].dim() == 3:
-            self._here.bidirectional.append(BidirectionalCall(module, user_place(), states, data))
+        if not (isinstance(data, torch.Tensor) and states and states[0].dim() == 3):
+            return
+        time = 1 if module.batch_first else 0
+        self._here.busy = True
+        try:
+            lengths = _packed_lengths(result) if packed else self._padded_lengths(given, time)
+        finally:
+            self._here.busy = False
+        call = BidirectionalCall(module, user_place(), states, data, lengths)
+        if not packed:
+            call.steps_dim[id(data)] = time
+        self._here.bidirectional.append(call)
+
+    def _padded_lengths(self, given: Any, time: int) -> torch.Tensor | None:
+        """The real lengths of a padded batch given to an RNN, in its order, from the tokens' padding."""
+        mask, labels = self._here.pad_mask, self._get(given)
+        if mask is None or labels is None or len(labels) != 3:
+            return None
+        batch, step = mask.rows_in(labels), labels[time]
+        if batch != 1 - time or step is None or step.single() != mask.time:
+            return None
+        if (given.shape[batch], given.shape[time]) != tuple(mask.real.shape):
+            return None
+        lengths: torch.Tensor = mask.real.sum(1)
+        return lengths
 
     def _observe_directions(self, func: Any, args: Any, kwargs: Any, result: Any) -> None:
         """Which results of the watched bidirectional RNN calls this op uses."""
@@ -121,6 +151,17 @@ class DirectionWatch(Recorder):
                 pass  # handed back as it is (`contiguous()` of a contiguous tensor)
             elif output is not None and self._stands_in(name, data_inputs, output, result):
                 call.stand_ins.append(result)
+                if id(output) in call.steps_dim:
+                    call.steps_dim[id(result)] = call.steps_dim[id(output)]
+            elif output is not None and name == "_pad_packed_sequence" and isinstance(result, tuple):
+                # Unpacked: the steps are back, on the time dim `batch_first` says.
+                batch_first = bool(args[2]) if len(args) > 2 else bool(kwargs.get("batch_first", False))
+                call.stand_ins.append(result[0])
+                call.steps_dim[id(result[0])] = 1 if batch_first else 0
+            elif output is not None and name == "index_select" and id(output) in call.steps_dim and called_by_torch():
+                # `pad_packed_sequence` putting the samples back in the order they were given.
+                call.stand_ins.append(result)
+                call.steps_dim[id(result)] = call.steps_dim[id(output)]
             elif output is not None:
                 call.whole = True
                 self._observe_output_step(call, output, name, args, kwargs, result)
@@ -152,21 +193,46 @@ class DirectionWatch(Recorder):
     def _observe_output_step(
         self, call: BidirectionalCall, output: torch.Tensor, name: str, args: Any, kwargs: Any, result: Any
     ) -> None:
-        """``out[:, -1]`` (``out[-1]`` time-major) with every feature, or another use of the output
-        (``output`` is the output itself or what stands in for it)."""
-        time = 1 if call.rnn.batch_first else 0
+        """``out[:, -1]`` (``out[-1]`` time-major) or ``out[rows, lengths - 1]`` with every feature, or
+        another use of the output (``output`` is the output itself or what stands in for it)."""
+        time = call.steps_dim.get(id(output))
+        both_halves = isinstance(result, torch.Tensor) and result.shape[-1] == output.shape[-1]
         plan = None
-        if name in ("__getitem__", "select") and args and args[0] is output and output.dim() == 3:
+        if time is not None and name in ("__getitem__", "select") and args and args[0] is output and output.dim() == 3:
             plan = index_plan(name, args[1:], kwargs, 3)
-        if plan is None or set(plan[1]) != {time}:
+            if plan is None and name == "__getitem__" and both_halves and self._at_last_steps(call, args[1], time):
+                if call.last_step_at is None:
+                    call.last_step_at, call.last_step, call.last_step_of = user_place(), result, (output, time)
+                    call.gathered = True
+                return
+        if time is None or plan is None or set(plan[1]) != {time}:
             call.backward_used = True  # the output as a whole, or one sample of it
             return
         position, steps = plan[1][time], output.shape[time]
-        both_halves = isinstance(result, torch.Tensor) and result.shape[-1] == output.shape[-1]
         if position % steps == 0:
             call.backward_used = True  # the first step holds the backward direction's summary
         elif position == -1 and both_halves and call.last_step_at is None:
-            call.last_step_at, call.last_step = user_place(), result
+            call.last_step_at, call.last_step, call.last_step_of = user_place(), result, (output, time)
+
+    def _at_last_steps(self, call: BidirectionalCall, index: Any, time: int) -> bool:
+        """``out[torch.arange(B), lengths - 1]`` (time-major: ``out[lengths - 1, torch.arange(B)]``): every
+        sample's own last real step, read by a pair of index tensors, all features kept."""
+        if call.lengths is None or not isinstance(index, tuple) or len(index) < 2:
+            return False
+        if any(item not in (slice(None), Ellipsis) for item in index[2:]):
+            return False
+        rows, steps = (index[0], index[1]) if time == 1 else (index[1], index[0])
+        if not (isinstance(rows, torch.Tensor) and isinstance(steps, torch.Tensor)):
+            return False
+        self._here.busy = True
+        try:
+            lengths = call.lengths.to("cpu")
+            rows, steps = rows.to("cpu"), steps.to("cpu")
+            if rows.shape != lengths.shape or steps.shape != lengths.shape:
+                return False
+            return bool((rows == torch.arange(len(lengths))).all()) and bool((steps == lengths - 1).all())
+        finally:
+            self._here.busy = False
 
     def _judge_directions(self, model: nn.Module, output: Any) -> None:
         """At the end of a top-level call: the watched calls that used only the backward direction of
@@ -195,16 +261,25 @@ class DirectionWatch(Recorder):
                 )
                 self._state.declared_violations.append(finding)
         for call, place in last_steps:
-            if kept.isdisjoint(map(id, (call.output, *call.stand_ins, *call.states))):
-                out = call.output
-                roles = ("batch", "time", "feat") if call.rnn.batch_first else ("time", "batch", "feat")
+            if call.last_step_of is not None and kept.isdisjoint(map(id, (call.output, *call.stand_ins, *call.states))):
+                out, time = call.last_step_of
+                roles = ("batch", "time", "feat") if time == 1 else ("time", "batch", "feat")
                 finding = BackwardLastStep.finding(
                     place,
                     self._name(call.rnn),
                     type(call.rnn).__name__,
                     call.where,
                     tensor_words(dtype(out), tuple(out.shape), roles),
-                    call.rnn.batch_first,
+                    time == 1,
                     call.rnn.hidden_size,
+                    call.gathered,
                 )
                 self._state.declared_violations.append(finding)
+
+
+def _packed_lengths(packed: PackedSequence) -> torch.Tensor:
+    """Each sample's length in a packed batch, in the order the samples were given to the pack."""
+    sizes = packed.batch_sizes
+    lengths = (sizes[None, :] > torch.arange(int(sizes[0]))[:, None]).sum(1)  # sorted longest first
+    order = packed.unsorted_indices
+    return lengths if order is None else lengths[order.to(lengths.device)]

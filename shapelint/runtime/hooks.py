@@ -61,7 +61,7 @@ class ModuleHooks(OpFollower, Reruns):
             self._label_rnn_outputs(module, args[0], output)
             # A top-level RNN's results all go back to the caller, and without the mode no op is seen.
             if module.bidirectional and here.depth > 0 and self.provenance:
-                self._watch_directions(module, output)
+                self._watch_directions(module, args[0], output)
         if here.depth == 0:
             if here.bidirectional:
                 self._judge_directions(module, output)

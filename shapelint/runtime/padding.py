@@ -136,6 +136,8 @@ class PaddingChecks(Recorder):
         if sample is None or step is None or (mask is not None and mask.batch == sample):
             return
         steps = data.shape[steps_dim]
+        if data.shape[1 - steps_dim] == steps:
+            return  # torch checks the lengths against the axis it was told is the batch: here both fit
         self._here.busy = True
         try:
             told = lengths.to("cpu", torch.int64)

@@ -17,11 +17,13 @@ class BackwardLastStep(RuntimeRule):
     ## What it does
     Follows each call of a bidirectional `nn.LSTM`, `nn.GRU` or `nn.RNN` inside a model
     to the end of the model's call, and flags the last time step of its output taken with
-    every feature (`out[:, -1]` batch-first, `out[-1]` time-major) when nothing else
-    carries the backward direction's summary: not the output's first step, not the output
-    as a whole, not `h_n`'s last row or `h_n` as a whole, and no results leave the call.
-    Position-wise ops on the output alone (dropout, `tanh`, layer norm, ...) keep its steps
-    and halves where they were, and are followed.
+    every feature (`out[:, -1]` batch-first, `out[-1]` time-major), or each sample's last
+    real step (`out[torch.arange(B), lengths - 1]`, the lengths known from the pack or the
+    padding), when nothing else carries the backward direction's summary: not the output's
+    first step, not the output as a whole, not `h_n`'s last row or `h_n` as a whole, and no
+    results leave the call. Position-wise ops on the output alone (dropout, `tanh`, layer
+    norm, ...) and `pad_packed_sequence` keep its steps and halves where they were, and are
+    followed.
 
     ## Why is this bad?
     The backward direction runs from the end of the sequence to its start: at the last
@@ -65,14 +67,28 @@ class BackwardLastStep(RuntimeRule):
 
     @classmethod
     def finding(
-        cls, place: str, rnn: str, kind: str, called_at: str, output: str, batch_first: bool, hidden: int
+        cls,
+        place: str,
+        rnn: str,
+        kind: str,
+        called_at: str,
+        output: str,
+        batch_first: bool,
+        hidden: int,
+        gathered: bool = False,
     ) -> Finding:
-        """``output``: the RNN's output, in words; ``hidden``: its hidden size (each direction's half)."""
+        """``output``: the RNN's output (unpacked), in words; ``hidden``: its hidden size (each direction's
+        half); ``gathered``: read at each sample's last real step (``out[rows, lengths - 1]``), not at -1."""
         named = f"bidirectional {kind}" + (f" `{rnn}`" if rnn != kind else "")
-        last, first = ("out[:, -1", "out[:, 0") if batch_first else ("out[-1, :", "out[0, :")
+        if gathered:
+            step = "each sample's last real step (at `lengths - 1`)"
+            last = "out[rows, lengths - 1" if batch_first else "out[lengths - 1, rows"
+        else:
+            step, last = "the last step", "out[:, -1" if batch_first else "out[-1, :"
+        first = "out[:, 0" if batch_first else "out[0, :"
         return cls.at(
             place,
-            f"the last step of the output of the {named} called at {called_at} ({output}) is used with both "
+            f"{step} of the output of the {named} called at {called_at} ({output}) is used with both "
             f"halves: its backward half (features {hidden}:{2 * hidden}) has read only the last token, and the "
             f"backward summary of the whole sequence (the first step) is never used; use `torch.cat([{last}, "
             f":{hidden}], {first}, {hidden}:]], dim=-1)` or `torch.cat([h_n[-2], h_n[-1]], dim=-1)`",

@@ -38,9 +38,10 @@ class PaddingLeak(RuntimeRule):
 
     ## What it does
     When an `nn.Embedding` with `padding_idx` (or, without one, the lengths given to
-    `pack_padded_sequence`) has shown which steps of the batch are padding, checks every `mean`, `sum`, `max`, `amax` or `logsumexp` over the time axis
-    of a tensor derived from it: a mean always counts the padded steps; a sum is wrong
-    when the padded steps are not zero; a max when they are not `-inf`.
+    `pack_padded_sequence`) has shown which steps of the batch are padding, checks every
+    `mean`, `sum`, `max`, `amax` or `logsumexp` over the time axis of a tensor derived
+    from it: a mean always counts the padded steps; a sum is wrong when the padded steps
+    are not zero; a max when they are not `-inf`.
 
     ## Why is this bad?
     A sample's pooled vector then depends on how much padding its batch needed, that is on
