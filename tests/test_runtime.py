@@ -497,6 +497,27 @@ def test_a_runtime_finding_quotes_the_expression_and_carries_the_static_fix(tmp_
     assert (edit["line"], edit["replacement"]) == (finding["line"], "embeds.transpose(0, 1)")
 
 
+def test_on_a_square_batch_the_finding_names_the_sizes_the_user_unpacked(tmp_path: Path) -> None:
+    # Every batch is 4 x 4 and nothing tells the roles; the view's arguments are the user's names for the axes.
+    report = tmp_path / "report.json"
+    run_cli("run", "--format", "json", "--output", str(report), "fixtures/runtime/square_tagger_buggy.py")
+    (finding,) = json.loads(report.read_text())
+    assert (
+        "re-cuts axis 0 of `sentences` (`batch_size`) and axis 1 of `sentences` (`seq_len`) into"
+        in (finding["message"])
+    )
+
+
+def test_a_torch_module_called_alone_names_its_input_as_the_caller_does() -> None:
+    embedding, lstm = nn.Embedding(20, 4), nn.LSTM(4, 6)  # top-level calls: torch's forward(input)
+    with shapelint.trace() as tracer:
+        for steps in (5, 6, 7):
+            sentences = torch.randint(1, 20, (3, steps))
+            lstm(embedding(sentences))
+    (finding,) = tracer.findings
+    assert finding.code == "SHP502" and "axis 0 of `sentences` is the batch" in finding.message
+
+
 class _ViewedAsTimeMajor(nn.Module):
     def __init__(self) -> None:
         super().__init__()

@@ -4,6 +4,7 @@ axes matter (a pooling, a pack, a matrix product, a loss). Every op itself runs 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +16,7 @@ from shapelint.runtime.directions import DirectionWatch
 from shapelint.runtime.observations import LastPick, Observation, PackedLengths
 from shapelint.runtime.ops import aligned_by_size, expanded, index_plan, permutation, squeezed
 from shapelint.runtime.padding import PaddingChecks
-from shapelint.runtime.places import called_by_torch, user_place
+from shapelint.runtime.places import called_by_torch, source_at, user_ints, user_place
 from shapelint.runtime.tensors import dtype
 
 _RESHAPES = {"view", "reshape", "flatten", "unflatten", "view_as", "reshape_as"}
@@ -114,6 +115,7 @@ class OpFollower(PaddingChecks, DirectionWatch):
             after = reshaped(labels, tuple(first.shape), tuple(result.shape), here)
             if after is not None and any(label is not None and label.mixed_at == here for label in after):
                 user_place(pin=True)
+                self._name_sizes(here, labels, tuple(first.shape))
             self._set(result, after)
         elif name in ("transpose", "swapaxes", "swapdims", "permute", "movedim", "moveaxis", "t"):
             order = permutation(first, name, args[1:], kwargs)
@@ -144,6 +146,20 @@ class OpFollower(PaddingChecks, DirectionWatch):
             self._set(result, (*labels[:-1], FEATURES))
         elif tuple(result.shape) == tuple(first.shape):
             self._set(result, labels)  # element-wise
+
+    def _name_sizes(self, here: str, labels: Labels, shape: tuple[int, ...]) -> None:
+        """The names the user bound to the sizes of the axes a view mixes and passed to it
+        (``batch_size, seq_len = tokens.shape`` then ``view(seq_len, batch_size, -1)``), for its finding
+        to say which axis the user took each for."""
+        text = source_at(here)
+        if text is None:
+            return
+        bound = user_ints()
+        for label, size in zip(labels, shape):
+            origin = label.single() if label is not None else None
+            named = [name for name, value in bound.items() if value == size and re.search(rf"\b{name}\b", text)]
+            if origin is not None and len(named) == 1:
+                self._state.size_names.setdefault((here, origin), named[0])
 
     def _after_index(
         self, tensor: torch.Tensor, labels: Labels, kept: tuple[int | None, ...], picked: dict[int, int]

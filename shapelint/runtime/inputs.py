@@ -14,7 +14,7 @@ from torch import nn
 from shapelint.runtime import LayoutWarning
 from shapelint.runtime.axes import Label, Origin
 from shapelint.runtime.declarations import annotation_dims, declared_checker, dimension_roles, parameter_names
-from shapelint.runtime.places import user_place
+from shapelint.runtime.places import user_names, user_place
 from shapelint.runtime.record import Recorder
 from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation, summarise
 
@@ -32,7 +32,7 @@ class InputLabels(Recorder):
         for name, value in self._input_tensors(zip(names, args)):
             self._state.arguments.add(name)
             if value.dim() > 0 and value not in self._state.labels:
-                source = self._input_source(module, name)
+                source = self._input_source(module, name, value)
                 origins = tuple(Origin(source, dim) for dim in range(value.dim()))
                 self._state.labels[value] = tuple(Label((origin,)) for origin in origins)
                 if self._here.pad_mask is not None and self._here.pad_mask.batch.source == source:
@@ -53,15 +53,18 @@ class InputLabels(Recorder):
                     if isinstance(item, torch.Tensor):
                         yield f"{name}[{index}]", item
 
-    def _input_source(self, module: nn.Module, name: str) -> str:
-        """The name an input's axes go by: the argument's name, unless another top-level module (an
-        encoder and a decoder called one after the other) already has an argument of that name, whose
-        sizes and roles are another's."""
+    def _input_source(self, module: nn.Module, name: str, value: torch.Tensor | None = None) -> str:
+        """The name an input's axes go by: the argument's name, or, for a module of torch's own
+        (``embedding(tokens)`` called by itself), the caller's name for the tensor rather than torch's
+        (`input`); unless another top-level module (an encoder and a decoder called one after the
+        other) already has an argument of that name, whose sizes and roles are another's."""
         sources = self._state.input_sources
         key = (id(module), name)
         if key not in sources:
+            callers = user_names(value) if value is not None and _torchs_own(module) else []
+            shown = callers[0] if len(callers) == 1 else name
             taken = {source for (other, _), source in sources.items() if other != id(module)}
-            sources[key] = name if name not in taken else f"{self._name(module)}.{name}"
+            sources[key] = shown if shown not in taken else f"{self._name(module)}.{shown}"
         return sources[key]
 
     def _declare(self, module: nn.Module, name: str, origins: tuple[Origin, ...]) -> None:
@@ -100,3 +103,8 @@ class InputLabels(Recorder):
             )
         finally:
             self._here.busy = False
+
+
+def _torchs_own(module: nn.Module) -> bool:
+    """A module whose ``forward`` torch wrote: its parameter names (`input`) are not the user's."""
+    return type(module).forward.__module__.split(".")[0] == "torch"

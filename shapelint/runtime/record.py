@@ -53,6 +53,8 @@ class Record:
     input_sources: dict[tuple[int, str], str] = field(default_factory=dict)  # by (top-level module, argument)
     arguments: set[str] = field(default_factory=set)  # the names of the top-level calls' tensor arguments
     layouts_used: set[str] = field(default_factory=set)  # the keys of `layouts` that met their argument
+    # The user's names for the sizes of the axes a view mixed, by (the view's place, the axis).
+    size_names: dict[tuple[str, Origin], str] = field(default_factory=dict)
 
 
 @dataclass

@@ -184,7 +184,9 @@ class Tracer(ModuleHooks):
         state, roles = self._state, self._state.evidence.roles()
         found: dict[tuple[str, str], Finding] = {}
         judged = [
-            finding for observation in state.observations for finding in judge(observation, roles, state.last_picks)
+            finding
+            for observation in state.observations
+            for finding in judge(observation, roles, state.last_picks, state.size_names)
         ]
         lengths = (
             LengthsMismatch.finding(pack)

@@ -72,12 +72,21 @@ class MixedAxes(RuntimeRule):
     )
 
     @classmethod
-    def finding(cls, observation: Observation, label: Label, roles: dict[Origin, str]) -> Finding:
+    def finding(
+        cls, observation: Observation, label: Label, roles: dict[Origin, str], names: dict[Origin, str] | None = None
+    ) -> Finding:
+        """``names``: what the user called each axis's size where the view was written (`batch_size`)."""
         assert label.mixed_at is not None
-        axes = " and ".join(f"{origin}{f' ({roles[origin]})' if origin in roles else ''}" for origin in label.origins)
+        axes = " and ".join(_axis(origin, roles.get(origin), (names or {}).get(origin)) for origin in label.origins)
         return cls.at(
             label.mixed_at,
             f"a view/reshape here re-cuts {axes} into one dimension, and the mixed axis reaches "
             f"{where(observation)}: what belonged to different samples is scrambled; use `transpose`/`permute` "
             "to move axes before reshaping",
         )
+
+
+def _axis(origin: Origin, role: str | None, name: str | None) -> str:
+    """``axis 0 of `sentences` (batch, `batch_size`)``: the axis, with its role and the user's name for its size."""
+    known = [part for part in (role, f"`{name}`" if name and name != role else None) if part]
+    return f"{origin} ({', '.join(known)})" if known else str(origin)
