@@ -12,6 +12,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from shapelint.runtime.axes import FEATURES, Label, Labels, moved, reshaped
+from shapelint.runtime.compiled import compiling
 from shapelint.runtime.directions import DirectionWatch
 from shapelint.runtime.observations import LastPick, Observation, PackedLengths
 from shapelint.runtime.ops import aligned_by_size, expanded, index_plan, permutation, squeezed
@@ -45,6 +46,8 @@ class OpMode(TorchFunctionMode):
     def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         kwargs = kwargs or {}
         result = func(*args, **kwargs)
+        if compiling():
+            return result  # dynamo is tracing this into a graph: nothing of ours goes in it
         try:
             self.follower._after_op(func, args, kwargs, result)
         except Exception as error:  # a bug of ours must never break the user's run

@@ -35,11 +35,14 @@ def claim(tracer: object, handles: list[Any]) -> None:
         _ACTIVE.append(_Entry(tracer, threading.get_ident(), handles))
 
 
-def release(tracer: object) -> None:
+def release(tracer: object) -> bool:
+    """``tracer`` is no longer active; whether it was."""
     with _LOCK:
+        before = len(_ACTIVE)
         _ACTIVE[:] = [entry for entry in _ACTIVE if entry.tracer is not tracer]
         if not _ACTIVE:
             _WARNED.clear()
+        return len(_ACTIVE) < before
 
 
 def follows(tracer: object) -> bool:

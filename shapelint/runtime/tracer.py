@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from torch import nn
 
 from shapelint.findings import Finding
-from shapelint.runtime import LayoutWarning, ownership
+from shapelint.runtime import LayoutWarning, compiled, ownership
 from shapelint.runtime.following import OpMode, leave, silence
 from shapelint.runtime.hooks import ModuleHooks
 from shapelint.runtime.judging import judge, kept_tensor_words, returns_swapped
@@ -72,6 +72,7 @@ class Tracer(ModuleHooks):
         self._active = True
         try:
             ownership.claim(self, self._handles)
+            compiled.run_eagerly()
             self._install_hooks()
             if self.provenance:
                 self._mode = OpMode(self)
@@ -98,7 +99,8 @@ class Tracer(ModuleHooks):
     def _detach(self) -> None:
         """Remove the hooks and the mode; safe to call twice and from inside a hook."""
         self._remove_hooks()
-        ownership.release(self)
+        if ownership.release(self):
+            compiled.run_compiled()
         with self._lock:
             adopted, self._adopted = self._adopted, []
         for other in adopted:  # still entered in a thread whose call had not ended: it records nothing more
@@ -131,6 +133,9 @@ class Tracer(ModuleHooks):
                 self._handles.append(module.register_forward_hook(after, always_call=True))
 
     def _before_call(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        if compiled.compiling():
+            return
+        compiled.settle()  # here, in the call of `torch.compile(model)`'s wrapper, before the compiled forward
         if not self._follows(module):
             return
         here = self._here
@@ -143,6 +148,8 @@ class Tracer(ModuleHooks):
         self._before_module(module, args)
 
     def _after_call(self, module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
+        if compiled.compiling():
+            return
         here = self._here
         if here.mode is not None or self._follows(module):
             self._after_module(module, args, output)
@@ -156,8 +163,12 @@ class Tracer(ModuleHooks):
             self._detach()  # enough seen: the rest of the run goes at full speed
 
     def _follows(self, module: nn.Module) -> bool:
-        """Whether this call is this tracer's to follow. `nn.DataParallel` runs replicas of its module in
-        threads of its own, within the call the tracer follows where it was made: not calls of their own."""
+        """Whether this call is this tracer's to follow. Not the wrapper `torch.compile(model)` returns:
+        the model it wraps is called inside it, with its own `forward`'s names and annotations. Nor the
+        replicas `nn.DataParallel` runs in threads of its own, within the call the tracer follows where
+        it was made."""
+        if "_orig_mod" in module._modules:
+            return False
         return ownership.follows(self) and not (getattr(module, "_is_replica", False) and not ownership.owns(self))
 
     def _guarded(self, hook: Callable[..., None]) -> Callable[..., None]:
