@@ -55,6 +55,7 @@ def _counting(compiled: list[int]) -> Any:
     return backend
 
 
+@pytest.mark.filterwarnings("ignore:Using `torch.compile\\(module\\)` when there are global hooks")
 def test_a_compiled_model_runs_eagerly_while_traced_and_compiles_again_after(graphs: list[int]) -> None:
     torch._dynamo.reset()
     model = _Tagger()

@@ -136,7 +136,7 @@ class Tracer(ModuleHooks):
         if compiled.compiling():
             return
         compiled.settle()  # here, in the call of `torch.compile(model)`'s wrapper, before the compiled forward
-        if not self._follows(module):
+        if self._passes_over(module) or not ownership.follows(self):
             return
         here = self._here
         if self.provenance and here.depth == 0 and here.mode is None and not ownership.owns(self):
@@ -151,7 +151,8 @@ class Tracer(ModuleHooks):
         if compiled.compiling():
             return
         here = self._here
-        if here.mode is not None or self._follows(module):
+        # A thread whose call entered the mode is followed to the end of that call, whatever began meanwhile.
+        if not self._passes_over(module) and (here.mode is not None or ownership.follows(self)):
             self._after_module(module, args, output)
         if here.depth == 0 and here.mode is not None:
             mode, here.mode = here.mode, None
@@ -162,14 +163,12 @@ class Tracer(ModuleHooks):
         if here.depth == 0 and self.first_n_steps is not None and self._state.steps >= self.first_n_steps:
             self._detach()  # enough seen: the rest of the run goes at full speed
 
-    def _follows(self, module: nn.Module) -> bool:
-        """Whether this call is this tracer's to follow. Not the wrapper `torch.compile(model)` returns:
-        the model it wraps is called inside it, with its own `forward`'s names and annotations. Nor the
-        replicas `nn.DataParallel` runs in threads of its own, within the call the tracer follows where
-        it was made."""
-        if "_orig_mod" in module._modules:
-            return False
-        return ownership.follows(self) and not (getattr(module, "_is_replica", False) and not ownership.owns(self))
+    @staticmethod
+    def _passes_over(module: nn.Module) -> bool:
+        """Calls that are part of another: the wrapper `torch.compile(model)` returns (the model it wraps
+        is called inside it, with its own `forward`'s names and annotations), and the replicas
+        `nn.DataParallel` runs in threads of its own, within the call where it was made."""
+        return "_orig_mod" in module._modules or bool(getattr(module, "_is_replica", False))
 
     def _guarded(self, hook: Callable[..., None]) -> Callable[..., None]:
         """A hook that records its own failure instead of breaking the user's forward pass."""
