@@ -463,7 +463,9 @@ def test_where_batch_and_seq_differ_the_lengths_given_to_the_pack_tell_the_paddi
     tokens, lengths = torch.tensor([[5, 6, 7, 8], [3, 4, 2, 0], [9, 1, 0, 0]]), torch.tensor([4, 3, 2])
     with shapelint.trace(_SortedMeanPool(), probe=False) as tracer:
         tracer.model(tokens, lengths)
-    assert [f.code for f in tracer.findings] == ["SHP508"]
+    (finding,) = tracer.findings
+    assert finding.code == "SHP508"
+    assert "with `real = (torch.arange(x.size(1)) < lengths[:, None]).unsqueeze(-1)`" in finding.message
 
 
 def test_unfold_keeps_the_unfolded_axis_role_so_a_wrong_pack_after_it_is_seen() -> None:

@@ -50,6 +50,7 @@ class PadMask:
     time: Origin
     real: torch.Tensor
     reordered_at: str | None = None
+    from_lengths: bool = False  # told by the lengths given to a pack, not by the tokens
 
     def rows_in(self, labels: Labels) -> int | None:
         """The dim of a tensor with these labels whose positions are this mask's rows, in its order; None

@@ -57,7 +57,9 @@ class PaddingChecks(Recorder):
         finally:
             self._here.busy = False
         if leaks:
-            self._state.declared_violations.append(PaddingLeak.finding(user_place(), name, mask.time))
+            self._state.declared_violations.append(
+                PaddingLeak.finding(user_place(), name, mask.time, mask.from_lengths)
+            )
 
     def _check_last_step(self, tensor: torch.Tensor, labels: Labels, dim: int, here: str) -> None:
         """``out[:, -1]`` over the time axis of a padded batch: is that step padding for some sample, with a
@@ -152,7 +154,7 @@ class PaddingChecks(Recorder):
         finally:
             self._here.busy = False
             self._here.sorted_for_pack = None
-        self._here.pad_mask = PadMask(sample, step, real, batch.reordered_at)
+        self._here.pad_mask = PadMask(sample, step, real, batch.reordered_at, from_lengths=True)
 
     def _trailing_zeros(self, tokens: torch.Tensor) -> bool:
         """An Embedding without `padding_idx` over token ids padded with 0 all the same: along one axis

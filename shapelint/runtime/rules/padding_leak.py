@@ -80,10 +80,12 @@ class PaddingLeak(RuntimeRule):
     )
 
     @classmethod
-    def finding(cls, place: str, pool: str, time: Origin) -> Finding:
+    def finding(cls, place: str, pool: str, time: Origin, from_lengths: bool = False) -> Finding:
+        """``from_lengths``: the padding is known from the lengths given to a pack, not from the tokens."""
         why = "the mean counts them" if pool in ("mean", "nanmean") else "they are not masked out"
+        real = "torch.arange(x.size(1)) < lengths[:, None]" if from_lengths else "tokens != pad"
         return cls.at(
             place,
             f"`{pool}` over {time} (time) takes the padded steps in ({why}): a sample's result depends on its "
-            "batch; mask them first: use `(x * real).sum(1) / real.sum(1)` with `real = (tokens != pad)`",
+            f"batch; mask them first: use `(x * real).sum(1) / real.sum(1)` with `real = ({real}).unsqueeze(-1)`",
         )
