@@ -14,20 +14,14 @@ objects in place or has effects outside the model: switch the probe off for thos
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import torch
 from torch import nn
-from torch.nn.modules import module as module_registry
 
+from shapelint.runtime.isolation import isolated
 from shapelint.runtime.threads import own_threads
-
-_GLOBAL_HOOKS = ("_global_forward_pre_hooks", "_global_forward_hooks")
-_MODULE_HOOKS = ("_forward_pre_hooks", "_forward_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks_with_kwargs")
 
 
 def token_input(args: tuple[Any, ...]) -> int | None:
@@ -69,68 +63,6 @@ def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int, keep: 
     except Exception:  # a model that cannot run this way is not judged
         return None
     return not any(separable)
-
-
-@contextmanager
-def isolated(model: nn.Module, keep: frozenset[int] = frozenset()) -> Iterator[None]:
-    """Run without the hooks (but those whose handle ids are in ``keep``: the tracers' own) and in
-    eval mode; afterwards restore every submodule's attribute bindings, hooks and modes."""
-    saved_modules = [(module, dict(module.__dict__)) for module in model.modules()]
-    _set_global_hooks_aside(keep)
-    try:
-        for module, _ in saved_modules:
-            for name in _MODULE_HOOKS:
-                if name in module.__dict__:
-                    module.__dict__[name] = _kept(module.__dict__[name], keep)
-        model.eval()
-        yield
-    finally:
-        _put_global_hooks_back()
-        for module, attributes in saved_modules:
-            module.__dict__.clear()
-            module.__dict__.update(attributes)
-
-
-# The global hooks set aside while any thread runs a model in isolation: they are taken out of torch's
-# own dicts and put back in place (not swapped for copies, which would lose a hook registered meanwhile
-# and leave a removed handle's hook behind), once the last isolated run of any thread ends.
-_ASIDE: dict[str, tuple[OrderedDict[int, Any], set[int]]] = {}  # by dict: its hooks before, and those taken out
-_ISOLATED_RUNS = 0
-_ASIDE_LOCK = threading.Lock()
-
-
-def _set_global_hooks_aside(keep: frozenset[int]) -> None:
-    global _ISOLATED_RUNS
-    with _ASIDE_LOCK:
-        _ISOLATED_RUNS += 1
-        if _ISOLATED_RUNS > 1:
-            return
-        for name in _GLOBAL_HOOKS:
-            hooks = getattr(module_registry, name)
-            taken = {key for key in hooks if key not in keep}
-            _ASIDE[name] = (OrderedDict(hooks), taken)
-            for key in taken:
-                del hooks[key]
-
-
-def _put_global_hooks_back() -> None:
-    global _ISOLATED_RUNS
-    with _ASIDE_LOCK:
-        _ISOLATED_RUNS -= 1
-        if _ISOLATED_RUNS:
-            return
-        for name, (before, taken) in _ASIDE.items():
-            hooks = getattr(module_registry, name)
-            now = OrderedDict(hooks)
-            hooks.clear()
-            # In the order they had, but those kept and removed meanwhile; then those registered meanwhile.
-            hooks.update((key, hook) for key, hook in before.items() if key in taken or key in now)
-            hooks.update(now)
-        _ASIDE.clear()
-
-
-def _kept(hooks: dict[int, Any], keep: frozenset[int]) -> OrderedDict[int, Any]:
-    return OrderedDict((key, hook) for key, hook in hooks.items() if key in keep)
 
 
 def _only_one_sample_changed(base: list[torch.Tensor], probed: list[torch.Tensor], batch: int) -> bool | None:

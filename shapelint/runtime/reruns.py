@@ -14,8 +14,9 @@ from shapelint.runtime import ownership
 from shapelint.runtime.axes import Origin
 from shapelint.runtime.declarations import parameter_names
 from shapelint.runtime.inputs import InputLabels
+from shapelint.runtime.isolation import isolated
 from shapelint.runtime.places import raised_at, user_place
-from shapelint.runtime.probe import isolated, mixes_samples, token_input
+from shapelint.runtime.probe import mixes_samples, token_input
 from shapelint.runtime.rules.batch_dependence import BatchDependence
 from shapelint.runtime.rules.batch_first_state import BatchFirstState
 from shapelint.runtime.threads import own_threads
