@@ -11,6 +11,35 @@ def _program(summary: str, rnn: str = BIDIRECTIONAL_LSTM, features: int = 32, tr
     return summarised(summary, rnn, "out, h_n", features, transpose)
 
 
+_GATHERED = """
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+torch.manual_seed(0)
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(50, 8, padding_idx=0)
+        self.rnn = nn.LSTM(8, 16, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(32, 3)
+
+    def forward(self, tokens, lengths):
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)
+        out, _ = pad_packed_sequence(self.rnn(packed)[0], batch_first=True)
+        rows = torch.arange(out.size(0))
+        return self.fc({summary})
+
+Model()(torch.tensor([[5, 6, 0, 0], [7, 8, 9, 4], [3, 0, 0, 0]]), torch.tensor([2, 4, 1]))
+"""
+
+
+def _gathered(summary: str) -> str:
+    """A packed batch, unpacked, summarised at each sample's own steps (``rows``, ``lengths``)."""
+    return _GATHERED.format(summary=summary)
+
+
 class BackwardLastStep(RuntimeRule):
     """At run time, `out[:, -1]` of a bidirectional RNN passes its backward half off as a summary.
 
@@ -55,6 +84,9 @@ class BackwardLastStep(RuntimeRule):
         _program("out[:, -1]", rnn="LSTM(8, 16, batch_first=True)", features=16),
         # After a position-wise op, the halves are still where they were: this one takes both right.
         _program("torch.cat([torch.tanh(out)[:, -1, :16], torch.tanh(out)[:, 0, 16:]], dim=-1)"),
+        _gathered("torch.cat([out[rows, lengths - 1, :16], out[:, 0, 16:]], dim=-1)"),
+        # Steps of the user's choosing, not each sample's last one: token features, not a summary.
+        _gathered("out[rows, (lengths - 2).clamp(min=0)]"),
     )
     INVALID = (
         _program("out[:, -1]"),
@@ -63,6 +95,8 @@ class BackwardLastStep(RuntimeRule):
         # Dropout (or tanh, layer norm, ...) on the whole output first: the same last step.
         _program("nn.functional.dropout(out, 0.1)[:, -1]"),
         _program("self.norm(out)[:, -1]").replace("self.fc = ", "self.norm = nn.LayerNorm(32)\n        self.fc = "),
+        # Each sample's last real step, gathered at `lengths - 1`: its backward half has read one token too.
+        _gathered("out[rows, lengths - 1]"),
     )
 
     @classmethod
