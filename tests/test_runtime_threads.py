@@ -135,3 +135,13 @@ def test_a_thread_run_leaves_outputs_and_gradients_bitwise_identical() -> None:
         _in_thread(step, traced)
     assert torch.equal(plain[0][0], traced[0][0]) and torch.equal(plain[0][1], traced[0][1])
     assert torch._C._len_torch_function_stack() == 0
+
+
+def test_detaching_after_first_n_steps_in_another_thread_leaves_no_mode_behind() -> None:
+    before = _hook_counts()
+    with shapelint.trace(first_n_steps=1) as tracer:
+        _in_thread(_batches, _Tagger(mixing=True))
+        assert _hook_counts() == before  # detached in the worker thread, inside the `with`
+        torch.ones(2).view(2, 1)  # the mode still entered here records nothing more
+    assert torch._C._len_torch_function_stack() == 0  # and it was popped where it was entered
+    assert [f.code for f in tracer.findings] == ["SHP501"]

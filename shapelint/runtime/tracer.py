@@ -60,6 +60,7 @@ class Tracer(ModuleHooks):
         self._handles = []
         self._mode: OpMode | None = None
         self._adopted: list[OpMode] = []  # modes entered in other threads, for one top-level call each
+        self._owner: int | None = None  # the thread that entered this tracer
         self._lock = threading.Lock()
         self._active = False
 
@@ -70,6 +71,7 @@ class Tracer(ModuleHooks):
             raise RuntimeError("this tracer is already active")
         self._reset()
         self._active = True
+        self._owner = threading.get_ident()
         try:
             ownership.claim(self, self._handles)
             compiled.run_eagerly()
@@ -105,9 +107,13 @@ class Tracer(ModuleHooks):
             adopted, self._adopted = self._adopted, []
         for other in adopted:  # still entered in a thread whose call had not ended: it records nothing more
             silence(other)
-        mode, self._mode = self._mode, None
-        if mode is not None:
+        if self._mode is None:
+            return
+        if threading.get_ident() == self._owner:
+            mode, self._mode = self._mode, None
             leave(mode)
+        else:  # `first_n_steps` reached in another thread: the mode is popped where it was entered, on exit
+            silence(self._mode)
 
     def __call__(self, function: F) -> F:
         """Use as a decorator: the function runs traced; findings accumulate on this tracer."""
