@@ -76,13 +76,12 @@ class Calls:
 
 
 class Recorder:
-    """The state of a traced run and the labels of the tensors it follows."""
+    """The state of a traced run and the labels of the tensors it follows, with the tracer's options
+    that its parts read (set by the tracer)."""
 
-    model: nn.Module | None
     layouts: dict[str, str]
     provenance: bool
     probe: bool
-    _handles: list[Any]
 
     def __init__(self) -> None:
         self._reset()

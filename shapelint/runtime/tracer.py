@@ -57,7 +57,7 @@ class Tracer(ModuleHooks):
         self.provenance = provenance
         self.probe = probe
         self.first_n_steps = first_n_steps
-        self._handles = []
+        self._handles: list[Any] = []
         self._mode: OpMode | None = None
         self._adopted: list[OpMode] = []  # modes entered in other threads, for one top-level call each
         self._owner: int | None = None  # the thread that entered this tracer
