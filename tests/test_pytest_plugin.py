@@ -57,7 +57,7 @@ def test_the_option_fails_the_buggy_test_with_a_readable_report(project: pytest.
         [
             "*shapelint found 1 problem(s) with tensor layouts:*",
             "*models.py:13: SHP501 [[]mixed-axes[]] `embeds.view(seq_len, batch_size, -1)`: a view/reshape here"
-            " re-cuts axis 0 of `tokens` (batch)*",
+            " re-cuts axis 0 of `tokens` (batch, `batch_size`) and axis 1 of `tokens` (time, `seq_len`)*",
             "*FAILED test_models.py::test_buggy*",
         ]
     )

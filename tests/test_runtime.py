@@ -420,12 +420,12 @@ def test_a_loss_target_per_sample_tells_the_batch_axis() -> None:
 
 
 def test_a_failure_of_the_tracer_never_breaks_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    from shapelint.runtime import tracer as tracer_module
+    from shapelint.runtime import following
 
     def broken(*_: object) -> None:
         raise ZeroDivisionError("shapelint bug")
 
-    monkeypatch.setattr(tracer_module, "reshaped", broken)
+    monkeypatch.setattr(following, "reshaped", broken)
     model = nn.Sequential(nn.Embedding(10, 4))
     with shapelint.trace() as tracer:
         out = model(torch.randint(0, 10, (2, 3))).view(3, 2, 4)
@@ -448,14 +448,24 @@ class _SortedMeanPool(nn.Module):
 
 
 def test_sorted_lengths_pad_the_columns_like_the_rows_so_only_a_declaration_tells_the_batch() -> None:
-    # Sorted longest first, the columns of this batch also read as real-then-padding: ambiguous.
-    tokens, lengths = torch.tensor([[5, 6, 7, 8], [3, 4, 2, 0], [9, 1, 0, 0]]), torch.tensor([4, 3, 2])
+    # Sorted longest first, the columns of this square batch also read as real-then-padding, and the pack's
+    # three lengths fit either axis: ambiguous.
+    tokens, lengths = torch.tensor([[5, 6, 7], [3, 4, 0], [9, 0, 0]]), torch.tensor([3, 2, 1])
     with shapelint.trace(_SortedMeanPool(), probe=False) as undeclared:
         undeclared.model(tokens, lengths)
     assert [f.code for f in undeclared.findings] == []
     with shapelint.trace(_SortedMeanPool(), layouts={"tokens": "batch seq"}, probe=False) as declared:
         declared.model(tokens, lengths)
     assert [f.code for f in declared.findings] == ["SHP508"]
+
+
+def test_where_batch_and_seq_differ_the_lengths_given_to_the_pack_tell_the_padding() -> None:
+    tokens, lengths = torch.tensor([[5, 6, 7, 8], [3, 4, 2, 0], [9, 1, 0, 0]]), torch.tensor([4, 3, 2])
+    with shapelint.trace(_SortedMeanPool(), probe=False) as tracer:
+        tracer.model(tokens, lengths)
+    (finding,) = tracer.findings
+    assert finding.code == "SHP508"
+    assert "with `real = (torch.arange(x.size(1)) < lengths[:, None]).unsqueeze(-1)`" in finding.message
 
 
 def test_unfold_keeps_the_unfolded_axis_role_so_a_wrong_pack_after_it_is_seen() -> None:
@@ -487,6 +497,27 @@ def test_a_runtime_finding_quotes_the_expression_and_carries_the_static_fix(tmp_
     assert "(the static check SHP101 agrees; fix: `embeds.transpose(0, 1)`)" in finding["message"]
     (edit,) = finding["fix"]["edits"]
     assert (edit["line"], edit["replacement"]) == (finding["line"], "embeds.transpose(0, 1)")
+
+
+def test_on_a_square_batch_the_finding_names_the_sizes_the_user_unpacked(tmp_path: Path) -> None:
+    # Every batch is 4 x 4 and nothing tells the roles; the view's arguments are the user's names for the axes.
+    report = tmp_path / "report.json"
+    run_cli("run", "--format", "json", "--output", str(report), "fixtures/runtime/square_tagger_buggy.py")
+    (finding,) = json.loads(report.read_text())
+    assert (
+        "re-cuts axis 0 of `sentences` (`batch_size`) and axis 1 of `sentences` (`seq_len`) into"
+        in (finding["message"])
+    )
+
+
+def test_a_torch_module_called_alone_names_its_input_as_the_caller_does() -> None:
+    embedding, lstm = nn.Embedding(20, 4), nn.LSTM(4, 6)  # top-level calls: torch's forward(input)
+    with shapelint.trace() as tracer:
+        for steps in (5, 6, 7):
+            sentences = torch.randint(1, 20, (3, steps))
+            lstm(embedding(sentences))
+    (finding,) = tracer.findings
+    assert finding.code == "SHP502" and "axis 0 of `sentences` is the batch" in finding.message
 
 
 class _ViewedAsTimeMajor(nn.Module):

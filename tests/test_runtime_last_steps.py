@@ -180,3 +180,73 @@ def test_zero_tokens_that_are_no_padding_are_left_alone(tokens: list[list[int]])
     with shapelint.trace() as tracer:
         _MeanPooler()(torch.tensor(tokens))
     assert tracer.findings == []
+
+
+class Gathered(nn.Module):
+    """A bidirectional LSTM, packed or not, read at each sample's own positions ``summary(out, lengths)``."""
+
+    def __init__(self, summary: str, packed: bool, batch_first: bool = True) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.summary, self.packed, self.batch_first = summary, packed, batch_first
+        self.embedding = nn.Embedding(30, 4, padding_idx=0)
+        self.lstm = nn.LSTM(4, 6, batch_first=batch_first, bidirectional=True)
+        self.fc = nn.Linear(12, 2)
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        lengths = (tokens != 0).sum(1)
+        embeds = self.embedding(tokens if self.batch_first else tokens.t())
+        if self.packed:
+            packed = nn.utils.rnn.pack_padded_sequence(embeds, lengths, self.batch_first, enforce_sorted=False)
+            out, _ = nn.utils.rnn.pad_packed_sequence(self.lstm(packed)[0], self.batch_first)
+        else:
+            out, _ = self.lstm(embeds)
+        rows = torch.arange(tokens.size(0))
+        return self.fc(eval(self.summary, {"torch": torch}, {"out": out, "lengths": lengths, "rows": rows}))
+
+
+def _gathered_codes(summary: str, packed: bool, batch_first: bool = True) -> list[str]:
+    with shapelint.trace() as tracer:
+        Gathered(summary, packed, batch_first)(PADDED)
+    return [finding.code for finding in tracer.findings]
+
+
+@pytest.mark.parametrize("packed", [True, False], ids=["packed", "padded"])
+def test_each_samples_last_step_gathered_with_both_halves_is_flagged(packed: bool) -> None:
+    assert _gathered_codes("out[rows, lengths - 1]", packed) == [BackwardLastStep.code]
+
+
+def test_the_gathered_last_step_of_a_time_major_output_is_flagged() -> None:
+    assert _gathered_codes("out[lengths - 1, rows]", packed=True, batch_first=False) == [BackwardLastStep.code]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "torch.cat([out[rows, lengths - 1, :6], out[:, 0, 6:]], -1)",  # each direction's own summary
+        "out[rows, torch.zeros_like(lengths)]",  # the first step: the backward summary, and a forward read
+        "out[rows, (lengths - 2).clamp(min=0)]",  # positions of the user's choosing (spans, entities)
+    ],
+)
+def test_other_gathers_of_a_bidirectional_output_are_left_alone(summary: str) -> None:
+    assert _gathered_codes(summary, packed=True) == []
+
+
+def test_the_lengths_given_to_a_pack_tell_the_padding_without_a_padding_idx() -> None:
+    class NoPaddingIdx(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            torch.manual_seed(0)
+            self.embedding, self.lstm = nn.Embedding(30, 4), nn.LSTM(4, 6, batch_first=True)
+
+        def forward(self, tokens: Tensor, lengths: Tensor) -> Tensor:
+            embeds = self.embedding(tokens)
+            packed = nn.utils.rnn.pack_padded_sequence(embeds, lengths, batch_first=True, enforce_sorted=False)
+            out, _ = nn.utils.rnn.pad_packed_sequence(self.lstm(packed)[0], batch_first=True)
+            return out[:, -1]
+
+    tokens = torch.tensor([[5, 6, 9, 9], [8, 9, 9, 9], [4, 3, 2, 1]])  # padded with 9, lengths tell
+    with shapelint.trace() as tracer:
+        NoPaddingIdx()(tokens, torch.tensor([2, 1, 4]))
+    (finding,) = tracer.findings
+    assert finding.code == LastStepPadding.code and "(real lengths 2, 1)" in finding.message

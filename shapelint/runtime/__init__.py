@@ -26,6 +26,10 @@ class LayoutWarning(UserWarning):
     has another number of dims."""
 
 
+class ThreadWarning(UserWarning):
+    """Forward passes in a thread that no tracer follows: several tracers are active, none entered in it."""
+
+
 def trace(model: Any = None, **options: Any) -> Tracer:
     """Follow the batch and time axes through a real run; see :func:`shapelint.runtime.tracer.trace`."""
     try:

@@ -53,6 +53,8 @@ class Label:
 
 
 FEATURES = Label()
+# What a data axis was re-cut with when the model's own axes (features) took part in the cut.
+MODEL_MADE = Origin("the model's features", -2)
 Labels = tuple[Label | None, ...]
 
 
@@ -109,9 +111,31 @@ def reshaped(labels: Labels, in_shape: Sequence[int], out_shape: Sequence[int], 
                 out[index] = label
         else:
             mixed = _mixed(known, where)
+            moved_inward = _inward(known, [in_shape[i] for i in ins], [out_shape[o] for o in outs], where)
             for index in outs:
-                out[index] = mixed
+                out[index] = moved_inward or mixed
     return tuple(out)
+
+
+def _inward(labels: list[Label | None], in_sizes: list[int], out_sizes: list[int], where: str) -> Label | None:
+    """One data axis re-cut with axes the model made, into dims of which one has the data axis's size
+    but does not index it: ``fc(h).view(2, batch, hidden)`` on a (batch, 2 * hidden) tensor reads as
+    (layers, batch, hidden), yet its "batch" dim is (batch, 2) viewed as (2, batch). Mixed with
+    :data:`MODEL_MADE`, so that it reads as two axes mixed. Left alone: no dim of that size
+    (``pairs.view(-1, 2 * hidden)`` joins samples on purpose), or one inside each sample's memory
+    (``view(seq, batch * heads, head_dim)`` with head_dim == batch)."""
+    data = [index for index, label in enumerate(labels) if label is not None and label.origins]
+    if len(data) != 1 or any(label is None for label in labels):
+        return None
+    label, size, before = labels[data[0]], in_sizes[data[0]], math.prod(in_sizes[: data[0]])
+    assert label is not None
+    if label.single() is None:
+        return None
+    for position, out_size in enumerate(out_sizes):
+        outer = math.prod(out_sizes[:position])  # how many blocks the dims before this one cut memory into
+        if out_size == size and outer != before and outer % (before * size):
+            return Label((*label.origins, MODEL_MADE), mixed_at=where)
+    return None
 
 
 def _merged(labels: list[Label | None], sizes: list[int]) -> Label | None:

@@ -15,11 +15,18 @@ from shapelint.runtime.rules.pack_batch_first import PackBatchFirst
 from shapelint.runtime.rules.steps_as_batch import StepsAsBatch
 
 
-def judge(observation: Observation, roles: dict[Origin, str], picks: dict[str, LastPick]) -> Iterator[Finding]:
-    """The findings one observation supports, given the roles known for data axes and the ``x[:, -1]`` seen."""
+def judge(
+    observation: Observation,
+    roles: dict[Origin, str],
+    picks: dict[str, LastPick],
+    size_names: dict[tuple[str, Origin], str],
+) -> Iterator[Finding]:
+    """The findings one observation supports, given the roles known for data axes, the ``x[:, -1]`` seen,
+    and the user's names for the sizes of the axes a view mixed (by the view's place)."""
     for label in observation.labels:
         if label is not None and label.mixed and _crosses_data_axes(label):
-            yield MixedAxes.finding(observation, label, roles)
+            named = {origin: name for (place, origin), name in size_names.items() if place == label.mixed_at}
+            yield MixedAxes.finding(observation, label, roles, named)
             return
     if observation.kind == "rnn" and observation.batch_first is not None:
         time_slot = 1 if observation.batch_first else 0

@@ -14,19 +14,14 @@ objects in place or has effects outside the model: switch the probe off for thos
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import torch
 from torch import nn
-from torch.nn.modules import module as module_registry
 
+from shapelint.runtime.isolation import isolated
 from shapelint.runtime.threads import own_threads
-
-_GLOBAL_HOOKS = ("_global_forward_pre_hooks", "_global_forward_hooks")
-_MODULE_HOOKS = ("_forward_pre_hooks", "_forward_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks_with_kwargs")
 
 
 def token_input(args: tuple[Any, ...]) -> int | None:
@@ -43,13 +38,14 @@ def token_input(args: tuple[Any, ...]) -> int | None:
     return None
 
 
-def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int) -> bool | None:
-    """True when sample 0's tokens leak into other samples along both axes; None when it cannot tell."""
+def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int, keep: frozenset[int]) -> bool | None:
+    """True when sample 0's tokens leak into other samples along both axes; None when it cannot tell.
+    ``keep``: the ids of the hooks that stay (the tracers', which ignore their own runs)."""
     tokens = args[position]
 
     def run(inputs: tuple[Any, ...]) -> list[torch.Tensor]:
         # Each run from the same state: a stateful forward must not feed one run into the next.
-        with isolated(model), torch.no_grad(), torch.random.fork_rng(devices=[]), own_threads():
+        with isolated(model, keep), torch.no_grad(), torch.random.fork_rng(devices=[]), own_threads():
             return list(tensors_in(model(*inputs)))
 
     try:
@@ -67,33 +63,6 @@ def mixes_samples(model: nn.Module, args: tuple[Any, ...], position: int) -> boo
     except Exception:  # a model that cannot run this way is not judged
         return None
     return not any(separable)
-
-
-@contextmanager
-def isolated(model: nn.Module, keep: frozenset[int] = frozenset()) -> Iterator[None]:
-    """Run without the hooks (but those whose handle ids are in ``keep``: the tracer's own) and in
-    eval mode; afterwards restore every submodule's attribute bindings, hooks and modes."""
-    saved_globals = {name: getattr(module_registry, name) for name in _GLOBAL_HOOKS}
-    saved_modules = [(module, dict(module.__dict__)) for module in model.modules()]
-    try:
-        for name in _GLOBAL_HOOKS:
-            setattr(module_registry, name, _kept(saved_globals[name], keep))
-        for module, _ in saved_modules:
-            for name in _MODULE_HOOKS:
-                if name in module.__dict__:
-                    module.__dict__[name] = _kept(module.__dict__[name], keep)
-        model.eval()
-        yield
-    finally:
-        for name, hooks in saved_globals.items():
-            setattr(module_registry, name, hooks)
-        for module, attributes in saved_modules:
-            module.__dict__.clear()
-            module.__dict__.update(attributes)
-
-
-def _kept(hooks: dict[int, Any], keep: frozenset[int]) -> OrderedDict[int, Any]:
-    return OrderedDict((key, hook) for key, hook in hooks.items() if key in keep)
 
 
 def _only_one_sample_changed(base: list[torch.Tensor], probed: list[torch.Tensor], batch: int) -> bool | None:

@@ -34,6 +34,8 @@ def where(observation: Observation) -> str:
     """Where the observation was made, in words."""
     if observation.kind == "output":
         return f"the output of `{observation.module}`"
+    if observation.kind == "state":
+        return f"the initial state of `{observation.module}` at {observation.where}"
     return f"`{observation.module}` at {observation.where}"
 
 

@@ -33,14 +33,42 @@ def _pool(body: str) -> str:
     return _POOL.format(pool="".join(f"        {line}\n" for line in body.splitlines()).rstrip("\n"))
 
 
+# No `padding_idx`, and 1 pads: only the lengths given to the pack tell the padding.
+_PACKED = """
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+torch.manual_seed(0)
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding, self.lstm = nn.Embedding(50, 8), nn.LSTM(8, 16, batch_first=True)
+
+    def forward(self, tokens, lengths):
+        packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)
+        out, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True)
+        real = (torch.arange(out.size(1)) < lengths[:, None]).unsqueeze(-1)
+        return {pool}
+
+Encoder()(torch.tensor([[5, 6, 1, 1], [7, 8, 9, 4], [3, 1, 1, 1]]), torch.tensor([2, 4, 1]))
+"""
+
+
+def _packed(pool: str) -> str:
+    return _PACKED.format(pool=pool)
+
+
 class PaddingLeak(RuntimeRule):
     """At run time, a mean, sum or max over time takes the padded steps in.
 
     ## What it does
-    When an `nn.Embedding` with `padding_idx` has shown which steps of the batch are
-    padding, checks every `mean`, `sum`, `max`, `amax` or `logsumexp` over the time axis
-    of a tensor derived from it: a mean always counts the padded steps; a sum is wrong
-    when the padded steps are not zero; a max when they are not `-inf`.
+    When an `nn.Embedding` with `padding_idx` (or, without one, the lengths given to
+    `pack_padded_sequence`) has shown which steps of the batch are padding, checks every
+    `mean`, `sum`, `max`, `amax` or `logsumexp` over the time axis of a tensor derived
+    from it: a mean always counts the padded steps; a sum is wrong when the padded steps
+    are not zero; a max when they are not `-inf`.
 
     ## Why is this bad?
     A sample's pooled vector then depends on how much padding its batch needed, that is on
@@ -72,17 +100,23 @@ class PaddingLeak(RuntimeRule):
             "steps, _ = self.lstm(self.embedding(tokens)[order])\n"
             "return (torch.tanh(steps) * real[order]).sum(1)"
         ),
+        _packed("(out * real).sum(1) / real.sum(1)"),
+        # Unpacking puts zeros at the padded steps: a plain sum adds nothing there.
+        _packed("out.sum(1) / lengths[:, None]"),
     )
     INVALID = (
         _pool("return out.mean(dim=1)"),
         _pool("return torch.max(out, 1).values"),
+        _packed("out.mean(dim=1)"),
     )
 
     @classmethod
-    def finding(cls, place: str, pool: str, time: Origin) -> Finding:
+    def finding(cls, place: str, pool: str, time: Origin, from_lengths: bool = False) -> Finding:
+        """``from_lengths``: the padding is known from the lengths given to a pack, not from the tokens."""
         why = "the mean counts them" if pool in ("mean", "nanmean") else "they are not masked out"
+        real = "torch.arange(x.size(1)) < lengths[:, None]" if from_lengths else "tokens != pad"
         return cls.at(
             place,
             f"`{pool}` over {time} (time) takes the padded steps in ({why}): a sample's result depends on its "
-            "batch; mask them first: use `(x * real).sum(1) / real.sum(1)` with `real = (tokens != pad)`",
+            f"batch; mask them first: use `(x * real).sum(1) / real.sum(1)` with `real = ({real}).unsqueeze(-1)`",
         )
