@@ -27,7 +27,7 @@ from shapelint.static.imports import import_aliases
 from shapelint.static.knowledge import may_hold_finding
 from shapelint.static.messages import short
 from shapelint.static.notebooks import NotANotebook, Notebook, in_cells, is_notebook, read_notebook
-from shapelint.static.parse_limits import Unparseable, parse_module
+from shapelint.static.parse_limits import Unparseable, analysed_module
 from shapelint.static.project.index import Project
 from shapelint.static.project.settings import place
 from shapelint.static.reading import source_encoding
@@ -172,7 +172,7 @@ def lint_text(
         project = Project.from_sources([(path, text)])
     facts = project.facts(path)
     try:
-        module = parse_module(text, keep=drives, outline=facts.outline if facts is not None else None)
+        module = analysed_module(text, drives, facts.outline if facts is not None else None)
     except Unparseable as error:
         refusal: type[Rule] = InvalidSyntax if error.python_refuses else AnalysisError
         if not config.enabled(refusal.code):

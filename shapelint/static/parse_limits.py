@@ -10,6 +10,7 @@ parsed by the standard library first, which says what is wrong or how deep the c
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Collection
 
@@ -19,6 +20,8 @@ from shapelint.static import python_ast
 from shapelint.static.project.facts import FileOutline
 from shapelint.static.pruning import prune
 
+# Parsed modules kept in a process, for the calls of the next files into them.
+MAX_PARSED = 64
 # Beyond these (far beyond real code), a file is checked with `ast` before libcst sees it.
 RISKY_BRACKETS = 100
 RISKY_LINE = 3_000  # characters on one line
@@ -48,6 +51,13 @@ def parse_module(text: str, keep: Collection[str] | None = None, outline: FileOu
     parse), as the linter reads a file."""
     check_parseable(text)
     return cst.parse_module(text if keep is None else prune(text, keep, outline))
+
+
+@functools.lru_cache(maxsize=MAX_PARSED)
+def analysed_module(text: str, keep: frozenset[str] | None, outline: FileOutline | None = None) -> cst.Module:
+    """:func:`parse_module` of a text as the analysis reads it, kept for the next files of the run: a
+    file is linted and read again when calls from other files reach into it, pruned the same way."""
+    return parse_module(text, keep, outline)
 
 
 def check_parseable(text: str) -> None:

@@ -11,7 +11,6 @@ Other modules are parsed only when a call reaches them.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -27,8 +26,8 @@ from shapelint.static.flow.joins import merged_value
 from shapelint.static.flow.observer import Observer
 from shapelint.static.flow.scope import ModuleScope
 from shapelint.static.layout import Tensor
-from shapelint.static.parse_limits import Unparseable, parse_module
-from shapelint.static.project.facts import FileOutline, PaddingFacts, Unread
+from shapelint.static.parse_limits import Unparseable, analysed_module
+from shapelint.static.project.facts import PaddingFacts, Unread
 from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
 from shapelint.static.project.settings import configurations, place
 from shapelint.static.reading import decoded_text
@@ -39,8 +38,6 @@ from shapelint.static.walk import body_of, method_named, self_assignments
 # many callee analyses one linted file may spend in all.
 MAX_DEPTH = 4
 MAX_CALLS = 100
-# Other modules kept parsed in a process, for the calls of the next files into them.
-MAX_PARSED = 64
 
 
 class Program:
@@ -152,10 +149,22 @@ class Program:
             whole = False
         modules = self._whole_modules if whole else self._modules
         if path not in modules:
-            facts = self.project.facts(path) if self.project is not None else None
-            module = _parsed(path, whole, facts.outline if facts is not None else None)
+            module = self._parsed(path, whole)
             modules[path] = None if module is None else (module, ModuleScope.of(module, self.names, self, path))
         return modules[path]
+
+    def _parsed(self, path: str, whole: bool) -> cst.Module | None:
+        """Another module of the project, pruned as the linter reads it (the parse it made, if still
+        kept) unless ``whole``."""
+        text = decoded_text(Path(path))
+        if text is None:
+            return None
+        facts = self.project.facts(path) if self.project is not None else None
+        keep = self.project.rnn_names(path) if self.project is not None else frozenset()
+        try:
+            return analysed_module(text, None if whole else keep, facts.outline if facts is not None else None)
+        except (Unparseable, cst.ParserSyntaxError, RecursionError, MemoryError):
+            return None
 
     def pipeline_padding(self, path: str) -> tuple[str, bool | None] | None:
         """Where the data pipeline of the model in ``path`` pads its token batches, and whether at the end.
@@ -296,19 +305,6 @@ class Program:
             return False
         self._calls_left -= 1
         return True
-
-
-@functools.lru_cache(maxsize=MAX_PARSED)
-def _parsed(path: str, whole: bool = False, outline: FileOutline | None = None) -> cst.Module | None:
-    """Another module of the project, parsed once per process (the files a run lints do not change),
-    pruned as the linter reads a file unless ``whole`` (``outline``: the scan's, which spares a parse)."""
-    text = decoded_text(Path(path))
-    if text is None:
-        return None
-    try:
-        return parse_module(text, keep=None if whole else (), outline=outline)
-    except (Unparseable, cst.ParserSyntaxError, RecursionError, MemoryError):
-        return None
 
 
 def _feeds(where: str, model: str, imported: set[str], project: Project) -> bool:
