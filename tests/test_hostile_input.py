@@ -8,11 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import libcst as cst
 import pytest
 from conftest import run_cli
 from test_cli import BUGGY, write
 
-from shapelint.static.parse_limits import Unparseable, check_parseable
+from shapelint.static.parse_limits import Unparseable, check_parseable, parse_module
 
 
 def test_code_nested_too_deeply_for_libcst_is_reported_not_a_crash(tmp_path: Path) -> None:
@@ -83,3 +84,10 @@ def test_pythons_warnings_about_the_users_code_are_not_printed(tmp_path: Path) -
         timeout=120,
     )
     assert result.returncode == 0 and "Warning" not in result.stderr, result.stderr
+
+
+def test_nodes_built_outside_a_parse_are_still_checked() -> None:
+    """The parse skips libcst's check of the nodes its parser builds; a fix's own nodes keep it."""
+    assert parse_module("x = y.view(1, 2)\n").code == "x = y.view(1, 2)\n"
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("1 is no name")

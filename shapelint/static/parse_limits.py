@@ -10,9 +10,10 @@ parsed by the standard library first, which says what is wrong or how deep the c
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 
 import libcst as cst
 
@@ -50,7 +51,26 @@ def parse_module(text: str, keep: Collection[str] | None = None, outline: FileOu
     inference cannot use are blanked first (see :func:`pruning.prune`, which ``outline`` spares a
     parse), as the linter reads a file."""
     check_parseable(text)
-    return cst.parse_module(text if keep is None else prune(text, keep, outline))
+    source = text if keep is None else prune(text, keep, outline)
+    with _parser_nodes_trusted():
+        return cst.parse_module(source)
+
+
+@contextlib.contextmanager
+def _parser_nodes_trusted() -> Iterator[None]:
+    """libcst checks every node as it is built, a tenth of a parse; the nodes its parser builds from
+    text it accepted pass by construction (libcst's own note at ``CSTNode.__post_init__`` says the
+    check would better be skipped when parsing). Nodes built elsewhere (a fix) are still checked."""
+    check = cst.CSTNode.__post_init__
+    cst.CSTNode.__post_init__ = _unchecked  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        cst.CSTNode.__post_init__ = check  # type: ignore[method-assign]
+
+
+def _unchecked(node: cst.CSTNode) -> None:
+    pass
 
 
 @functools.lru_cache(maxsize=MAX_PARSED)
