@@ -85,7 +85,7 @@ def test_a_script_s_names_for_the_model_keep_the_functions_that_use_them() -> No
 
 
 def test_a_class_left_with_no_member_is_kept_whole() -> None:
-    source = "class Model:\n    def method(self):\n        return 1\n\n\nmodel = Model()\n"
+    source = "class Model:\n    def method(self):\n        return 1\n\n\nmodel = Model()\nprint(x.t().view(-1), model)\n"
     assert prune(source) == source
 
 
@@ -193,3 +193,72 @@ def test_a_form_feed_does_not_shift_the_lines_blanked() -> None:
     assert "unrelated" not in pruned and "return x.t().view(-1)" in pruned
     ast.parse(pruned)
     assert pruned.count("\n") == text.count("\n")
+
+
+def test_module_code_is_kept_when_it_can_matter_to_kept_code() -> None:
+    text = textwrap.dedent(
+        """\
+        import torch
+        from torch import nn
+        from torch._C import _add_docstr as add_docstr
+
+        add_docstr(torch.abs, r\"\"\"abs(x): see x.view(-1) and torch.zeros(3)\"\"\")
+        TABLE = {"LSTM": 1, "pad_packed_sequence": 2}
+        HIDDEN = 16
+        batch_size = 3
+        rnn = nn.LSTM(8, HIDDEN)
+        out, _ = rnn(torch.zeros(5, batch_size, 8))
+        flat = out.view(batch_size, -1)
+        print(flat)
+
+
+        def main():
+            return 1
+
+
+        if __name__ == "__main__":
+            main()
+        """
+    )
+    pruned = prune(text)
+    kept = [line for line in pruned.splitlines() if line.strip()]
+    assert kept == [
+        *("import torch", "from torch import nn", "from torch._C import _add_docstr as add_docstr"),
+        *("HIDDEN = 16", "batch_size = 3", "rnn = nn.LSTM(8, HIDDEN)"),
+        *("out, _ = rnn(torch.zeros(5, batch_size, 8))", "flat = out.view(batch_size, -1)", "print(flat)"),
+    ]
+    # A script's steps stay linked through their variables, and a finding on them is still found.
+    assert [finding.code for finding in lint_text(text, "script.py", Config())] == ["SHP102"]
+
+
+def test_a_function_that_uses_a_model_built_at_module_level_is_kept() -> None:
+    text = textwrap.dedent(
+        """\
+        from torch import nn
+
+
+        class Encoder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.rnn = nn.GRU(8, 16, num_layers=2, bidirectional=True)
+
+            def forward(self, x):
+                return self.rnn(x)
+
+
+        def evaluate(batch):
+            outputs, hidden = encoder(batch)
+            return hidden[-1]
+
+
+        def report(rows):
+            return len(rows)
+
+
+        encoder = Encoder()
+        report([1])
+        """
+    )
+    pruned = prune(text)
+    assert "def evaluate(batch):" in pruned and "encoder = Encoder()" in pruned
+    assert "def report(rows):" not in pruned and "report([1])" not in pruned

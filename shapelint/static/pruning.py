@@ -10,6 +10,8 @@ positions, ``noqa`` comments and fixes stay those of the file.
 
 from __future__ import annotations
 
+import builtins
+import keyword
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +35,14 @@ _ALWAYS_KEPT = frozenset({"__init__", "forward", "__call__"})
 _CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
 _ASSIGNMENT = re.compile(r"^[ \t]*((?:self\.)?[A-Za-z_]\w*)[ \t]*=(?!=)(.*)$", re.MULTILINE)
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+# A name read or bound, not an attribute (`x` and `torch` of `x = torch.zeros(n)`).
+_BASE_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_ASSIGNED = re.compile(r"[ \t]*([A-Za-z_][\w \t,]*?)[ \t]*(?::[^=\n]*)?=(?!=)")
+_IMPORT = re.compile(r"[ \t]*(?:import|from)[ \t]")
+_BUILTIN_NAMES = frozenset(dir(builtins)) | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
+_STRINGS_AND_COMMENTS = re.compile(
+    r"""(?:\b[rRbBuUfF]{1,2})?(?:'{3}[\s\S]*?'{3}|"{3}[\s\S]*?"{3}|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")|\#[^\n]*"""
+)
 _ALIAS = re.compile(r"([A-Za-z_]\w*)[ \t]+as[ \t]+([A-Za-z_]\w*)")
 
 
@@ -48,12 +58,13 @@ class _Unit:
     members: list[_Unit] = field(default_factory=list)  # a class's methods and nested classes
     other_statements: bool = False  # a class body statement that is no member (a docstring, a constant)
     kept: bool = False
+    variables: set[str] = field(default_factory=set)  # the names its code reads or binds
 
 
 def prune(text: str, live_names: Collection[str] = (), outline: FileOutline | None = None) -> str:
-    """``text`` with the definitions the inference cannot use replaced by blank lines; ``text``
-    itself when nothing is blanked or Python cannot parse it (the parser then says why).
-    ``live_names``: names that make a definition worth analysing too (the project's models that a
+    """``text`` with the definitions and module statements the inference cannot use replaced by
+    blank lines; ``text`` itself when nothing is blanked or Python cannot parse it (the parser then
+    says why). ``live_names``: names that make code worth analysing too (the project's models that a
     script imports). ``outline``: where the definitions lie, as the project's scan of this same text
     found (else the text is parsed here)."""
     if outline is None or outline.size != len(text):
@@ -61,21 +72,21 @@ def prune(text: str, live_names: Collection[str] = (), outline: FileOutline | No
             outline = file_outline(python_ast.parse(text), len(text))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return text
-    if not outline.definitions and not outline.data:
-        return text
     lines = python_ast.source_lines(text, keepends=True)
-    module_code = [_text(lines, first, last) for first, last in outline.statements]
+    raw = [_text(lines, first, last) for first, last in outline.statements]
     # `from torch.nn import LSTM as Recurrent`: code that names `Recurrent` is as live as `LSTM`.
-    aliases = [alias for code in module_code for name, alias in _ALIAS.findall(code) if _live(name + "(", ())]
+    aliases = [alias for code in raw for name, alias in _ALIAS.findall(code) if _live(name + "(", ())]
     words = (*live_names, *aliases)
     units = [_unit(definition, lines, words, top_level=True) for definition in outline.definitions]
-    named: set[str] = set()
-    for code in module_code:  # the module's own code (imports, constants, scripts) is kept
-        named.update(_CALLED.findall(code))
-    _keep(units, named)
+    # Names that link module code to what it uses by another way: modules, builtins, definitions.
+    imported = {name for code in raw if _IMPORT.match(code) for name in _IDENTIFIER.findall(code)}
+    linkless = imported | _BUILTIN_NAMES | {unit.name for unit in units}
+    statements = [
+        _statement(first, last, code, words, linkless) for (first, last), code in zip(outline.statements, raw)
+    ]
+    _keep(units, statements, linkless)
     blank = list(_blanked(units))
-    if outline.data:
-        blank.extend(_unused_data(outline, lines, blank))
+    blank.extend((statement.first, statement.last) for statement in statements if not statement.kept)
     if not blank:
         return text
     for first, last in blank:
@@ -94,8 +105,11 @@ def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_lev
     first, last = definition.first, definition.last
     text = _text(lines, first, last)
     live = _live(text, words)
-    if not top_level or not definition.members:
+    if not top_level:
         return _Unit(definition.name, first, last, live, set(_CALLED.findall(text)))
+    variables = set(_BASE_NAME.findall(_STRINGS_AND_COMMENTS.sub(" ", text)))
+    if not definition.members:
+        return _Unit(definition.name, first, last, live, set(_CALLED.findall(text)), variables=variables)
     # A method that only uses `self.rnn` is as live as the line that built it.
     attributes = _live_attributes(text, words) if live else set()
     member_words = (*words, *(f"self.{name}" for name in attributes))
@@ -106,7 +120,7 @@ def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_lev
     named = set(_CALLED.findall("".join(own)))
     # Its bases are named without a call (`class Tagger(Base):`), and what they define is its own.
     named.update(_IDENTIFIER.findall(_text(lines, first, definition.header_end)))
-    return _Unit(definition.name, first, last, live, named, members, definition.other_statements)
+    return _Unit(definition.name, first, last, live, named, members, definition.other_statements, variables=variables)
 
 
 def _live(text: str, words: tuple[str, ...]) -> bool:
@@ -125,15 +139,55 @@ def _live_attributes(text: str, words: tuple[str, ...]) -> set[str]:
     }
 
 
-def _keep(units: list[_Unit], named: set[str]) -> None:
-    """Mark what is kept: live definitions, and what kept code names, until nothing more is named."""
+@dataclass
+class _Statement:
+    """A statement of the module's own code: an import is always kept; other code (a script, a
+    constant, a table) when it is live, calls a kept definition, or shares a variable with kept code."""
+
+    first: int
+    last: int
+    kept: bool
+    live: bool
+    called: set[str]
+    variables: set[str]
+    binds: set[str]  # the names it assigns (`encoder, decoder = ...`)
+
+
+def _statement(first: int, last: int, text: str, words: tuple[str, ...], linkless: set[str]) -> _Statement:
+    if _IMPORT.match(text):
+        return _Statement(first, last, True, False, set(), set(), set())
+    code = _STRINGS_AND_COMMENTS.sub(" ", text)  # `add_docstr(torch.abs, "... x.view(...) ...")` is data
+    variables = set(_BASE_NAME.findall(code)) - linkless
+    assigned = _ASSIGNED.match(code)
+    binds = set(_BASE_NAME.findall(assigned.group(1))) if assigned else set()
+    return _Statement(first, last, False, _live(code, words), set(_CALLED.findall(code)), variables, binds)
+
+
+def _keep(units: list[_Unit], statements: list[_Statement], linkless: set[str]) -> None:
+    """Mark what is kept: live code, what kept code calls, and the module code that shares a
+    variable with kept code (binds what it uses, or uses what it binds), until nothing more is."""
+    named: set[str] = set()
+    variables: set[str] = set()
+    models: set[str] = set()  # globals bound to live code or to what a kept definition makes (`encoder`)
     changed = True
     while changed:
         changed = False
+        kept_names = {unit.name for unit in units if unit.kept}
+        for statement in statements:
+            if not statement.kept and (
+                statement.live or statement.called & kept_names or statement.variables & variables
+            ):
+                statement.kept = changed = True
+            if statement.kept:
+                named |= statement.called
+                variables |= statement.variables
+                if statement.live or statement.called & kept_names:
+                    models |= statement.binds
         for unit in units:
-            if not unit.kept and (unit.live or unit.name in named):
+            if not unit.kept and (unit.live or unit.name in named or unit.variables & models):
                 unit.kept = changed = True
                 named.update(unit.named)
+                variables.update(unit.variables - linkless)
             if not unit.kept:
                 continue
             for member in unit.members:
@@ -145,18 +199,6 @@ def _keep(units: list[_Unit], named: set[str]) -> None:
                 for member in unit.members:
                     member.kept = changed = True
                     named.update(member.named)
-
-
-def _unused_data(outline: FileOutline, lines: list[str], blank: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """The literal tables no kept code names: a table holds no layout, and a generated one can be
-    most of its file."""
-    left_out = {number for first, last in blank for number in range(first, last + 1)}
-    left_out.update(number for first, last, _ in outline.data for number in range(first, last + 1))
-    kept = "".join(line for number, line in enumerate(lines, start=1) if number not in left_out)
-    used = set(_IDENTIFIER.findall(kept))
-    for first, last, names in outline.data:
-        if not used.intersection(names):
-            yield first, last
 
 
 def _blanked(units: list[_Unit]) -> Iterator[tuple[int, int]]:

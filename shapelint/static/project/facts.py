@@ -141,14 +141,11 @@ class Outline:
 class FileOutline:
     """A file's top-level definitions, and the lines of its other top-level statements (a script's
     code, imports, constants), for the linter to blank what cannot hold a finding without parsing
-    the file again. ``size``: the length of the text it was read from. ``data``: the statements
-    among those that bind names to literal data spread over several lines (a generated table), with
-    the names they bind."""
+    the file again. ``size``: the length of the text it was read from."""
 
     definitions: tuple[Outline, ...]
     statements: tuple[tuple[int, int], ...]
     size: int
-    data: tuple[tuple[int, int, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -105,43 +105,7 @@ def file_outline(tree: ast.Module, size: int) -> FileOutline:
     statements = tuple(
         (node.lineno, node.end_lineno or node.lineno) for node in tree.body if not isinstance(node, _DEFINITIONS)
     )
-    data = tuple(
-        (node.lineno, node.end_lineno or node.lineno, names)
-        for node, names in _assignments(tree.body)
-        if (node.end_lineno or node.lineno) > node.lineno and node.value is not None and _literal_data(node.value)
-    )
-    return FileOutline(definitions, statements, size, data)
-
-
-def _assignments(body: list[ast.stmt]) -> Iterator[tuple[ast.Assign | ast.AnnAssign, tuple[str, ...]]]:
-    """The statements that bind plain names (``x = ...``, ``x: T = ...``), with those names."""
-    for node in body:
-        targets = (
-            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
-        )
-        names = tuple(target.id for target in targets if isinstance(target, ast.Name))
-        if names and len(names) == len(targets):
-            yield node, names  # type: ignore[misc]
-
-
-def _literal_data(node: ast.expr) -> bool:
-    """Numbers, strings, names (`torch.float16`) and containers of them, as a generated table holds:
-    nothing a layout comes from."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, ast.Dict):
-            stack.extend(item.values)
-            stack.extend(key for key in item.keys if key is not None)
-        elif isinstance(item, (ast.List, ast.Tuple, ast.Set)):
-            stack.extend(item.elts)
-        elif isinstance(item, ast.UnaryOp):
-            stack.append(item.operand)
-        elif isinstance(item, ast.Attribute):
-            stack.append(item.value)
-        elif not isinstance(item, (ast.Constant, ast.Name)):
-            return False
-    return True
+    return FileOutline(definitions, statements, size)
 
 
 def _outline(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, top_level: bool) -> Outline:
