@@ -85,7 +85,9 @@ def test_a_script_s_names_for_the_model_keep_the_functions_that_use_them() -> No
 
 
 def test_a_class_left_with_no_member_is_kept_whole() -> None:
-    source = "class Model:\n    def method(self):\n        return 1\n\n\nmodel = Model()\nprint(x.t().view(-1), model)\n"
+    source = (
+        "class Model:\n    def method(self):\n        return 1\n\n\nmodel = Model()\nprint(x.t().view(-1), model)\n"
+    )
     assert prune(source) == source
 
 
@@ -262,3 +264,11 @@ def test_a_function_that_uses_a_model_built_at_module_level_is_kept() -> None:
     pruned = prune(text)
     assert "def evaluate(batch):" in pruned and "encoder = Encoder()" in pruned
     assert "def report(rows):" not in pruned and "report([1])" not in pruned
+
+
+def test_a_long_table_of_literals_is_blanked_even_where_kept_code_reads_it() -> None:
+    rows = "".join(f'    ("op{i}", torch.float16, {i}): [1, 2],\n' for i in range(60))
+    text = f"import torch\n\nTABLE = {{\n{rows}}}\nSETTINGS = {{'hidden_size': 16}}\n\n\ndef widths(x):\n"
+    text += "    return x.t().view(-1, TABLE[0], SETTINGS['hidden_size'])\n"
+    pruned = prune(text)
+    assert '"op0"' not in pruned and "SETTINGS = {'hidden_size': 16}" in pruned

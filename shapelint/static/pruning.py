@@ -37,6 +37,7 @@ _ASSIGNMENT = re.compile(r"^[ \t]*((?:self\.)?[A-Za-z_]\w*)[ \t]*=(?!=)(.*)$", r
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 # A name read or bound, not an attribute (`x` and `torch` of `x = torch.zeros(n)`).
 _BASE_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_TABLE_LINES = 50
 _ASSIGNED = re.compile(r"[ \t]*([A-Za-z_][\w \t,]*?)[ \t]*(?::[^=\n]*)?=(?!=)")
 _IMPORT = re.compile(r"[ \t]*(?:import|from)[ \t]")
 _BUILTIN_NAMES = frozenset(dir(builtins)) | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
@@ -157,6 +158,10 @@ def _statement(first: int, last: int, text: str, words: tuple[str, ...], linkles
     if _IMPORT.match(text):
         return _Statement(first, last, True, False, set(), set(), set())
     code = _STRINGS_AND_COMMENTS.sub(" ", text)  # `add_docstr(torch.abs, "... x.view(...) ...")` is data
+    calls = set(_CALLED.findall(code)) - _BUILTIN_NAMES
+    if last - first >= _TABLE_LINES and not calls:
+        # A long table of literals and names: no layout and no setting, even where kept code reads it.
+        return _Statement(first, last, False, False, set(), set(), set())
     variables = set(_BASE_NAME.findall(code)) - linkless
     assigned = _ASSIGNED.match(code)
     binds = set(_BASE_NAME.findall(assigned.group(1))) if assigned else set()
