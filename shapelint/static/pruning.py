@@ -11,6 +11,7 @@ positions, ``noqa`` comments and fixes stay those of the file.
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 from collections.abc import Collection, Iterator
@@ -59,7 +60,12 @@ class _Unit:
     members: list[_Unit] = field(default_factory=list)  # a class's methods and nested classes
     other_statements: bool = False  # a class body statement that is no member (a docstring, a constant)
     kept: bool = False
-    variables: set[str] = field(default_factory=set)  # the names its code reads or binds
+    text: str = ""
+
+    @functools.cached_property
+    def variables(self) -> set[str]:
+        """The names its code reads or binds (strings and comments left out)."""
+        return set(_BASE_NAME.findall(_STRINGS_AND_COMMENTS.sub(" ", self.text)))
 
 
 def prune(text: str, live_names: Collection[str] = (), outline: FileOutline | None = None) -> str:
@@ -108,9 +114,8 @@ def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_lev
     live = _live(text, words)
     if not top_level:
         return _Unit(definition.name, first, last, live, set(_CALLED.findall(text)))
-    variables = set(_BASE_NAME.findall(_STRINGS_AND_COMMENTS.sub(" ", text)))
     if not definition.members:
-        return _Unit(definition.name, first, last, live, set(_CALLED.findall(text)), variables=variables)
+        return _Unit(definition.name, first, last, live, set(_CALLED.findall(text)), text=text)
     # A method that only uses `self.rnn` is as live as the line that built it.
     attributes = _live_attributes(text, words) if live else set()
     member_words = (*words, *(f"self.{name}" for name in attributes))
@@ -121,7 +126,7 @@ def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_lev
     named = set(_CALLED.findall("".join(own)))
     # Its bases are named without a call (`class Tagger(Base):`), and what they define is its own.
     named.update(_IDENTIFIER.findall(_text(lines, first, definition.header_end)))
-    return _Unit(definition.name, first, last, live, named, members, definition.other_statements, variables=variables)
+    return _Unit(definition.name, first, last, live, named, members, definition.other_statements, text=text)
 
 
 def _live(text: str, words: tuple[str, ...]) -> bool:
@@ -189,10 +194,11 @@ def _keep(units: list[_Unit], statements: list[_Statement], linkless: set[str]) 
                 if statement.live or statement.called & kept_names:
                     models |= statement.binds
         for unit in units:
-            if not unit.kept and (unit.live or unit.name in named or unit.variables & models):
+            if not unit.kept and (unit.live or unit.name in named or (models and unit.variables & models)):
                 unit.kept = changed = True
                 named.update(unit.named)
-                variables.update(unit.variables - linkless)
+                if any(not statement.kept and statement.variables for statement in statements):
+                    variables.update(unit.variables - linkless)
             if not unit.kept:
                 continue
             for member in unit.members:
