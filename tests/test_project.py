@@ -284,3 +284,36 @@ def test_a_setting_passed_on_through_another_classs_init(tmp_path: Path, constru
     if flagged:
         assert re.search(r"passed on as `bidirectional` to `Classifier` at \S*model\.py:17\b", findings[0].message)
         assert "train.py:3" in findings[0].message
+
+
+SLICED_STATE = """\
+from torch import nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, hidden, n_layers):
+        super().__init__()
+        self.n_layers = n_layers
+        self.rnn = nn.GRU(8, hidden, n_layers, bidirectional=True)
+
+    def forward(self, x):
+        out, h = self.rnn(x)
+        return out, h[: self.n_layers]
+"""
+
+
+@pytest.mark.parametrize(
+    ("constructions", "message"),
+    [
+        # One layer everywhere: the slice is the forward state, as written.
+        ("Encoder(16, 1)\nEncoder(32, 1)\n", None),
+        ("Encoder(16, 1)\nEncoder(32, 2)\n", "takes the first 2 rows of `h`"),
+        ("Encoder(16, 1)\nEncoder(32, args.layers)\n", "rows (the number of layers) of `h`"),
+    ],
+)
+def test_a_layer_count_every_construction_fixes_is_judged_by_those(
+    tmp_path: Path, constructions: str, message: str | None
+) -> None:
+    found = lint(tmp_path, {"model.py": SLICED_STATE, "train.py": "from model import Encoder\n" + constructions})
+    assert [finding.code for finding in found] == ([] if message is None else ["SHP206"])
+    assert message is None or message in found[0].message

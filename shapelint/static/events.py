@@ -59,6 +59,8 @@ class IndexEvent:
     this function uses on axis 0 of the same tensor (``h_n[-2]`` beside ``h_n[-1]``).
     ``fed_to``: the layer of the class that the expression is the only argument of (``self.fc(h_n[-1])``).
     ``slices[i]``: the bounds of the slice on axis ``i``, where ``per_axis[i]`` is ``"slice"`` without a step.
+    ``settings_to_come``: the class is analysed again with each way the project builds it, so a setting
+    unknown here (a number of layers) is judged there.
     """
 
     node: cst.Subscript
@@ -68,6 +70,7 @@ class IndexEvent:
     first_axis_picks: frozenset[int]
     fed_to: LayerModule | None
     slices: tuple[SliceOf | None, ...] = ()
+    settings_to_come: bool = False
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,8 @@ class FunctionFlow:
         for node, tensor, per_axis, slices in self.indexings:
             siblings = frozenset(picks.get(id(tensor.axes[0]), ()))
             fed_to = self._fed_to.get(node)
-            self.emit(IndexEvent(node, tensor, per_axis, node in self._in_concat, siblings, fed_to, slices))
+            later = self.scope.program is not None and self.scope.program.settings_to_come
+            self.emit(IndexEvent(node, tensor, per_axis, node in self._in_concat, siblings, fed_to, slices, later))
 
     # ------------------------------------------------------------ statements
 

@@ -64,6 +64,10 @@ def _class_events(cls: cst.ClassDef, scope: ModuleScope) -> Iterator[Evidenced]:
     each finding, so a later configuration adds only what it alone shows."""
     program = scope.program
     assert program is not None
-    for arguments in ({}, *program.configurations(scope, cls)):
+    configurations = program.configurations(scope, cls)
+    for arguments in ({}, *configurations):
         attributes = program.class_attributes(cls, scope, arguments)
+        # A setting the first pass does not know, the passes with the project's settings may.
+        program.settings_to_come = not arguments and any(configurations)
         yield from _block_events(body_of(cls.body), scope, attributes, cls)
+    program.settings_to_come = False

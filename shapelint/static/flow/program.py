@@ -48,6 +48,7 @@ class Program:
         self.names = names
         self.observer = observer
         self.linted_path = ""
+        self.settings_to_come = False  # see IndexEvent
         self._modules: dict[str, tuple[cst.Module, ModuleScope] | None] = {}
         self._whole_modules: dict[str, tuple[cst.Module, ModuleScope] | None] = {}
         self._calls_left = MAX_CALLS

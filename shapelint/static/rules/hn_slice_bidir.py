@@ -92,6 +92,8 @@ class HnSliceBidir(StaticRule[IndexEvent]):
         if bound is None:
             return
         count = bound.value if isinstance(bound, Literal) else rnn.layers
+        if count is None and event.settings_to_come:
+            return  # every construction of the class gives its count: those passes judge it
         if count is None:
             # The number of layers is a setting of the project (an option, a parameter): the slice is
             # right only while it is 1, and the code is written for more.
