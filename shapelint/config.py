@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,7 @@ class Config:
     root: Path | None = None
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     source: Path | None = None
+    max_file_size: int | None = None  # bytes; a larger file is skipped, with a notice
 
     def enabled(self, code: str) -> bool:
         """Codes match by prefix, as in ruff: `SHP1` selects every SHP1xx rule, `ALL` every rule."""
@@ -117,7 +119,10 @@ _LIST_KEYS = {
     "time-dims",
 }
 _SELECTION_KEYS = ("select", "ignore", "extend-select", "extend-ignore")
-_OTHER_KEYS = {"input-layout", "per-file-ignores"}
+_OTHER_KEYS = {"input-layout", "per-file-ignores", "max-file-size"}
+# `max-file-size = "5MB"` (units of 1000, or KiB, MiB, GiB), or a number of bytes.
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|kib|mib|gib)?\s*", re.IGNORECASE)
+_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
 _INPUT_LAYOUTS = ("batch-first", "time-major")
 
 
@@ -172,6 +177,8 @@ def _from_table(table: dict[str, Any], pyproject: Path) -> Config:
                 raise ConfigError(f"{pyproject}: [tool.shapelint] input-layout must be one of {_INPUT_LAYOUTS}")
         elif key == "per-file-ignores":
             _check_per_file_ignores(value, pyproject)
+        elif key == "max-file-size":
+            _file_size(value, pyproject)
         elif not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{pyproject}: [tool.shapelint] {key} must be a list of strings, got {value!r}")
     for key in _SELECTION_KEYS:
@@ -203,7 +210,21 @@ def _from_table(table: dict[str, Any], pyproject: Path) -> Config:
         root=pyproject.parent,
         per_file_ignores=tuple((pattern, tuple(code.upper() for code in per_file[pattern])) for pattern in per_file),
         source=pyproject,
+        max_file_size=_file_size(table["max-file-size"], pyproject) if "max-file-size" in table else None,
     )
+
+
+def _file_size(value: object, pyproject: Path) -> int:
+    """Bytes, from a number of bytes or a size with its unit (`"5MB"`, `"512KiB"`)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    found = _SIZE.fullmatch(value) if isinstance(value, str) else None
+    if found is None or float(found.group(1)) <= 0:
+        example = '"5MB" or a number of bytes'
+        raise ConfigError(
+            f"{pyproject}: [tool.shapelint] max-file-size must be a size such as {example}, got {value!r}"
+        )
+    return int(float(found.group(1)) * _UNITS[(found.group(2) or "b").lower()])
 
 
 def _check_per_file_ignores(value: object, pyproject: Path) -> None:

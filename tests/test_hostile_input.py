@@ -91,3 +91,23 @@ def test_nodes_built_outside_a_parse_are_still_checked() -> None:
     assert parse_module("x = y.view(1, 2)\n").code == "x = y.view(1, 2)\n"
     with pytest.raises(cst.CSTValidationError):
         cst.Name("1 is no name")
+
+
+def test_a_file_over_max_file_size_is_skipped_with_a_notice(tmp_path: Path) -> None:
+    write(tmp_path, "small.py", BUGGY.format(suffix=""))
+    write(tmp_path, "large.py", BUGGY.format(suffix="") + "# padding\n" * 2_000)
+    (tmp_path / "pyproject.toml").write_text('[tool.shapelint]\nmax-file-size = "10KB"\n')
+    result = run_cli("check", "--no-cache", str(tmp_path))
+    assert result.returncode == 1 and "small.py:11:16: SHP102" in result.stdout
+    assert "large.py" not in result.stdout and "(1 file checked)" in result.stdout
+    size = (tmp_path / "large.py").stat().st_size
+    expected = f"warning: {tmp_path / 'large.py'}: not checked: {size:,} bytes, over max-file-size (10,000 bytes)"
+    assert expected in result.stderr
+
+
+@pytest.mark.parametrize("value", ['"5 parsecs"', "-1", '"0MB"', "true"])
+def test_a_max_file_size_that_is_no_size_is_a_configuration_error(tmp_path: Path, value: str) -> None:
+    write(tmp_path, "model.py", BUGGY.format(suffix=""))
+    (tmp_path / "pyproject.toml").write_text(f"[tool.shapelint]\nmax-file-size = {value}\n")
+    result = run_cli("check", str(tmp_path))
+    assert result.returncode == 2 and "max-file-size must be a size" in result.stderr

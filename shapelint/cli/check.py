@@ -16,7 +16,7 @@ from typing import Any
 
 from shapelint.catalog import all_rules
 from shapelint.cli.commands import cache_folder, configurations
-from shapelint.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, count, error
+from shapelint.cli.common import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, count, error, warn
 from shapelint.config import Configs, Overrides, unknown_codes
 from shapelint.findings import Finding
 from shapelint.report import FORMATS, render, text
@@ -130,6 +130,8 @@ def check(options: argparse.Namespace) -> int:
     )
     for path in run.missing:
         error(f"{path}: no such file or folder")
+    for path, why in run.too_large:
+        warn(f"{path}: not checked: {why}")
     _report(options, configs, run.findings, run.files_checked, fixed)
     if not options.silent:
         sys.stdout.write(_unknown_notes(run.unknown_inputs))
@@ -206,6 +208,8 @@ def _show_settings(paths: list[Path], configs: Configs) -> int:
         print(f"  per-file-ignores: {dict((pattern, list(codes)) for pattern, codes in config.per_file_ignores)}")
         if config.conventions.input_layout is not None:
             print(f"  input-layout: {config.conventions.input_layout}")
+        if config.max_file_size is not None:
+            print(f"  max-file-size: {config.max_file_size:,} bytes")
     return EXIT_CLEAN
 
 

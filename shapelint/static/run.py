@@ -28,6 +28,8 @@ class LintRun:
     missing: tuple[str, ...]
     # With `show_unknown`: each file's RNN calls whose input layout nothing said (their lines).
     unknown_inputs: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    # Files not checked because they are larger than their configuration's `max-file-size`: (path, why).
+    too_large: tuple[tuple[str, str], ...] = ()
 
 
 def lint_paths(
@@ -47,6 +49,7 @@ def lint_paths(
     """
     configs = config if isinstance(config, Configs) else Configs(config)
     files, missing = discover(paths, configs, respect_gitignore, force_exclude)
+    files, too_large = _within_size_limits(files, configs)
     cache = Cache(cache_dir) if cache_dir is not None and not show_unknown else None
     with _fewer_collections():
         per_file, project = _lint_files(files, configs, jobs, cache)
@@ -60,7 +63,24 @@ def lint_paths(
             lines = unknown_rnn_inputs(file, configs.for_path(file), project)
             if lines:
                 unknown.append((str(file), tuple(lines)))
-    return LintRun(tuple(sorted(findings)), len(files), tuple(missing), tuple(unknown))
+    return LintRun(tuple(sorted(findings)), len(files), tuple(missing), tuple(unknown), too_large)
+
+
+def _within_size_limits(files: list[Path], configs: Configs) -> tuple[list[Path], tuple[tuple[str, str], ...]]:
+    """The files no larger than their configuration's `max-file-size`, and why each other one is left out."""
+    kept: list[Path] = []
+    too_large: list[tuple[str, str]] = []
+    for file in files:
+        limit = configs.for_path(file).max_file_size
+        try:
+            size = file.stat().st_size if limit is not None else 0
+        except OSError:
+            size = 0  # the lint reports what cannot be read
+        if limit is not None and size > limit:
+            too_large.append((str(file), f"{size:,} bytes, over max-file-size ({limit:,} bytes)"))
+        else:
+            kept.append(file)
+    return kept, tuple(too_large)
 
 
 def _lint_files(
