@@ -2,10 +2,13 @@
 
 A libcst parse costs several times the standard library's, and most of a relevant file is code
 the layout inference cannot use: a function or class that names none of the words the inference
-follows (RNNs, views, embeddings, loaders, states, declarations), and that no code kept names,
-gives it nothing (calls to such definitions are not followed either, see ``Project.relevant``).
-Those definitions become blank lines, so every kept line keeps its number and its text, and
-positions, ``noqa`` comments and fixes stay those of the file.
+follows (RNNs, embeddings, loaders, declarations, a view of something reordered or built), and
+that no code kept names, gives it nothing (calls to such definitions are not followed either, see
+``Project.relevant``). The module's own statements are weighed the same way, their strings left out
+(a docstring table that quotes `x.view(...)` holds no view), and kept when kept code uses what they
+bind or binds what they use, so a script's steps stay together. What is left out becomes blank
+lines, so every kept line keeps its number and its text, and positions, ``noqa`` comments and fixes
+stay those of the file.
 """
 
 from __future__ import annotations
@@ -163,14 +166,14 @@ def _statement(first: int, last: int, text: str, words: tuple[str, ...], linkles
     if _IMPORT.match(text):
         return _Statement(first, last, True, False, set(), set(), set())
     code = _STRINGS_AND_COMMENTS.sub(" ", text)  # `add_docstr(torch.abs, "... x.view(...) ...")` is data
-    calls = set(_CALLED.findall(code)) - _BUILTIN_NAMES
-    if last - first >= _TABLE_LINES and not calls:
+    called = set(_CALLED.findall(code))
+    if last - first >= _TABLE_LINES and not called - _BUILTIN_NAMES:
         # A long table of literals and names: no layout and no setting, even where kept code reads it.
         return _Statement(first, last, False, False, set(), set(), set())
     variables = set(_BASE_NAME.findall(code)) - linkless
     assigned = _ASSIGNED.match(code)
     binds = set(_BASE_NAME.findall(assigned.group(1))) if assigned else set()
-    return _Statement(first, last, False, _live(code, words), set(_CALLED.findall(code)), variables, binds)
+    return _Statement(first, last, False, _live(code, words), called, variables, binds)
 
 
 def _keep(units: list[_Unit], statements: list[_Statement], linkless: set[str]) -> None:
