@@ -324,6 +324,15 @@ def pack(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
 def pad_packed(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     batch_first = argument(flow, call, args, "batch_first", kb.BATCH_FIRST_POSITION[kb.PAD_PACKED])
     packed = args[0] if args else UNKNOWN
+    if isinstance(packed, Tensor) and packed.rnn is not None and not packed.rnn.state:
+        # The output of an RNN run over a sequence the flow did not see packed (a parameter): it is
+        # packed too, and what comes out of `pad_packed_sequence` is laid out as its `batch_first` says.
+        batch, time = packed.role_position(Role.BATCH), packed.role_position(Role.TIME)
+        if batch is None or time is None or packed.rank != 3:
+            return UNKNOWN
+        packed = Packed(
+            Tensor((packed.axes[time], packed.axes[batch], packed.axes[2]), packed.origin, call, rnn=packed.rnn)
+        )
     if not isinstance(batch_first, Literal) or not isinstance(packed, (Packed, Unknown)):
         return UNKNOWN
     padding = Padding(

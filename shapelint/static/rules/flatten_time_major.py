@@ -68,6 +68,12 @@ class FlattenTimeMajor(StaticRule[ReshapeEvent]):
         ),
         _model("        return self.fc(h_n.view(batch_size, -1))\n"),
         _model("        return out.flatten(1)\n", lstm=", batch_first=True"),
+        module(
+            "nn.LSTM(8, 16)",
+            "out, _ = self.rnn(packed)\nout, _ = pad_packed_sequence(out, batch_first=True)\n"
+            "return out.reshape(batch_size, -1)\n",
+            "packed, batch_size",
+        ),
         # A one-step decoder output: a view to the sizes of batch and features alone can only drop a
         # time axis of size 1 (any longer one changes the number of elements, and view refuses).
         _model("        shape = out.shape\n        return self.fc(out.view(shape[1], shape[2]))\n"),
@@ -76,6 +82,12 @@ class FlattenTimeMajor(StaticRule[ReshapeEvent]):
     )
     INVALID = (
         _model("        return self.fc(out.view(batch_size, -1))\n"),
+        # A packed sequence handed in: what `pad_packed_sequence` gives back is time-major all the same.
+        module(
+            "nn.LSTM(8, 16)",
+            "out, _ = self.rnn(packed)\nout, lengths = pad_packed_sequence(out)\nreturn out.reshape(batch_size, -1)\n",
+            "packed, batch_size",
+        ),
         _model("        return self.fc(out.reshape(out.size(1), -1))\n"),
         _model("        return self.fc(out.flatten(1))\n"),
         _model("        return self.fc(torch.reshape(out, (batch_size, -1)))\n"),
