@@ -379,3 +379,17 @@ def test_an_assert_checks_values_and_is_not_a_use() -> None:
     body = "out, h = self.rnn(x)\nassert torch.equal(out[-1], h[0])\nreturn out\n"
     assert codes(model("nn.GRU(4, 8)", body, params="x, lengths")) == []
     assert codes(model("nn.GRU(4, 8)", "out, h = self.rnn(x)\nreturn out[-1]\n", params="x, lengths")) == ["SHP303"]
+
+
+@pytest.mark.parametrize(
+    ("restore", "expected"),
+    [
+        ("h_n = h_n[:, unperm_idx]", ["SHP203"]),  # rows put back in order: still the final state
+        ("h_n = h_n.index_select(1, unperm_idx)", ["SHP203"]),
+        ("h_n = h_n[:, step]", []),  # one sample picked by a number: a state of another shape
+    ],
+)
+def test_a_state_whose_samples_are_put_back_in_order_keeps_its_layout(restore: str, expected: list[str]) -> None:
+    body = f"out, h_n = self.rnn(x)\n{restore}\nreturn h_n[-1]\n"
+    source = model("nn.GRU(4, 8, num_layers=2, bidirectional=True)", body, params="x, unperm_idx, step")
+    assert codes(source) == expected

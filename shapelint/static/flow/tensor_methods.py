@@ -323,8 +323,8 @@ def subscript(flow: FunctionFlow, node: cst.Subscript) -> Value:
             position = normalise_dim(index.value, len(base.values))
             return base.values[position] if position is not None else UNKNOWN
         return UNKNOWN
-    if isinstance(base, Tensor) and len(indices) == 1 and _reorders_rows(node, indices[0]):
-        return base  # `x[sorted_idx]`: the same samples in another order, on the same axes
+    if isinstance(base, Tensor) and _reorders_rows(node, indices):
+        return base  # `x[sorted_idx]`, `h_n[:, unperm_idx]`: the same samples in another order, on the same axes
     if isinstance(base, Tensor):
         return index_tensor(flow, base, indices, node)
     return UNKNOWN
@@ -413,10 +413,12 @@ def _is_position(flow: FunctionFlow, piece: cst.Index) -> bool:
     return isinstance(flow.expression(piece.value, record=False), Position)
 
 
-def _reorders_rows(node: cst.Subscript, index: Value | str | SliceOf) -> bool:
-    """``x[unperm_idx]``: a tensor of row numbers, by its name (a mask would pick rows and flatten)."""
-    if not isinstance(index, Unknown):
+def _reorders_rows(node: cst.Subscript, indices: list[Value | str | SliceOf]) -> bool:
+    """``x[unperm_idx]``, ``h_n[:, unperm_idx]``: a tensor of row numbers on one axis, whole slices
+    before it, by its name (a mask would pick rows and flatten)."""
+    position = len(indices) - 1
+    if not isinstance(indices[-1], Unknown) or any(index != ":" for index in indices[:position]):
         return False
-    piece = node.slice[0].slice
+    piece = node.slice[position].slice
     name = dotted_name(piece.value) if isinstance(piece, cst.Index) else None
     return name is not None and bool(_REORDERING.search(name.rpartition(".")[2]))
