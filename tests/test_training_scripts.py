@@ -97,3 +97,43 @@ def test_a_number_of_layers_nothing_fixes_is_named_as_such(tmp_path: Path) -> No
 def test_a_call_with_star_arguments_assumes_no_default(tmp_path: Path, arguments: str) -> None:
     # `bidirectional` itself may be among what the star passes.
     assert lint(tmp_path, encoder=arguments) == []
+
+
+# The models come out of a factory that returns them as a tuple; the script's top level names
+# nothing but its own functions.
+FACTORY = """\
+from model import Decoder, Encoder
+
+
+def first_decoder_state(tokens, encoder, decoder):
+    outputs, encoder_state = encoder(tokens)
+    return encoder_state[: decoder.n_layers]
+
+
+def build(layers):
+    encoder = Encoder(100, 32, n_layers=layers)
+    decoder = Decoder(32, layers)
+    return encoder, decoder
+
+
+if __name__ == "__main__":
+    encoder, decoder = build({layers})
+    for tokens in read_batches():
+        print(first_decoder_state(tokens, encoder, decoder))
+"""
+
+
+def test_models_built_by_a_factory_reach_the_functions_they_are_passed_to(tmp_path: Path) -> None:
+    files = {"model.py": MODEL.format(bidirectional=True), "evaluate.py": FACTORY.format(layers=2)}
+    (finding,) = lint_project(tmp_path, files)
+    assert (finding.code, Path(finding.path).name, finding.line) == ("SHP206", "evaluate.py", 6)
+    assert "the first 2 rows" in finding.message
+    assert "as `first_decoder_state` is called at line 18" in finding.message
+
+
+def test_a_factory_whose_settings_are_right_gives_nothing(tmp_path: Path) -> None:
+    # One layer each: the first row of the encoder's state is its forward state, as the code means.
+    files = {"model.py": MODEL.format(bidirectional=True), "evaluate.py": FACTORY.format(layers=1)}
+    assert lint_project(tmp_path, files) == []
+    files = {"model.py": MODEL.format(bidirectional=False), "evaluate.py": FACTORY.format(layers=2)}
+    assert lint_project(tmp_path, files) == []

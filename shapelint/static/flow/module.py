@@ -16,9 +16,10 @@ from shapelint.static.flow.function import FunctionFlow
 from shapelint.static.flow.observer import Observer
 from shapelint.static.flow.program import Program
 from shapelint.static.flow.scope import ModuleScope
-from shapelint.static.project.index import Project
+from shapelint.static.project.facts import ModuleFacts
+from shapelint.static.project.index import FunctionKey, Project, normalised_path
 from shapelint.static.values import Value
-from shapelint.static.walk import body_of, nested_definitions
+from shapelint.static.walk import body_of, nested_definitions, walk
 
 
 def module_events(
@@ -34,11 +35,45 @@ def module_events(
     program = program or Program(project, names, observer)
     scope = program.enter(module, path)
     facts = project.facts(path) if project is not None and path else None
-    if facts is None or facts.relevant_top_level:  # most modules' top level only defines things
+    # Most modules' top level only defines things; a script's may only call the module's functions
+    # (`encoder, decoder = build(voc)` and `evaluate(encoder, decoder)`), which then pass models on.
+    if facts is None or facts.relevant_top_level or _calls_any(module.body, _followed_functions(project, facts, path)):
         top_level = FunctionFlow(scope, {}, env=scope.globals)
         top_level.run_statements(module.body)
         yield from top_level.events
     yield from _block_events(module.body, scope, attributes=None, owner=None)
+
+
+def _followed_functions(project: Project | None, facts: ModuleFacts, path: str) -> frozenset[str]:
+    """The module's functions that a call follows (:meth:`Project.relevant`)."""
+    if project is None:
+        return frozenset()
+    key = normalised_path(path)
+    return frozenset(name for name in facts.functions if project.relevant(FunctionKey(key, name)))
+
+
+def _calls_any(body: Sequence[cst.BaseStatement], names: frozenset[str]) -> bool:
+    """Whether a statement of the code outside definitions calls one of ``names`` (as a plain name)."""
+    if not names:
+        return False
+    finder = _CallFinder(names)
+    for statement in walk(body):
+        if isinstance(statement, cst.SimpleStatementLine):
+            statement.visit(finder)
+            if finder.found:
+                return True
+    return False
+
+
+class _CallFinder(cst.CSTVisitor):
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if isinstance(node.func, cst.Name) and node.func.value in self.names:
+            self.found = True
+        return not self.found
 
 
 def _block_events(
