@@ -183,6 +183,61 @@ def test_a_padded_list_in_the_loader_counts(tmp_path: Path) -> None:
     assert "`[0] * (max_len - len(ids))` at " in finding.message
 
 
+@pytest.mark.parametrize(
+    ("loader", "named"),
+    [
+        (
+            "def encode(ids, max_len, pad):\n    while len(ids) < max_len:\n        ids.append(pad)\n    return ids\n",
+            "`while len(ids) < max_len: ids.append(...)` at ",
+        ),
+        (
+            "def encode(ids, n, dim):\n    for _ in range(n - len(ids)):\n        ids.append(np.zeros(dim))\n",
+            "`for _ in range(n - len(ids)): ids.append(...)` at ",
+        ),
+        (
+            "from itertools import zip_longest\n\n\ndef collate(batch, pad):\n"
+            "    return list(zip_longest(*batch, fillvalue=pad))\n",
+            "`zip_longest(*..., fillvalue=...)` at ",
+        ),
+    ],
+)
+def test_a_loop_or_zip_that_fills_sequences_up_is_padding(tmp_path: Path, loader: str, named: str) -> None:
+    files = {"loader.py": loader, "model.py": CLASSIFIER.format(summary="out[:, -1]") + "\nimport loader\n"}
+    (finding,) = lint(tmp_path, files)
+    assert finding.code == "SHP303"
+    assert f"the data pipeline pads the batches: {named}" in finding.message
+
+
+@pytest.mark.parametrize(
+    "loader",
+    [
+        # A list extended with its own last item, a sample drawn until there are enough, pairs zipped.
+        "def schedule(ratios, epochs):\n    while len(ratios) < epochs:\n        ratios.append(ratios[-1])\n",
+        "def negatives(words, k):\n    drawn = []\n    while len(drawn) < k:\n"
+        "        drawn.append(random.choice(words))\n",
+        "from itertools import zip_longest\n\n\ndef pairs(a, b):\n    return list(zip_longest(a, b))\n",
+    ],
+)
+def test_a_loop_that_grows_a_list_without_a_filler_is_no_padding(tmp_path: Path, loader: str) -> None:
+    files = {"loader.py": loader, "model.py": CLASSIFIER.format(summary="out[:, -1]") + "\nimport loader\n"}
+    assert lint(tmp_path, files) == []
+
+
+def test_a_fill_loop_for_a_model_that_packs_is_no_finding(tmp_path: Path) -> None:
+    loader = "def encode(ids, max_len, pad):\n    while len(ids) < max_len:\n        ids.append(pad)\n    return ids\n"
+    packing = (
+        CLASSIFIER.format(summary="h_n[-1]")
+        .replace(
+            "out, _ = self.rnn(self.embedding(tokens))",
+            "packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)\n"
+            "        out, (h_n, _) = self.rnn(packed)",
+        )
+        .replace("def forward(self, tokens):", "def forward(self, tokens, lengths):")
+    )
+    packing = "from torch.nn.utils.rnn import pack_padded_sequence\n" + packing
+    assert lint(tmp_path, {"loader.py": loader, "model.py": packing + "\nimport loader\n"}) == []
+
+
 def test_one_decoder_step_reads_no_padding(tmp_path: Path) -> None:
     decoder = CLASSIFIER.format(summary="out[:, -1]").replace(
         "self.embedding(tokens)", "self.embedding(tokens).unsqueeze(1)"
