@@ -137,3 +137,11 @@ def test_a_factory_whose_settings_are_right_gives_nothing(tmp_path: Path) -> Non
     assert lint_project(tmp_path, files) == []
     files = {"model.py": MODEL.format(bidirectional=False), "evaluate.py": FACTORY.format(layers=2)}
     assert lint_project(tmp_path, files) == []
+
+
+def test_a_script_that_builds_the_models_where_it_calls_its_functions(tmp_path: Path) -> None:
+    # `evaluate` names nothing the inference follows; the top level only builds the models and calls it.
+    script = TRAIN.split("\n\n\ndef main")[0] + "\n\n\nevaluate(Encoder(100, 32), Decoder(32), read_batches())\n"
+    (finding,) = lint_project(tmp_path, {"model.py": MODEL.format(bidirectional=True), "train.py": script})
+    assert (finding.code, finding.line) == ("SHP206", 6)
+    assert "as `evaluate` is called at line 13" in finding.message

@@ -35,25 +35,29 @@ def module_events(
     program = program or Program(project, names, observer)
     scope = program.enter(module, path)
     facts = project.facts(path) if project is not None and path else None
-    # Most modules' top level only defines things; a script's may only call the module's functions
-    # (`encoder, decoder = build(voc)` and `evaluate(encoder, decoder)`), which then pass models on.
-    if facts is None or facts.relevant_top_level or _calls_any(module.body, _followed_functions(project, facts, path)):
+    # Most modules' top level only defines things; a script's may only build the models and call the
+    # module's functions (`encoder, decoder = build(voc)`, `fit(Encoder(), batches)`), which pass them on.
+    if facts is None or facts.relevant_top_level or _calls_any(module.body, _followed_names(project, facts, path)):
         top_level = FunctionFlow(scope, {}, env=scope.globals)
         top_level.run_statements(module.body)
         yield from top_level.events
     yield from _block_events(module.body, scope, attributes=None, owner=None)
 
 
-def _followed_functions(project: Project | None, facts: ModuleFacts, path: str) -> frozenset[str]:
-    """The module's functions that a call follows (:meth:`Project.relevant`)."""
+def _followed_names(project: Project | None, facts: ModuleFacts, path: str) -> frozenset[str]:
+    """The names of what a call follows into: the module's functions worth it (:meth:`Project.relevant`),
+    and the project's classes and functions that run an RNN, as the module calls them."""
     if project is None:
         return frozenset()
     key = normalised_path(path)
-    return frozenset(name for name in facts.functions if project.relevant(FunctionKey(key, name)))
+    functions = (name for name in facts.functions if project.relevant(FunctionKey(key, name)))
+    classes = (cls.name for cls in facts.classes if cls.runs_rnn)
+    return frozenset((*functions, *classes, *project.rnn_names(path)))
 
 
 def _calls_any(body: Sequence[cst.BaseStatement], names: frozenset[str]) -> bool:
-    """Whether a statement of the code outside definitions calls one of ``names`` (as a plain name)."""
+    """Whether a statement of the code outside definitions calls one of ``names`` (``models.Encoder(...)``
+    calls ``Encoder``)."""
     if not names:
         return False
     finder = _CallFinder(names)
@@ -71,8 +75,9 @@ class _CallFinder(cst.CSTVisitor):
         self.found = False
 
     def visit_Call(self, node: cst.Call) -> bool:
-        if isinstance(node.func, cst.Name) and node.func.value in self.names:
-            self.found = True
+        func = node.func
+        name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+        self.found = self.found or name in self.names
         return not self.found
 
 
