@@ -339,3 +339,72 @@ def test_a_setting_passed_on_through_another_classs_init(tmp_path: Path, constru
     if flagged:
         assert re.search(r"passed on as `bidirectional` to `Classifier` at \S*model\.py:17\b", findings[0].message)
         assert "train.py:3" in findings[0].message
+
+
+SEQ2SEQ = """\
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(8, 16)
+
+    def forward(self, x, lengths):
+        out, hidden = self.rnn(pack_padded_sequence(x, lengths))
+        out, _ = pad_packed_sequence(out)
+        return out, hidden
+
+
+class Attention(nn.Module):
+    def dot(self, hidden, keys, mask):
+        return {scores}
+
+    def forward(self, hidden, keys, mask):
+        scores = self.dot(hidden, keys, mask).t()
+        return torch.softmax(scores, dim=1)
+
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.attention = Attention()
+        self.rnn = nn.GRU(16, 16)
+
+    def forward(self, hidden, keys, mask):
+        weights = self.attention(hidden[-1], keys, mask)
+        context = torch.bmm(weights.unsqueeze(1), keys.transpose(0, 1))
+        return self.rnn(context.transpose(0, 1), hidden)
+"""
+# Four calls deep before the attention's helper: the script, `fit`, `step`, the decoder, the attention.
+SEQ2SEQ_TRAIN = """\
+from model import Decoder, Encoder
+
+
+def step(encoder, decoder, x, lengths, mask):
+    keys, hidden = encoder(x, lengths)
+    return decoder(hidden, keys, mask)
+
+
+def fit(encoder, decoder, batches):
+    for x, lengths, mask in batches:
+        step(encoder, decoder, x, lengths, mask)
+
+
+fit(Encoder(), Decoder(), read_batches())
+"""
+
+
+def test_scores_from_a_helper_method_deep_in_the_calls_keep_their_padding(tmp_path: Path) -> None:
+    model = SEQ2SEQ.format(scores="torch.sum(hidden.unsqueeze(0) * keys, dim=2)")
+    (finding,) = lint(tmp_path, {"model.py": model, "train.py": SEQ2SEQ_TRAIN})
+    assert (finding.code, Path(finding.path).name, finding.line) == ("SHP304", "model.py", 23)
+    assert "`pad_packed_sequence` at line 13 padded it" in finding.message
+    assert re.search(r"as `fit` is called at \S*train\.py:14\)$", finding.message)
+
+
+def test_a_helper_that_masks_its_scores_gives_nothing(tmp_path: Path) -> None:
+    model = SEQ2SEQ.format(scores="torch.sum(hidden.unsqueeze(0) * keys, dim=2).masked_fill(mask == 0, float('-inf'))")
+    assert lint(tmp_path, {"model.py": model, "train.py": SEQ2SEQ_TRAIN}) == []

@@ -679,7 +679,7 @@ class FunctionFlow:
         attributes = dict(self.attributes)
         attributes.update({key[5:]: value for key, value in self.env.items() if key.startswith("self.")})
         function, scope = method
-        return program.invoke(self, function, scope, attributes, call, args, self.owner)
+        return program.invoke(self, function, scope, attributes, call, args, self.owner, deeper=False)
 
     def _attribute_of(self, receiver: Value, func: cst.Attribute) -> Value:
         if isinstance(receiver, SelfRef):
