@@ -88,6 +88,15 @@ class SoftmaxOverPadding(StaticRule[ReduceEvent]):
         _attention("nn.Softmax(dim=1)(scores)"),
         # Without `dim`, torch picks axis 1 of a 2-D tensor: the time axis here.
         _attention("F.softmax(scores)"),
+        # A parameter vector tiled over the batch scores every step of the energies, padded ones too.
+        module(
+            _RNN,
+            "out, _ = self.rnn(x)\nenergy = torch.tanh(self.attn(out)).permute(0, 2, 1)\n"
+            "v = self.v.repeat(out.size(0), 1).unsqueeze(1)\n"
+            "return torch.softmax(torch.bmm(v, energy).squeeze(1), dim=1)",
+            _PARAMS,
+            extra_init="self.attn = nn.Linear(16, 16)\nself.v = nn.Parameter(torch.rand(16))",
+        ),
         # Each step's score written into a buffer of zeros: the buffer holds the padded steps too.
         module(
             _RNN, _FILLED + "return torch.softmax(scores, dim=1)", _PARAMS, extra_init="self.score = nn.Linear(16, 1)"
