@@ -8,6 +8,7 @@ too. The fill mutates the buffer, so every later read of it sees the padding, on
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -80,10 +81,8 @@ def _inserts_or_skips(node: cst.BaseExpression) -> bool:
 
 def _read_elements(flow: FunctionFlow, value: cst.BaseExpression) -> list[tuple[Tensor, list[str | None]]]:
     """The tensors that ``value`` indexes by name (``outputs[i, b]``), with the positions indexing each axis."""
-    finder = _Subscripts()
-    value.visit(finder)
     found = []
-    for node in finder.found:
+    for node in _subscripts(value):
         assert isinstance(node.value, cst.Name)
         source = flow.env.get(node.value.value)
         positions = _positions(flow, node)
@@ -92,10 +91,25 @@ def _read_elements(flow: FunctionFlow, value: cst.BaseExpression) -> list[tuple[
     return found
 
 
-class _Subscripts(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found: list[cst.Subscript] = []
-
-    def visit_Subscript(self, node: cst.Subscript) -> None:
+def _subscripts(node: cst.BaseExpression) -> Iterator[cst.Subscript]:
+    """Subscripts of a name in an expression of calls, attributes and operators (a score is written
+    so); read field by field, as libcst's generic traversal costs more than it is worth here."""
+    if isinstance(node, cst.Subscript):
         if isinstance(node.value, cst.Name):
-            self.found.append(node)
+            yield node
+        else:
+            yield from _subscripts(node.value)
+    elif isinstance(node, cst.Call):
+        yield from _subscripts(node.func)
+        for arg in node.args:
+            yield from _subscripts(arg.value)
+    elif isinstance(node, cst.Attribute):
+        yield from _subscripts(node.value)
+    elif isinstance(node, cst.BinaryOperation):
+        yield from _subscripts(node.left)
+        yield from _subscripts(node.right)
+    elif isinstance(node, cst.UnaryOperation):
+        yield from _subscripts(node.expression)
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for element in node.elements:
+            yield from _subscripts(element.value)
