@@ -145,3 +145,17 @@ def test_a_script_that_builds_the_models_where_it_calls_its_functions(tmp_path: 
     (finding,) = lint_project(tmp_path, {"model.py": MODEL.format(bidirectional=True), "train.py": script})
     assert (finding.code, finding.line) == ("SHP206", 6)
     assert "as `evaluate` is called at line 13" in finding.message
+
+
+def test_a_factory_in_the_models_file_makes_the_script_that_calls_it_a_driver(tmp_path: Path) -> None:
+    # The script names no RNN, no view, no state: only the factory it imports and its own function.
+    model = (
+        MODEL.format(bidirectional=True)
+        + "\n\ndef build(layers):\n    return Encoder(100, 32, layers), Decoder(32, layers)\n"
+    )
+    script = (
+        "from model import build\n\n\ndef first_state(tokens, encoder, decoder):\n    _, state = encoder(tokens)\n"
+        "    return state[: decoder.n_layers]\n\n\nencoder, decoder = build(2)\nfirst_state(read(), encoder, decoder)\n"
+    )
+    (finding,) = lint_project(tmp_path, {"model.py": model, "evaluate.py": script})
+    assert (finding.code, Path(finding.path).name, finding.line) == ("SHP206", "evaluate.py", 6)

@@ -132,12 +132,12 @@ class Project:
         return self._builders[key]
 
     def runs_rnn(self, key: ClassKey | FunctionKey) -> bool:
-        """Whether the definition's code names an RNN or packing."""
+        """Whether the definition's code names an RNN or packing, or builds a model that does."""
         module = self.modules.get(key.path)
         if module is None:
             return False
         if isinstance(key, FunctionKey):
-            return key.name in module.rnn_functions
+            return key.name in module.rnn_functions or self.builds_model(key)
         facts = self.class_facts(key)
         return facts is not None and facts.runs_rnn
 
