@@ -279,7 +279,7 @@ class Program:
             scope,
             attributes,
             recording=recording,
-            depth=caller.depth + deeper,
+            depth=caller.depth + (1 if deeper else 0),
             owner=owner,
             active=caller.active | {function},
             evidence=dict(caller.evidence),
