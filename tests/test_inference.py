@@ -393,3 +393,45 @@ def test_a_state_whose_samples_are_put_back_in_order_keeps_its_layout(restore: s
     body = f"out, h_n = self.rnn(x)\n{restore}\nreturn h_n[-1]\n"
     source = model("nn.GRU(4, 8, num_layers=2, bidirectional=True)", body, params="x, unperm_idx, step")
     assert codes(source) == expected
+
+
+# Attention energies written one by one into a buffer of the encoder outputs' sizes, as older
+# tutorials do: wrapped in `Variable`, moved to the GPU on one path only.
+FILLED_ATTENTION = """\
+import torch
+from torch import nn
+from torch.autograd import Variable
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+USE_CUDA = torch.cuda.is_available()
+
+
+class Attention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(8, 16)
+
+    def forward(self, x, lengths, hidden):
+        outputs, _ = self.rnn(pack_padded_sequence(x, lengths))
+        outputs, _ = pad_packed_sequence(outputs)
+        max_len, batch_size = outputs.size(0), outputs.size(1)
+        energies = Variable(torch.zeros(batch_size, max_len))
+        if USE_CUDA:
+            energies = energies.cuda()
+        for b in range(batch_size):
+            for i in range({steps}):
+                energies[b, i] = hidden[b].dot(outputs[i, b])
+        return torch.softmax(energies, dim=1)
+"""
+
+
+def test_a_buffer_filled_step_by_step_holds_the_padded_steps() -> None:
+    source = FILLED_ATTENTION.format(steps="max_len")
+    (finding,) = lint_source(source.encode(), "m.py", Config())
+    assert finding.code == "SHP304" and finding.line == 24
+    assert "its steps are written one by one into this tensor at line 23" in finding.message
+
+
+def test_a_buffer_filled_over_steps_of_another_count_is_not_the_padded_one() -> None:
+    # `i` walks a length of its own, not the steps of `outputs`: nothing says the buffer holds them all.
+    assert codes(FILLED_ATTENTION.format(steps="n_steps")) == []

@@ -75,3 +75,44 @@ def test_a_scalar_keeps_the_layout_and_tensors_broadcast_to_the_one_that_says_mo
     params = 'x: Float[Tensor, "seq batch e"], gate: Float[Tensor, "1 b f"], batch_size'
     imports = "import torch\nfrom torch import nn, Tensor\nfrom jaxtyping import Float\n"
     assert codes(model("nn.GRU(4, 8)", body, imports=imports, params=params)) == ["SHP102"]
+
+
+# Bahdanau scores: a parameter vector tiled over the batch, against each step's energy.
+TILED = """\
+out, _ = self.rnn(x)
+energy = torch.tanh(self.attn(out)).permute(0, 2, 1)
+v = self.v.repeat({tiles}).unsqueeze(1)
+scores = torch.bmm(v, energy).squeeze(1)
+return torch.softmax({scores}, dim=1)
+"""
+
+
+@pytest.mark.parametrize(
+    ("tiles", "scores", "flagged"),
+    [
+        ("out.size(0), 1", "scores", True),
+        ("x.size(0), 1", "scores", True),
+        # Masked first: the padded steps get no weight.
+        ("out.size(0), 1", "scores.masked_fill(~mask, float('-inf'))", False),
+    ],
+)
+def test_a_tiled_parameter_scores_every_step_of_what_it_multiplies(tiles: str, scores: str, flagged: bool) -> None:
+    source = model("nn.GRU(4, 8, batch_first=True)", TILED.format(tiles=tiles, scores=scores), params="x, lengths")
+    init = "self.attn = nn.Linear(8, 8)\n        self.v = nn.Parameter(torch.rand(8))\n        self.rnn ="
+    assert codes(source.replace("self.rnn =", init)) == (["SHP304"] if flagged else [])
+
+
+def test_a_repeated_time_axis_is_no_longer_the_steps() -> None:
+    # Each sequence tiled twice along its steps: axis 1 holds two copies, not the padded steps as they were.
+    body = (
+        "out, _ = self.rnn(x)\nscores = self.score(out.repeat(1, 2, 1)).squeeze(-1)\n"
+        "return torch.softmax(scores, dim=1)\n"
+    )
+    source = model("nn.GRU(4, 8, batch_first=True)", body, params="x, lengths")
+    assert codes(source.replace("self.rnn =", "self.score = nn.Linear(8, 1)\n        self.rnn =")) == []
+    # Tiling the features keeps the steps, padded ones and all.
+    assert codes(
+        source.replace("out.repeat(1, 2, 1)", "out.repeat(1, 1, 2)").replace(
+            "self.rnn =", "self.score = nn.Linear(16, 1)\n        self.rnn ="
+        )
+    ) == ["SHP304"]

@@ -183,6 +183,61 @@ def test_a_padded_list_in_the_loader_counts(tmp_path: Path) -> None:
     assert "`[0] * (max_len - len(ids))` at " in finding.message
 
 
+@pytest.mark.parametrize(
+    ("loader", "named"),
+    [
+        (
+            "def encode(ids, max_len, pad):\n    while len(ids) < max_len:\n        ids.append(pad)\n    return ids\n",
+            "`while len(ids) < max_len: ids.append(...)` at ",
+        ),
+        (
+            "def encode(ids, n, dim):\n    for _ in range(n - len(ids)):\n        ids.append(np.zeros(dim))\n",
+            "`for _ in range(n - len(ids)): ids.append(...)` at ",
+        ),
+        (
+            "from itertools import zip_longest\n\n\ndef collate(batch, pad):\n"
+            "    return list(zip_longest(*batch, fillvalue=pad))\n",
+            "`zip_longest(*..., fillvalue=...)` at ",
+        ),
+    ],
+)
+def test_a_loop_or_zip_that_fills_sequences_up_is_padding(tmp_path: Path, loader: str, named: str) -> None:
+    files = {"loader.py": loader, "model.py": CLASSIFIER.format(summary="out[:, -1]") + "\nimport loader\n"}
+    (finding,) = lint(tmp_path, files)
+    assert finding.code == "SHP303"
+    assert f"the data pipeline pads the batches: {named}" in finding.message
+
+
+@pytest.mark.parametrize(
+    "loader",
+    [
+        # A list extended with its own last item, a sample drawn until there are enough, pairs zipped.
+        "def schedule(ratios, epochs):\n    while len(ratios) < epochs:\n        ratios.append(ratios[-1])\n",
+        "def negatives(words, k):\n    drawn = []\n    while len(drawn) < k:\n"
+        "        drawn.append(random.choice(words))\n",
+        "from itertools import zip_longest\n\n\ndef pairs(a, b):\n    return list(zip_longest(a, b))\n",
+    ],
+)
+def test_a_loop_that_grows_a_list_without_a_filler_is_no_padding(tmp_path: Path, loader: str) -> None:
+    files = {"loader.py": loader, "model.py": CLASSIFIER.format(summary="out[:, -1]") + "\nimport loader\n"}
+    assert lint(tmp_path, files) == []
+
+
+def test_a_fill_loop_for_a_model_that_packs_is_no_finding(tmp_path: Path) -> None:
+    loader = "def encode(ids, max_len, pad):\n    while len(ids) < max_len:\n        ids.append(pad)\n    return ids\n"
+    packing = (
+        CLASSIFIER.format(summary="h_n[-1]")
+        .replace(
+            "out, _ = self.rnn(self.embedding(tokens))",
+            "packed = pack_padded_sequence(self.embedding(tokens), lengths, batch_first=True, enforce_sorted=False)\n"
+            "        out, (h_n, _) = self.rnn(packed)",
+        )
+        .replace("def forward(self, tokens):", "def forward(self, tokens, lengths):")
+    )
+    packing = "from torch.nn.utils.rnn import pack_padded_sequence\n" + packing
+    assert lint(tmp_path, {"loader.py": loader, "model.py": packing + "\nimport loader\n"}) == []
+
+
 def test_one_decoder_step_reads_no_padding(tmp_path: Path) -> None:
     decoder = CLASSIFIER.format(summary="out[:, -1]").replace(
         "self.embedding(tokens)", "self.embedding(tokens).unsqueeze(1)"
@@ -317,3 +372,72 @@ def test_a_layer_count_every_construction_fixes_is_judged_by_those(
     found = lint(tmp_path, {"model.py": SLICED_STATE, "train.py": "from model import Encoder\n" + constructions})
     assert [finding.code for finding in found] == ([] if message is None else ["SHP206"])
     assert message is None or message in found[0].message
+
+
+SEQ2SEQ = """\
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(8, 16)
+
+    def forward(self, x, lengths):
+        out, hidden = self.rnn(pack_padded_sequence(x, lengths))
+        out, _ = pad_packed_sequence(out)
+        return out, hidden
+
+
+class Attention(nn.Module):
+    def dot(self, hidden, keys, mask):
+        return {scores}
+
+    def forward(self, hidden, keys, mask):
+        scores = self.dot(hidden, keys, mask).t()
+        return torch.softmax(scores, dim=1)
+
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.attention = Attention()
+        self.rnn = nn.GRU(16, 16)
+
+    def forward(self, hidden, keys, mask):
+        weights = self.attention(hidden[-1], keys, mask)
+        context = torch.bmm(weights.unsqueeze(1), keys.transpose(0, 1))
+        return self.rnn(context.transpose(0, 1), hidden)
+"""
+# Four calls deep before the attention's helper: the script, `fit`, `step`, the decoder, the attention.
+SEQ2SEQ_TRAIN = """\
+from model import Decoder, Encoder
+
+
+def step(encoder, decoder, x, lengths, mask):
+    keys, hidden = encoder(x, lengths)
+    return decoder(hidden, keys, mask)
+
+
+def fit(encoder, decoder, batches):
+    for x, lengths, mask in batches:
+        step(encoder, decoder, x, lengths, mask)
+
+
+fit(Encoder(), Decoder(), read_batches())
+"""
+
+
+def test_scores_from_a_helper_method_deep_in_the_calls_keep_their_padding(tmp_path: Path) -> None:
+    model = SEQ2SEQ.format(scores="torch.sum(hidden.unsqueeze(0) * keys, dim=2)")
+    (finding,) = lint(tmp_path, {"model.py": model, "train.py": SEQ2SEQ_TRAIN})
+    assert (finding.code, Path(finding.path).name, finding.line) == ("SHP304", "model.py", 23)
+    assert "`pad_packed_sequence` at line 13 padded it" in finding.message
+    assert re.search(r"as `fit` is called at \S*train\.py:14\)$", finding.message)
+
+
+def test_a_helper_that_masks_its_scores_gives_nothing(tmp_path: Path) -> None:
+    model = SEQ2SEQ.format(scores="torch.sum(hidden.unsqueeze(0) * keys, dim=2).masked_fill(mask == 0, float('-inf'))")
+    assert lint(tmp_path, {"model.py": model, "train.py": SEQ2SEQ_TRAIN}) == []

@@ -97,3 +97,65 @@ def test_a_number_of_layers_nothing_fixes_is_named_as_such(tmp_path: Path) -> No
 def test_a_call_with_star_arguments_assumes_no_default(tmp_path: Path, arguments: str) -> None:
     # `bidirectional` itself may be among what the star passes.
     assert lint(tmp_path, encoder=arguments) == []
+
+
+# The models come out of a factory that returns them as a tuple; the script's top level names
+# nothing but its own functions.
+FACTORY = """\
+from model import Decoder, Encoder
+
+
+def first_decoder_state(tokens, encoder, decoder):
+    outputs, encoder_state = encoder(tokens)
+    return encoder_state[: decoder.n_layers]
+
+
+def build(layers):
+    encoder = Encoder(100, 32, n_layers=layers)
+    decoder = Decoder(32, layers)
+    return encoder, decoder
+
+
+if __name__ == "__main__":
+    encoder, decoder = build({layers})
+    for tokens in read_batches():
+        print(first_decoder_state(tokens, encoder, decoder))
+"""
+
+
+def test_models_built_by_a_factory_reach_the_functions_they_are_passed_to(tmp_path: Path) -> None:
+    files = {"model.py": MODEL.format(bidirectional=True), "evaluate.py": FACTORY.format(layers=2)}
+    (finding,) = lint_project(tmp_path, files)
+    assert (finding.code, Path(finding.path).name, finding.line) == ("SHP206", "evaluate.py", 6)
+    assert "the first 2 rows" in finding.message
+    assert "as `first_decoder_state` is called at line 18" in finding.message
+
+
+def test_a_factory_whose_settings_are_right_gives_nothing(tmp_path: Path) -> None:
+    # One layer each: the first row of the encoder's state is its forward state, as the code means.
+    files = {"model.py": MODEL.format(bidirectional=True), "evaluate.py": FACTORY.format(layers=1)}
+    assert lint_project(tmp_path, files) == []
+    files = {"model.py": MODEL.format(bidirectional=False), "evaluate.py": FACTORY.format(layers=2)}
+    assert lint_project(tmp_path, files) == []
+
+
+def test_a_script_that_builds_the_models_where_it_calls_its_functions(tmp_path: Path) -> None:
+    # `evaluate` names nothing the inference follows; the top level only builds the models and calls it.
+    script = TRAIN.split("\n\n\ndef main")[0] + "\n\n\nevaluate(Encoder(100, 32), Decoder(32), read_batches())\n"
+    (finding,) = lint_project(tmp_path, {"model.py": MODEL.format(bidirectional=True), "train.py": script})
+    assert (finding.code, finding.line) == ("SHP206", 6)
+    assert "as `evaluate` is called at line 13" in finding.message
+
+
+def test_a_factory_in_the_models_file_makes_the_script_that_calls_it_a_driver(tmp_path: Path) -> None:
+    # The script names no RNN, no view, no state: only the factory it imports and its own function.
+    model = (
+        MODEL.format(bidirectional=True)
+        + "\n\ndef build(layers):\n    return Encoder(100, 32, layers), Decoder(32, layers)\n"
+    )
+    script = (
+        "from model import build\n\n\ndef first_state(tokens, encoder, decoder):\n    _, state = encoder(tokens)\n"
+        "    return state[: decoder.n_layers]\n\n\nencoder, decoder = build(2)\nfirst_state(read(), encoder, decoder)\n"
+    )
+    (finding,) = lint_project(tmp_path, {"model.py": model, "evaluate.py": script})
+    assert (finding.code, Path(finding.path).name, finding.line) == ("SHP206", "evaluate.py", 6)

@@ -57,6 +57,7 @@ ELEMENTWISE_MODULES = frozenset(
 # Functions whose result has the layout and strides of their first argument.
 ELEMENTWISE_FUNCTIONS = frozenset(
     [f"torch.{name}" for name in ("tanh", "relu", "sigmoid", "exp", "abs", "neg", "sin", "cos", "sqrt", "clone")]
+    + ["torch.autograd.Variable"]  # the old autograd wrapper: the tensor it wraps, unchanged
     + [
         f"torch.nn.functional.{name}"
         for name in ("relu", "tanh", "sigmoid", "gelu", "elu", "selu", "silu", "leaky_relu", "dropout", "softplus")

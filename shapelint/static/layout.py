@@ -116,6 +116,8 @@ class Padding:
     # The weights of a softmax over the padded steps: that softmax is where a mask belongs (SHP304),
     # so what they weigh is not pooled over padding a second time.
     weights: bool = False
+    # A buffer whose steps were written one by one from the padded tensor: the assignment that did.
+    filled_at: Where = None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,10 @@ def padded_by(padding: Padding, source: SourceView) -> str:
     """Why a tensor's time axis holds padding, in words: ``pad_packed_sequence at line 12 padded it``,
     or ``the RNN at line 9 ran over padded steps (...)``, with the evidence that says so."""
     if padding.packed:
-        return f"`pad_packed_sequence` at {source.at(padding.where)} padded it"
-    reason = padding.pipeline if padding.pipeline is not None else in_scope(padding)
-    return f"the RNN at {source.at(padding.where)} ran over padded steps ({reason})"
+        said = f"`pad_packed_sequence` at {source.at(padding.where)} padded it"
+    else:
+        reason = padding.pipeline if padding.pipeline is not None else in_scope(padding)
+        said = f"the RNN at {source.at(padding.where)} ran over padded steps ({reason})"
+    if padding.filled_at is not None:
+        said += f", and its steps are written one by one into this tensor at {source.at(padding.filled_at)}"
+    return said

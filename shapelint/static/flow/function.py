@@ -26,6 +26,7 @@ from shapelint.static.events import (
     ReturnEvent,
     SliceOf,
 )
+from shapelint.static.flow.buffers import record_fill, seen_filled
 from shapelint.static.flow.constants import arithmetic, comparison, evidence_of, truth
 from shapelint.static.flow.declarations import annotation_layout
 from shapelint.static.flow.joins import Env, join, merged_value
@@ -51,6 +52,7 @@ from shapelint.static.flow.torch_calls import (
 from shapelint.static.imports import dotted_name, resolve
 from shapelint.static.layout import (
     Axis,
+    Padding,
     Role,
     RoleSize,
     Tensor,
@@ -110,6 +112,8 @@ class FunctionFlow:
     indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...], tuple[SliceOf | None, ...]]] = field(
         default_factory=list
     )
+    # Time axes of buffers filled step by step from a padded tensor, and that padding (flow.buffers).
+    filled: dict[Axis, Padding] = field(default_factory=dict)
 
     def run(self, function: cst.FunctionDef, arguments: dict[str, Value] | None = None, called: bool = False) -> None:
         """Analyse ``function``; ``arguments`` gives some parameters the values a caller passes.
@@ -305,6 +309,8 @@ class FunctionFlow:
             for target in small.targets:
                 self._bind(target.target, value)
                 self._observe_binding(target.target, small.value)
+                if isinstance(target.target, cst.Subscript):
+                    record_fill(self, target.target, small.value)
         elif isinstance(small, cst.AnnAssign):
             value = self.expression(small.value) if small.value is not None else UNKNOWN
             declared = annotation_layout(
@@ -519,7 +525,7 @@ class FunctionFlow:
             if value is None:
                 return self._project_name(name) or UNKNOWN
             return UNKNOWN
-        return self._named(name, value)
+        return self._named(name, seen_filled(self, value) if self.filled else value)
 
     def _project_name(self, name: str) -> ProjectName | None:
         """A class or function of the project that ``name`` (dotted) means in this module."""
@@ -680,7 +686,7 @@ class FunctionFlow:
         attributes = dict(self.attributes)
         attributes.update({key[5:]: value for key, value in self.env.items() if key.startswith("self.")})
         function, scope = method
-        return program.invoke(self, function, scope, attributes, call, args, self.owner)
+        return program.invoke(self, function, scope, attributes, call, args, self.owner, deeper=False)
 
     def _attribute_of(self, receiver: Value, func: cst.Attribute) -> Value:
         if isinstance(receiver, SelfRef):

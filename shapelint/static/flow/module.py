@@ -16,9 +16,10 @@ from shapelint.static.flow.function import FunctionFlow
 from shapelint.static.flow.observer import Observer
 from shapelint.static.flow.program import Program
 from shapelint.static.flow.scope import ModuleScope
-from shapelint.static.project.index import Project
+from shapelint.static.project.facts import ModuleFacts
+from shapelint.static.project.index import FunctionKey, Project, normalised_path
 from shapelint.static.values import Value
-from shapelint.static.walk import body_of, nested_definitions
+from shapelint.static.walk import body_of, nested_definitions, walk
 
 
 def module_events(
@@ -34,11 +35,50 @@ def module_events(
     program = program or Program(project, names, observer)
     scope = program.enter(module, path)
     facts = project.facts(path) if project is not None and path else None
-    if facts is None or facts.relevant_top_level:  # most modules' top level only defines things
+    # Most modules' top level only defines things; a script's may only build the models and call the
+    # module's functions (`encoder, decoder = build(voc)`, `fit(Encoder(), batches)`), which pass them on.
+    if facts is None or facts.relevant_top_level or _calls_any(module.body, _followed_names(project, facts, path)):
         top_level = FunctionFlow(scope, {}, env=scope.globals)
         top_level.run_statements(module.body)
         yield from top_level.events
     yield from _block_events(module.body, scope, attributes=None, owner=None)
+
+
+def _followed_names(project: Project | None, facts: ModuleFacts, path: str) -> frozenset[str]:
+    """The names of what a call follows into: the module's functions worth it (:meth:`Project.relevant`),
+    and the project's classes and functions that run an RNN, as the module calls them."""
+    if project is None:
+        return frozenset()
+    key = normalised_path(path)
+    functions = (name for name in facts.functions if project.relevant(FunctionKey(key, name)))
+    classes = (cls.name for cls in facts.classes if cls.runs_rnn)
+    return frozenset((*functions, *classes, *project.rnn_names(path)))
+
+
+def _calls_any(body: Sequence[cst.BaseStatement], names: frozenset[str]) -> bool:
+    """Whether a statement of the code outside definitions calls one of ``names`` (``models.Encoder(...)``
+    calls ``Encoder``)."""
+    if not names:
+        return False
+    finder = _CallFinder(names)
+    for statement in walk(body):
+        if isinstance(statement, cst.SimpleStatementLine):
+            statement.visit(finder)
+            if finder.found:
+                return True
+    return False
+
+
+class _CallFinder(cst.CSTVisitor):
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+        self.found = False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+        self.found = self.found or name in self.names
+        return not self.found
 
 
 def _block_events(

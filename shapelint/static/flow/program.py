@@ -276,17 +276,20 @@ class Program:
         call: cst.Call,
         args: list[Value],
         owner: cst.ClassDef | None,
+        deeper: bool = True,
     ) -> Value:
         """Run ``function`` with the caller's arguments; what it reports is kept, with the call as
-        evidence (in another file, it is reported there)."""
-        if function in caller.active or not self._spend(caller):
+        evidence (in another file, it is reported there). ``deeper=False``: a helper method of the
+        caller's own object (``self.score(...)``), part of the method that calls it, which costs a
+        callee analysis but no depth (recursion is still refused)."""
+        if function in caller.active or not self._spend(caller, deeper):
             return UNKNOWN  # recursion, or the budget is spent
         recording = caller.recording
         callee = FunctionFlow(
             scope,
             attributes,
             recording=recording,
-            depth=caller.depth + 1,
+            depth=caller.depth + (1 if deeper else 0),
             owner=owner,
             active=caller.active | {function},
             evidence=dict(caller.evidence),
@@ -301,8 +304,8 @@ class Program:
             )
         return callee.returned if callee.returned is not None else UNKNOWN
 
-    def _spend(self, caller: FunctionFlow) -> bool:
-        if caller.depth >= MAX_DEPTH or self._calls_left <= 0:
+    def _spend(self, caller: FunctionFlow, deeper: bool = True) -> bool:
+        if (deeper and caller.depth >= MAX_DEPTH) or self._calls_left <= 0:
             return False
         self._calls_left -= 1
         return True

@@ -27,6 +27,7 @@ from shapelint.static.flow.tensor_ops import (
     insert_singleton,
     keyword_name,
     literal_int,
+    repeat,
     reshaped,
     shrink,
     unfold,
@@ -147,6 +148,8 @@ def tensor_method(
         return shrink(tensor, position, call)
     if method == "expand":
         return expand(tensor, call, args)
+    if method == "repeat":
+        return repeat(tensor, call, args)
     if method == "index_select" and len(args) == 2 and ints[0] is not None:
         position = normalise_dim(ints[0], tensor.rank)
         return tensor if position is not None else UNKNOWN  # rows reordered (or picked): same axes
@@ -198,7 +201,17 @@ def matmul(left: Tensor, right: Value, where: cst.CSTNode, batched: bool = False
         kept = (*left.axes[:-1], Axis(Role.UNKNOWN, where))
     else:
         return UNKNOWN
-    return left.with_axes(kept, None)
+    product = left.with_axes(kept, None)
+    if (
+        left.padding is None
+        and isinstance(right, Tensor)
+        and right.rank >= 2
+        and right.padding is not None
+        and right.role_position(Role.TIME) == right.rank - 1
+    ):
+        # Scores against the padded steps (`v.bmm(energy)`, energy (batch, feat, time)): those steps are kept.
+        product = replace(product, padding=right.padding)
+    return product
 
 
 def reduce(

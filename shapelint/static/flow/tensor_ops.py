@@ -26,7 +26,7 @@ from shapelint.static.layout import (
     merged,
     normalise_dim,
 )
-from shapelint.static.values import UNKNOWN, Literal, Size, SizeOnes, Value
+from shapelint.static.values import UNKNOWN, Items, Literal, Size, SizeOnes, Value
 
 # The atom of a size nothing is known of (`self.hidden_dim`, `2 * h`).
 OPAQUE_ATOM = RoleSize(Role.UNKNOWN)
@@ -146,6 +146,26 @@ def expand(tensor: Tensor, call: cst.Call, args: list[Value]) -> Value:
             axes[position] = Axis(entry_role(value), call)
             memory[position] = None
     return tensor.with_axes(tuple(axes), tuple(memory), NonContiguity(call))
+
+
+def repeat(tensor: Tensor, call: cst.Call, args: list[Value]) -> Value:
+    """``x.repeat(*counts)``: a copy tiled along each axis, with new leading axes for extra counts.
+    An axis repeated once is itself; a size-1 axis (or a new one) repeated ``n`` times is an axis of
+    what ``n`` counts; any other axis repeated is an axis of samples or steps mixed, of no known role."""
+    counts = list(args[0].values) if len(args) == 1 and isinstance(args[0], Items) else args
+    if len(counts) < tensor.rank:
+        return UNKNOWN
+    lead = len(counts) - tensor.rank
+    axes: list[Axis] = []
+    for position, count in enumerate(counts):
+        own = tensor.axes[position - lead] if position >= lead else None
+        if literal_int(count) == 1:
+            axes.append(own if own is not None else Axis(Role.UNKNOWN, call, singleton=True))
+        elif own is None or own.singleton:
+            axes.append(axis_for(entry(count), call))
+        else:
+            axes.append(Axis(Role.UNKNOWN, call))
+    return replace(tensor.with_axes(tuple(axes), None), rnn=None)
 
 
 def broadcast(left: Tensor, right: Tensor) -> Tensor | None:

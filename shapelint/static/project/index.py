@@ -56,6 +56,7 @@ class Project:
     _paddings: list[tuple[str, PaddingFacts]] | None = None
     _importers: dict[str, list[str]] | None = None
     _imported: dict[str, set[str]] = field(default_factory=dict)
+    _builders: dict[FunctionKey, bool] = field(default_factory=dict)
 
     @classmethod
     def from_sources(cls, sources: Iterable[tuple[str, str]]) -> Project:
@@ -82,6 +83,7 @@ class Project:
         self._paddings = None
         self._importers = None
         self._imported.clear()
+        self._builders.clear()
 
     def facts(self, path: str) -> ModuleFacts | None:
         return self.modules.get(normalised_path(path))
@@ -101,17 +103,41 @@ class Project:
         if module is None:
             return False
         if isinstance(key, FunctionKey):
-            return key.name in (module.recurrent_functions if recurrent else module.relevant_functions)
+            named = module.recurrent_functions if recurrent else module.relevant_functions
+            return key.name in named or self.builds_model(key)
         facts = self.class_facts(key)
         return facts is not None and (facts.recurrent if recurrent else facts.relevant)
 
+    def builds_model(self, key: FunctionKey) -> bool:
+        """Whether a function constructs a class of the project that runs an RNN: a factory
+        (`return Encoder(...), Decoder(...)`) gives its callers the models, whatever words it uses."""
+        if key not in self._builders:
+            module = self.modules[key.path]
+            outline = module.outline
+            lines = next(
+                (
+                    (definition.first, definition.last)
+                    for definition in (outline.definitions if outline is not None else ())
+                    if definition.name == key.name
+                ),
+                None,
+            )
+            self._builders[key] = lines is not None and any(
+                lines[0] <= call.line <= lines[1]
+                and call.in_class is None
+                and (built := self.resolve_class(key.path, call.callee)) is not None
+                and self.runs_rnn(built)
+                for call in module.calls
+            )
+        return self._builders[key]
+
     def runs_rnn(self, key: ClassKey | FunctionKey) -> bool:
-        """Whether the definition's code names an RNN or packing."""
+        """Whether the definition's code names an RNN or packing, or builds a model that does."""
         module = self.modules.get(key.path)
         if module is None:
             return False
         if isinstance(key, FunctionKey):
-            return key.name in module.rnn_functions
+            return key.name in module.rnn_functions or self.builds_model(key)
         facts = self.class_facts(key)
         return facts is not None and facts.runs_rnn
 

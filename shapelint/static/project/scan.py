@@ -311,11 +311,33 @@ class _Scanner(ast.NodeVisitor):
             self._filled[key] = (filled, lengths)
         return self._filled[key]
 
-    def _padding(self, node: ast.expr, at_end: bool | None) -> None:
+    def visit_While(self, node: ast.While) -> None:
+        """``while len(ids) < max_len: ids.append(PAD)``: padding at the end."""
+        test = node.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Lt):
+            filled = _measured(test.left)
+            if filled is not None and _appends_filler(node.body, filled):
+                self._padding(node, True, _loop_words(f"while {self._code(test)}:", filled))
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For) -> None:
+        """``for _ in range(max_len - len(ids)): ids.append(PAD)``: padding at the end."""
+        loop = node.iter
+        if isinstance(loop, ast.Call) and dotted(loop.func) == "range" and len(loop.args) == 1:
+            count = loop.args[0]
+            filled = _measured(count.right) if isinstance(count, ast.BinOp) and isinstance(count.op, ast.Sub) else None
+            if filled is not None and _appends_filler(node.body, filled):
+                self._padding(node, True, _loop_words(f"for _ in {self._code(loop)}:", filled))
+        self.generic_visit(node)
+
+    def _code(self, node: ast.expr) -> str:
+        return ast.get_source_segment(self.text, node) or "..."
+
+    def _padding(self, node: ast.expr | ast.stmt, at_end: bool | None, code: str | None = None) -> None:
         if id(node) in self._padding_seen:
             return
         self._padding_seen.add(id(node))
-        code = ast.get_source_segment(self.text, node) or "padding"
+        code = code or ast.get_source_segment(self.text, node) or "padding"
         code = code if len(code) <= 60 else code[:57] + "..."
         self.paddings.append(PaddingFacts(f"`{code}`", node.lineno, at_end))
 
@@ -405,11 +427,14 @@ class _Scanner(ast.NodeVisitor):
         return OptionFacts(dest, flag, node.lineno, default, values, switched)  # type: ignore[arg-type]
 
     def _padding_call(self, node: ast.Call) -> None:
-        """``pad_sequence(...)``, keras' ``pad_sequences(...)``, torchtext's ``Field(...)`` of sequences."""
+        """``pad_sequence(...)``, keras' ``pad_sequences(...)``, torchtext's ``Field(...)`` of sequences,
+        ``zip_longest(*batch, fillvalue=PAD)`` (which fills the short sequences up to the longest)."""
         name = (dotted(node.func) or "").rpartition(".")[2]
         keywords = {k.arg: literal(k.value) for k in node.keywords if k.arg is not None}
         if name == "pad_sequence":
             self.paddings.append(PaddingFacts("`pad_sequence(...)`", node.lineno, True))
+        elif name == "zip_longest" and "fillvalue" in keywords and [type(arg) for arg in node.args] == [ast.Starred]:
+            self.paddings.append(PaddingFacts("`zip_longest(*..., fillvalue=...)`", node.lineno, True))
         elif name == "pad_sequences":
             at_end = keywords.get("padding") == "post"
             self.paddings.append(PaddingFacts("keras' `pad_sequences(...)`", node.lineno, at_end))
@@ -487,6 +512,48 @@ def _pads_a_list(node: ast.expr) -> bool:
         if isinstance(items, ast.List) and len(items.elts) == 1 and _length_difference(count):
             return True
     return False
+
+
+# What a fill loop may append: a pad value, or an array built from sizes (a placeholder vector).
+_FILLER_ARRAYS = _FILLED_ARRAYS | {"rand", "randn", "zeros_like", "ones_like", "full_like"}
+
+
+def _loop_words(header: str, filled: str) -> str:
+    """A fill loop as a message names it: its header, and its append if there is room."""
+    whole = f"{header} {filled}.append(...)"
+    return whole if len(whole) <= 60 else header
+
+
+def _measured(node: ast.expr) -> str | None:
+    """``ids`` in ``len(ids)``."""
+    if isinstance(node, ast.Call) and dotted(node.func) == "len" and len(node.args) == 1 and not node.keywords:
+        return dotted(node.args[0])
+    return None
+
+
+def _appends_filler(body: list[ast.stmt], filled: str) -> bool:
+    """Whether a loop's only statement appends one filler to ``filled``: a value that reads nothing
+    of the list (``ratios.append(ratios[-1])`` extends a list, it does not pad it) and calls nothing
+    but array factories (``random.choice(words)`` draws a sample, it does not pad)."""
+    if len(body) != 1 or not isinstance(body[0], ast.Expr):
+        return False
+    call = body[0].value
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "append"
+        and dotted(call.func.value) == filled
+        and len(call.args) == 1
+        and not call.keywords
+    ):
+        return False
+    filler = call.args[0]
+    for part in ast.walk(filler):
+        if isinstance(part, (ast.Name, ast.Attribute)) and dotted(part) == filled:
+            return False
+        if isinstance(part, ast.Call) and (dotted(part.func) or "").rpartition(".")[2] not in _FILLER_ARRAYS:
+            return False
+    return True
 
 
 def _length_difference(node: ast.expr) -> bool:

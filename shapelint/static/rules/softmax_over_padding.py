@@ -16,6 +16,14 @@ _RNN = "nn.LSTM(8, 16, batch_first=True)"
 _SCORES = "out, _ = self.rnn(x)\nscores = self.score(out).squeeze(-1)\n"
 
 
+# Scores written one by one into a buffer of the output's sizes, as older tutorials do.
+_FILLED = (
+    "out, _ = self.rnn(x)\nscores = torch.zeros(out.size(0), out.size(1))\n"
+    "for b in range(out.size(0)):\n    for t in range(out.size(1)):\n"
+    "        scores[b, t] = self.score(out[b, t])\n"
+)
+
+
 def _attention(weights: str, extra: str = "") -> str:
     """A model whose RNN runs over a padded batch (its lengths in scope) and scores each step."""
     body = _SCORES + extra + f"weights = {weights}\nreturn (out * weights.unsqueeze(-1)).sum(1)"
@@ -62,6 +70,16 @@ class SoftmaxOverPadding(StaticRule[ReduceEvent]):
         module(_RNN, "out, _ = self.rnn(x)\nreturn torch.softmax(out, dim=-1)", _PARAMS),
         # No lengths, no padding: every step is real.
         module(_RNN, _SCORES + "return torch.softmax(scores, dim=1)", "x"),
+        # A buffer filled step by step, masked before the softmax.
+        module(_RNN, _FILLED + "return torch.softmax(scores.masked_fill(~mask, -1e9), dim=1)", _PARAMS),
+        # Filled up to each sample's length, the padded steps left at -inf: they get no weight.
+        module(
+            _RNN,
+            "out, _ = self.rnn(x)\nscores = torch.full((out.size(0), out.size(1)), float('-inf'))\n"
+            "for b in range(out.size(0)):\n    for t in range(lengths[b]):\n"
+            "        scores[b, t] = self.score(out[b, t])\nreturn torch.softmax(scores, dim=1)",
+            _PARAMS,
+        ),
     )
     INVALID = (
         _attention("torch.softmax(scores, dim=1)"),
@@ -70,6 +88,19 @@ class SoftmaxOverPadding(StaticRule[ReduceEvent]):
         _attention("nn.Softmax(dim=1)(scores)"),
         # Without `dim`, torch picks axis 1 of a 2-D tensor: the time axis here.
         _attention("F.softmax(scores)"),
+        # A parameter vector tiled over the batch scores every step of the energies, padded ones too.
+        module(
+            _RNN,
+            "out, _ = self.rnn(x)\nenergy = torch.tanh(self.attn(out)).permute(0, 2, 1)\n"
+            "v = self.v.repeat(out.size(0), 1).unsqueeze(1)\n"
+            "return torch.softmax(torch.bmm(v, energy).squeeze(1), dim=1)",
+            _PARAMS,
+            extra_init="self.attn = nn.Linear(16, 16)\nself.v = nn.Parameter(torch.rand(16))",
+        ),
+        # Each step's score written into a buffer of zeros: the buffer holds the padded steps too.
+        module(
+            _RNN, _FILLED + "return torch.softmax(scores, dim=1)", _PARAMS, extra_init="self.score = nn.Linear(16, 1)"
+        ),
     )
 
     def check(self, event: ReduceEvent, source: SourceView) -> Iterator[Report]:
