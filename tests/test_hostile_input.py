@@ -13,7 +13,8 @@ import pytest
 from conftest import run_cli
 from test_cli import BUGGY, write
 
-from shapelint.static.parse_limits import Unparseable, check_parseable, parse_module
+from shapelint.static.parse_limits import SAFE_DEPTH, Unparseable, check_parseable, parse_module
+from shapelint.static.project.scan import scan
 
 
 def test_code_nested_too_deeply_for_libcst_is_reported_not_a_crash(tmp_path: Path) -> None:
@@ -111,3 +112,15 @@ def test_a_max_file_size_that_is_no_size_is_a_configuration_error(tmp_path: Path
     (tmp_path / "pyproject.toml").write_text(f"[tool.shapelint]\nmax-file-size = {value}\n")
     result = run_cli("check", str(tmp_path))
     assert result.returncode == 2 and "max-file-size must be a size" in result.stderr
+
+
+def test_the_scan_tells_the_parse_how_deep_a_file_nests() -> None:
+    """The parse trusts the `ast` pass that read the whole file; what that pass could not walk is checked."""
+    shallow, deep = ("y = x.t()" + ".view(-1)" * count + "\n" for count in (10, 400))
+    facts = scan(shallow, "a.py")
+    assert facts is not None and facts.outline is not None
+    assert facts.outline.depth is not None and 20 < facts.outline.depth < SAFE_DEPTH
+    assert parse_module(shallow, frozenset(), facts.outline).code == shallow
+    assert scan(deep, "b.py") is None
+    with pytest.raises(Unparseable, match="nested more than"):
+        parse_module(deep, frozenset(), None)

@@ -50,7 +50,11 @@ def parse_module(text: str, keep: Collection[str] | None = None, outline: FileOu
     :class:`Unparseable`, or libcst's ``ParserSyntaxError``). With ``keep``, the definitions the
     inference cannot use are blanked first (see :func:`pruning.prune`, which ``outline`` spares a
     parse), as the linter reads a file."""
-    check_parseable(text)
+    depth = outline.depth if outline is not None and outline.size == len(text) else None
+    if depth is None:
+        check_parseable(text)
+    elif depth > SAFE_DEPTH:  # the scan's `ast` read all of it (no NUL, nothing Python refuses) and saw how deep
+        raise _too_deep()
     source = text if keep is None else prune(text, keep, outline)
     with _parser_nodes_trusted():
         return cst.parse_module(source)
@@ -95,8 +99,12 @@ def check_parseable(text: str) -> None:
     except (RecursionError, MemoryError):
         raise Unparseable("the code is nested too deeply for Python to compile it") from None
     if _depth(tree) > SAFE_DEPTH:
-        message = f"the code is nested more than {SAFE_DEPTH} levels deep, past what shapelint analyses"
-        raise Unparseable(message, python_refuses=False)
+        raise _too_deep()
+
+
+def _too_deep() -> Unparseable:
+    message = f"the code is nested more than {SAFE_DEPTH} levels deep, past what shapelint analyses"
+    return Unparseable(message, python_refuses=False)
 
 
 def _at_risk(text: str) -> bool:

@@ -141,11 +141,13 @@ class Outline:
 class FileOutline:
     """A file's top-level definitions, and the lines of its other top-level statements (a script's
     code, imports, constants), for the linter to blank what cannot hold a finding without parsing
-    the file again. ``size``: the length of the text it was read from."""
+    the file again. ``size``: the length of the text it was read from. ``depth``: how deeply its
+    syntax tree nests, where the scan walked all of it."""
 
     definitions: tuple[Outline, ...]
     statements: tuple[tuple[int, int], ...]
     size: int
+    depth: int | None = None
 
 
 @dataclass(frozen=True)

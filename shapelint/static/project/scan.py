@@ -92,20 +92,20 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         paddings=tuple(scanner.paddings),
         constants=scanner.module_constants,
         star_imports=tuple(scanner.star_imports),
-        outline=file_outline(tree, len(text)),
+        outline=file_outline(tree, len(text), scanner.deepest),
     )
 
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def file_outline(tree: ast.Module, size: int) -> FileOutline:
+def file_outline(tree: ast.Module, size: int, depth: int | None = None) -> FileOutline:
     """Where the top-level definitions of a parsed file lie (see :class:`FileOutline`)."""
     definitions = tuple(_outline(node, top_level=True) for node in tree.body if isinstance(node, _DEFINITIONS))
     statements = tuple(
         (node.lineno, node.end_lineno or node.lineno) for node in tree.body if not isinstance(node, _DEFINITIONS)
     )
-    return FileOutline(definitions, statements, size)
+    return FileOutline(definitions, statements, size, depth)
 
 
 def _outline(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, top_level: bool) -> Outline:
@@ -176,6 +176,7 @@ class _Scanner(ast.NodeVisitor):
         self._tree = tree
         self._filled: dict[int, tuple[set[str], set[str]]] = {}
         self._top_level_classes = {id(node) for node in _top_level(tree.body) if isinstance(node, ast.ClassDef)}
+        self._depth = self.deepest = 0  # the nesting of the walk, which the parse need not check again
 
     # ---------------------------------------------------------------- the walk
 
@@ -186,7 +187,10 @@ class _Scanner(ast.NodeVisitor):
         visitor = _VISITORS.get(kind)
         if visitor is None:
             visitor = _VISITORS[kind] = getattr(type(self), f"visit_{kind.__name__}", _Scanner.generic_visit)
+        self._depth += 1
+        self.deepest = max(self.deepest, self._depth)
         visitor(self, node)
+        self._depth -= 1
 
     def generic_visit(self, node: ast.AST) -> None:
         kind = type(node)
