@@ -33,6 +33,17 @@ from shapelint.static.project.facts import (
     Signature,
     Unread,
 )
+from shapelint.static.project.padding_code import (
+    FILLED_ARRAYS,
+    a_length,
+    appends_filler,
+    index_pieces,
+    length_slice,
+    loop_words,
+    measured,
+    pads_a_list,
+)
+from shapelint.static.project.syntax import UNSET, dotted, literal
 
 # What a function or class must name to give the inference anything at a call: what can hold a
 # layout (the linter's pre-filter, embeddings, factories, states, loaders), or a module's forward.
@@ -45,7 +56,6 @@ RNN_WORDS = ("LSTM", "GRU", "RNN", "pack_padded", "pad_packed")
 
 # Names that usually hold parsed command-line options (`args.hidden_size`).
 OPTION_HOLDERS = frozenset({"args", "opt", "opts", "options", "arguments", "flags", "FLAGS", "hparams", "hps"})
-_UNSET = object()
 
 
 def scan(text: str, path: str) -> ModuleFacts | None:
@@ -122,26 +132,6 @@ def _outline(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, top_le
         if isinstance(statement, _DEFINITIONS) and statement.lineno > header_end
     )
     return Outline(node.name, first, last, members, header_end, other_statements=len(members) < len(node.body))
-
-
-def literal(node: ast.expr | None) -> Constant | object:
-    """The value of a literal (``True``, ``2``, ``-1``, ``"gru"``, ``None``), else ``_UNSET``."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bool, type(None))):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-        value = node.operand.value
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return -value
-    return _UNSET
-
-
-def dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = dotted(node.value)
-        return None if base is None else f"{base}.{node.attr}"
-    return None
 
 
 # What the walk calls for each node type, and the fields of each type that hold nodes worth visiting.
@@ -266,9 +256,9 @@ class _Scanner(ast.NodeVisitor):
         """``tokens + [PAD] * (max_len - len(tokens))``: padding at the end (at the front if it comes first)."""
         if isinstance(node.op, ast.Add):
             for side, at_end in ((node.right, True), (node.left, False)):
-                if _pads_a_list(side):
+                if pads_a_list(side):
                     self._padding(side, at_end)
-        elif _pads_a_list(node):
+        elif pads_a_list(node):
             self._padding(node, None)
         self.generic_visit(node)
 
@@ -279,10 +269,10 @@ class _Scanner(ast.NodeVisitor):
             if (
                 isinstance(target, ast.Subscript)
                 and isinstance(target.value, ast.Name)
-                and any(isinstance(piece, ast.Slice) for piece in _index_pieces(target.slice))
+                and any(isinstance(piece, ast.Slice) for piece in index_pieces(target.slice))
             ):
                 filled, lengths = self._filled_names()
-                at_end = _length_slice(target.slice, lengths)
+                at_end = length_slice(target.slice, lengths)
                 if at_end is not None and target.value.id in filled:
                     self._padding(target, at_end)
         self.generic_visit(node)
@@ -301,14 +291,14 @@ class _Scanner(ast.NodeVisitor):
                 target.id
                 for node in assignments
                 if isinstance(node.value, ast.Call)
-                and (dotted(node.value.func) or "").rpartition(".")[2] in _FILLED_ARRAYS
+                and (dotted(node.value.func) or "").rpartition(".")[2] in FILLED_ARRAYS
                 for target in node.targets
                 if isinstance(target, ast.Name)
             }
             lengths = {
                 target.id
                 for node in assignments
-                if any(_a_length(part, set()) for part in ast.walk(node.value) if isinstance(part, ast.Call))
+                if any(a_length(part, set()) for part in ast.walk(node.value) if isinstance(part, ast.Call))
                 for target in node.targets
                 if isinstance(target, ast.Name)
             }
@@ -319,9 +309,9 @@ class _Scanner(ast.NodeVisitor):
         """``while len(ids) < max_len: ids.append(PAD)``: padding at the end."""
         test = node.test
         if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Lt):
-            filled = _measured(test.left)
-            if filled is not None and _appends_filler(node.body, filled):
-                self._padding(node, True, _loop_words(f"while {self._code(test)}:", filled))
+            filled = measured(test.left)
+            if filled is not None and appends_filler(node.body, filled):
+                self._padding(node, True, loop_words(f"while {self._code(test)}:", filled))
         self.generic_visit(node)
 
     def visit_For(self, node: ast.For) -> None:
@@ -329,9 +319,9 @@ class _Scanner(ast.NodeVisitor):
         loop = node.iter
         if isinstance(loop, ast.Call) and dotted(loop.func) == "range" and len(loop.args) == 1:
             count = loop.args[0]
-            filled = _measured(count.right) if isinstance(count, ast.BinOp) and isinstance(count.op, ast.Sub) else None
-            if filled is not None and _appends_filler(node.body, filled):
-                self._padding(node, True, _loop_words(f"for _ in {self._code(loop)}:", filled))
+            filled = measured(count.right) if isinstance(count, ast.BinOp) and isinstance(count.op, ast.Sub) else None
+            if filled is not None and appends_filler(node.body, filled):
+                self._padding(node, True, loop_words(f"for _ in {self._code(loop)}:", filled))
         self.generic_visit(node)
 
     def _code(self, node: ast.expr) -> str:
@@ -347,7 +337,7 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "extend" and node.args and _pads_a_list(node.args[0]):
+        if isinstance(func, ast.Attribute) and func.attr == "extend" and node.args and pads_a_list(node.args[0]):
             self._padding(node.args[0], True)
         self._padding_call(node)
         self.generic_visit(node)
@@ -375,7 +365,7 @@ class _Scanner(ast.NodeVisitor):
 
     def _value(self, node: ast.expr) -> ArgValue:
         value = literal(node)
-        if value is not _UNSET:
+        if value is not UNSET:
             return value  # type: ignore[return-value]
         if isinstance(node, ast.Name):
             innermost = self._scopes[-1].function if self._scopes else None
@@ -417,14 +407,14 @@ class _Scanner(ast.NodeVisitor):
         default = literal(keywords.get("default"))
         values: frozenset[Constant] | None = None
         if action in ("store_true", "store_false"):
-            default = action == "store_false" if default is _UNSET else default
+            default = action == "store_false" if default is UNSET else default
             values = frozenset({True, False})
         choices = keywords.get("choices")
         if isinstance(choices, (ast.List, ast.Tuple, ast.Set)):
             items = [literal(element) for element in choices.elts]
-            if all(item is not _UNSET for item in items):
+            if all(item is not UNSET for item in items):
                 values = frozenset(items)  # type: ignore[arg-type]
-        if default is _UNSET:
+        if default is UNSET:
             default = None if "default" not in keywords else UNREAD
         switched = {"store_true": True, "store_false": False}.get(action) if isinstance(action, str) else None
         flag = (long_names or names)[0]
@@ -474,99 +464,6 @@ def _is_docstring(statement: ast.stmt) -> bool:
         and isinstance(statement.value, ast.Constant)
         and isinstance(statement.value.value, str)
     )
-
-
-_FILLED_ARRAYS = frozenset({"zeros", "full", "ones", "empty"})
-
-
-def _index_pieces(index: ast.expr) -> list[ast.expr]:
-    return index.elts if isinstance(index, ast.Tuple) else [index]
-
-
-def _length_slice(index: ast.expr, lengths: set[str]) -> bool | None:
-    """Whether an index writes each sequence at the start of its row (``[:len(seq)]``: True) or at its
-    end (``[n - len(seq):]``: False); None if it is not cut by a length (``lengths``: names bound to
-    one)."""
-    for piece in _index_pieces(index):
-        if not isinstance(piece, ast.Slice) or piece.step is not None:
-            continue
-        if piece.lower is None and piece.upper is not None and _a_length(piece.upper, lengths):
-            return True
-        lower = piece.lower
-        if piece.upper is None and isinstance(lower, ast.BinOp) and isinstance(lower.op, ast.Sub):
-            return False if _a_length(lower.right, lengths) else None
-    return None
-
-
-def _a_length(node: ast.expr, lengths: set[str]) -> bool:
-    """``len(seq)``, or a name bound to a length (``length``, ``lengths[i]``); a window size such as
-    a ``seq_len`` parameter is not one."""
-    if isinstance(node, ast.Call):
-        return dotted(node.func) == "len"
-    if isinstance(node, ast.Subscript):
-        node = node.value
-    return isinstance(node, ast.Name) and node.id in lengths
-
-
-def _pads_a_list(node: ast.expr) -> bool:
-    """``[PAD] * (n - len(x))`` (either way round, the count perhaps wrapped in ``int(...)``)."""
-    if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Mult):
-        return False
-    for items, count in ((node.left, node.right), (node.right, node.left)):
-        if isinstance(items, ast.List) and len(items.elts) == 1 and _length_difference(count):
-            return True
-    return False
-
-
-# What a fill loop may append: a pad value, or an array built from sizes (a placeholder vector).
-_FILLER_ARRAYS = _FILLED_ARRAYS | {"rand", "randn", "zeros_like", "ones_like", "full_like"}
-
-
-def _loop_words(header: str, filled: str) -> str:
-    """A fill loop as a message names it: its header, and its append if there is room."""
-    whole = f"{header} {filled}.append(...)"
-    return whole if len(whole) <= 60 else header
-
-
-def _measured(node: ast.expr) -> str | None:
-    """``ids`` in ``len(ids)``."""
-    if isinstance(node, ast.Call) and dotted(node.func) == "len" and len(node.args) == 1 and not node.keywords:
-        return dotted(node.args[0])
-    return None
-
-
-def _appends_filler(body: list[ast.stmt], filled: str) -> bool:
-    """Whether a loop's only statement appends one filler to ``filled``: a value that reads nothing
-    of the list (``ratios.append(ratios[-1])`` extends a list, it does not pad it) and calls nothing
-    but array factories (``random.choice(words)`` draws a sample, it does not pad)."""
-    if len(body) != 1 or not isinstance(body[0], ast.Expr):
-        return False
-    call = body[0].value
-    if not (
-        isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Attribute)
-        and call.func.attr == "append"
-        and dotted(call.func.value) == filled
-        and len(call.args) == 1
-        and not call.keywords
-    ):
-        return False
-    filler = call.args[0]
-    for part in ast.walk(filler):
-        if isinstance(part, (ast.Name, ast.Attribute)) and dotted(part) == filled:
-            return False
-        if isinstance(part, ast.Call) and (dotted(part.func) or "").rpartition(".")[2] not in _FILLER_ARRAYS:
-            return False
-    return True
-
-
-def _length_difference(node: ast.expr) -> bool:
-    while isinstance(node, ast.Call) and len(node.args) == 1 and dotted(node.func) in ("int", "max"):
-        node = node.args[0]
-    if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Sub):
-        return False
-    right = node.right
-    return isinstance(right, ast.Call) and dotted(right.func) == "len"
 
 
 class _FunctionScope:
@@ -621,7 +518,7 @@ def _signature(function: ast.FunctionDef, method: bool) -> Signature:
 
 def _default(node: ast.expr) -> ArgValue:
     value = literal(node)
-    return UNREAD if value is _UNSET else value  # type: ignore[return-value]
+    return UNREAD if value is UNSET else value  # type: ignore[return-value]
 
 
 def _parameter_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -650,7 +547,7 @@ def _constants(body: list[ast.stmt], exclude: set[str] | None = None) -> dict[st
     for statement in _scope_statements(body):
         for target, value in _bindings(statement):
             bindings[target] += 1
-            if value is not _UNSET:
+            if value is not UNSET:
                 values[target] = value  # type: ignore[assignment]
     skip = exclude or set()
     return {name: value for name, value in values.items() if bindings[name] == 1 and name not in skip}
@@ -673,32 +570,32 @@ def _scope_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 
 def _bindings(statement: ast.stmt) -> Iterator[tuple[str, Constant | object]]:
-    """(name, literal value or _UNSET) for each name a statement binds."""
+    """(name, literal value or UNSET) for each name a statement binds."""
     if isinstance(statement, ast.Assign):
-        value = literal(statement.value) if len(statement.targets) == 1 else _UNSET
+        value = literal(statement.value) if len(statement.targets) == 1 else UNSET
         for target in statement.targets:
             for name in _target_names(target):
-                yield name, value if isinstance(target, ast.Name) else _UNSET
+                yield name, value if isinstance(target, ast.Name) else UNSET
     elif isinstance(statement, ast.AnnAssign):
         for name in _target_names(statement.target):
-            yield name, literal(statement.value) if statement.value is not None else _UNSET
+            yield name, literal(statement.value) if statement.value is not None else UNSET
     elif isinstance(statement, (ast.AugAssign, ast.For, ast.AsyncFor)):
         for name in _target_names(statement.target):
-            yield name, _UNSET
+            yield name, UNSET
     elif isinstance(statement, (ast.With, ast.AsyncWith)):
         for item in statement.items:
             if item.optional_vars is not None:
                 for name in _target_names(item.optional_vars):
-                    yield name, _UNSET
+                    yield name, UNSET
     elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        yield statement.name, _UNSET
+        yield statement.name, UNSET
     elif isinstance(statement, (ast.Import, ast.ImportFrom)):
         for alias in statement.names:
-            yield (alias.asname or alias.name).split(".")[0], _UNSET
+            yield (alias.asname or alias.name).split(".")[0], UNSET
     elif isinstance(statement, (ast.Global, ast.Nonlocal)):
         for name in statement.names:
-            yield name, _UNSET
-            yield name, _UNSET  # declared global: rebound elsewhere, never a constant
+            yield name, UNSET
+            yield name, UNSET  # declared global: rebound elsewhere, never a constant
 
 
 def _target_names(target: ast.expr) -> Iterator[str]:
