@@ -61,6 +61,9 @@ RUNTIME_CAUGHT = {
     "h0_layout_buggy.py": "SHP512",
     "index_batch_axis_buggy.py": "SHP513",
     "return_layout_mismatch_buggy.py": "SHP505",
+    "tagger_layout_buggy.py": "SHP502",
+    "softmax_over_padding_buggy.py": "SHP508",
+    "loop_index_axis_buggy.py": "SHP513",
 }
 
 

@@ -1,5 +1,5 @@
 """The TorchFunctionMode: labels the results of the ops that move axes, and records the ops where
-axes matter (a pooling, a pack, a matrix product, a loss). Every op itself runs unchanged.
+axes matter (a pooling, a softmax, a pack, a matrix product, a loss). Every op itself runs unchanged.
 """
 
 from __future__ import annotations
@@ -87,6 +87,8 @@ class OpFollower(PaddingChecks, DirectionWatch):
             self._observe_directions(func, args, kwargs, result)
         if not self._state.labels or self._here.busy:
             return
+        if len(self._here.weighted):
+            self._follow_weights(args, result)
         first = args[0] if args else None
         name = getattr(func, "__name__", "")
         if name == "_pack_padded_sequence" and isinstance(first, torch.Tensor) and len(args) >= 3:
@@ -99,6 +101,9 @@ class OpFollower(PaddingChecks, DirectionWatch):
         if labels is not None and name in _POOLS and self._here.pad_mask is not None:
             assert isinstance(first, torch.Tensor)
             self._check_pool(name, first, labels, args[1:], kwargs)  # max returns (values, indices)
+        elif labels is not None and name == "softmax" and self._here.pad_mask is not None:
+            assert isinstance(first, torch.Tensor) and isinstance(result, torch.Tensor)
+            self._check_softmax(first, labels, args[1:], kwargs, result)
         if name == "__setitem__" and isinstance(first, torch.Tensor) and len(args) == 3 and labels is None:
             self._after_setitem(first, args[1], args[2])
         if not isinstance(result, torch.Tensor):

@@ -1,5 +1,6 @@
 """The module hooks: a model's top-level call labels its inputs and is run again where it must be; an
-RNN, a Linear and the model's output are where labels are judged; an Embedding shows the padding."""
+RNN, an RNN cell, a Linear and the model's output are where labels are judged; an Embedding shows the
+padding."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ class ModuleHooks(OpFollower, Reruns):
                 self._square_probe(module, args)
         if isinstance(module, nn.RNNBase) and args:
             self._observe_rnn(module, args)
+        elif isinstance(module, nn.RNNCellBase) and args and isinstance(args[0], torch.Tensor):
+            self._observe_cell(module, args[0], args[1] if len(args) > 1 else None)
         elif isinstance(module, nn.Linear) and args and isinstance(args[0], torch.Tensor):
             labels = self._get(args[0])
             if labels is not None:
@@ -87,6 +90,30 @@ class ModuleHooks(OpFollower, Reruns):
             state_labels = self._get(state)
             if state_labels is not None and any(label is not None and label.mixed for label in state_labels):
                 self._state.observations.append(Observation("state", place, self._name(module), state_labels))
+
+    def _observe_cell(self, module: nn.RNNCellBase, given: torch.Tensor, hidden: Any) -> None:
+        """One step of a hand-written recurrence: the rows of a cell's input are its samples. The state it
+        is given has one row per sample, so the input axis that state was built for is the batch."""
+        labels = self._get(given)
+        rows = labels[0] if labels is not None and given.dim() == 2 else None
+        axis = rows.single() if rows is not None else None
+        if labels is None or rows is None or given.shape[0] < 2:
+            return  # unbatched, or one row: no samples to mix up
+        self._state.observations.append(Observation("cell", user_place(), self._name(module), labels))
+        state = next(tensors_in(hidden), None)
+        if axis is None or axis.dim < 0 or state is None or state.dim() != 2:
+            return
+        state_labels = self._get(state)
+        held = state_labels[0].single() if state_labels is not None and state_labels[0] is not None else None
+        shape = self._here.input_shapes.get(axis.source, ())
+        count = state.shape[0]
+        if held is None and count != given.shape[0] and len(shape) > axis.dim and shape[axis.dim] == given.shape[0]:
+            # An unlabelled state (`h = x.new_zeros(x.size(0), hidden)`) that torch is about to refuse (the
+            # square probe's shorter batch shows it where the sizes coincide): the one other axis of its size.
+            sized = [dim for dim, size in enumerate(shape) if size == count and dim != axis.dim]
+            held = Origin(axis.source, sized[0]) if len(sized) == 1 else None
+        if held is not None and held != axis and held.source == axis.source and held.dim >= 0:
+            self._state.evidence.saw_batch_axis(Label((held,)), rows)
 
     def _observe_initial_state(self, module: nn.RNNBase, state: torch.Tensor, place: str) -> None:
         """Keep an initial state whose first axis, layers * directions, holds an input's axis: whether

@@ -18,6 +18,9 @@ from shapelint.runtime.places import user_names, user_place
 from shapelint.runtime.record import Recorder
 from shapelint.runtime.rules.declared_layout_violation import DeclaredLayoutViolation, summarise
 
+# The dtypes a tensor of lengths comes in.
+_INTEGERS = (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8)
+
 # Per model class, worked out on its first top-level call: the checker of forward's annotations.
 _CHECKERS: dict[type[nn.Module], Callable[..., None] | None] = {}
 
@@ -29,7 +32,13 @@ class InputLabels(Recorder):
         """Each dimension of each tensor argument of a top-level call is a data axis of its own
         (``probing``: the square probe's inputs, whose sizes are no evidence of the data's)."""
         names = parameter_names(module, len(args))
-        for name, value in self._input_tensors(zip(names, args)):
+        given = list(self._input_tensors(zip(names, args)))
+        sources = {name: self._input_source(module, name, value) for name, value in given if value.dim() > 0}
+        self._here.input_shapes = {sources[name]: tuple(value.shape) for name, value in given if value.dim() > 0}
+        self._here.lengths_given = {
+            sources[name]: value for name, value in given if value.dim() == 1 and value.dtype in _INTEGERS
+        }
+        for name, value in given:
             self._state.arguments.add(name)
             if value.dim() > 0 and value not in self._state.labels:
                 source = self._input_source(module, name, value)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from shapelint.findings import Finding
 from shapelint.runtime.axes import Label, Origin
 from shapelint.runtime.observations import DeclaredReturn, LastPick, Observation
+from shapelint.runtime.places import source_at
 from shapelint.runtime.rules import tensor_words
 from shapelint.runtime.rules.batch_time_swap import BatchTimeSwap
 from shapelint.runtime.rules.layers_as_batch import LayersAsBatch
@@ -36,6 +37,13 @@ def judge(
             if origin is not None and roles.get(origin) not in (None, expected):
                 yield BatchTimeSwap.finding(observation, label, origin, roles[origin])  # type: ignore[arg-type]
                 return
+    if observation.kind == "cell":
+        label = observation.labels[0]
+        origin = label.single() if label is not None else None
+        if label is not None and origin is not None and roles.get(origin) == "time":
+            picked = source_at(label.moved_at) if label.moved_at is not None else None
+            yield StepsAsBatch.cell_finding(observation, origin, picked)
+            return
     if observation.kind in ("linear", "loss"):
         for label in observation.labels[:1]:
             origin = label.single() if label is not None else None

@@ -11,10 +11,12 @@ from shapelint.runtime.axes import Label, Labels, Origin
 
 @dataclass(frozen=True)
 class Observation:
-    """Labels seen where they matter: the input or the initial state of an RNN, a Linear, a matrix product
-    or a loss; a model output; a pack."""
+    """Labels seen where they matter: the input or the initial state of an RNN, the input of an RNN cell,
+    a Linear, a matrix product or a loss; a model output; a pack."""
 
-    kind: str  # "rnn", "state" (an RNN's initial state), "linear", "product" (bmm, matmul), "loss", "output", "pack"
+    # "rnn", "state" (an RNN's initial state), "cell" (the input of an RNN cell), "linear", "product" (bmm,
+    # matmul), "loss", "output", "pack"
+    kind: str
     where: str
     module: str
     labels: Labels
@@ -50,7 +52,12 @@ class PadMask:
     time: Origin
     real: torch.Tensor
     reordered_at: str | None = None
-    from_lengths: bool = False  # told by the lengths given to a pack, not by the tokens
+    pad: int | None = None  # the padding id the tokens show; None: told by lengths (given to a pack or the model)
+    lengths: str = "lengths"  # the user's name for those lengths
+
+    @property
+    def from_lengths(self) -> bool:
+        return self.pad is None
 
     def rows_in(self, labels: Labels) -> int | None:
         """The dim of a tensor with these labels whose positions are this mask's rows, in its order; None

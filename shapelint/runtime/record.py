@@ -66,6 +66,13 @@ class Calls:
     busy: bool = False  # the tracer's own tensor work: not the user's ops
     square_probing: bool = False  # a call run again one sample short is under way
     pad_mask: PadMask | None = None
+    # What was computed from the weights of a softmax reported for taking padding in: a sum over time of
+    # those takes the padding in by the same fault, and the softmax is where the mask belongs.
+    weighted: WeakTensorKeyDictionary = field(default_factory=WeakTensorKeyDictionary)
+    # The current top-level call's inputs (the square probe's, while it runs): their shapes by source,
+    # and its 1-D integer tensors, which may be the lengths of its token batch.
+    input_shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    lengths_given: dict[str, torch.Tensor] = field(default_factory=dict)
     token_padding: dict[Origin, TokenPadding] = field(default_factory=dict)
     last_pack: tuple[Label | None, Label | None] | None = None  # (batch, time) as the last pack was told
     # The rows torch sorted by length for a pack (enforce_sorted=False), and the order it took them in.

@@ -60,7 +60,9 @@ class Reruns(InputLabels):
         if shorter is None:
             return
         place = user_place()
-        self._here.square_probing = True
+        here = self._here
+        given = here.input_shapes, here.lengths_given  # the call's own, for its run after this one
+        here.square_probing = True
         try:
             ours = ownership.hook_ids()
             with isolated(module, ours), torch.no_grad(), torch.random.fork_rng(devices=[]), own_threads():
@@ -69,7 +71,8 @@ class Reruns(InputLabels):
         except Exception as error:  # a model that cannot run one sample short is judged only by why
             self._batch_first_state_refused(module, error, Origin(self._input_source(module, name), 0), place)
         finally:
-            self._here.square_probing = False
+            here.square_probing = False
+            here.input_shapes, here.lengths_given = given
 
     def _batch_first_state_refused(self, module: nn.Module, error: Exception, batch: Origin, called: str) -> None:
         """The RNN refused the initial state of the shorter batch as the swap of what it expects: the

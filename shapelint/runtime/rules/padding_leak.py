@@ -61,35 +61,43 @@ def _packed(pool: str) -> str:
 
 
 class PaddingLeak(RuntimeRule):
-    """At run time, a mean, sum or max over time takes the padded steps in.
+    """At run time, a mean, sum, max or softmax over time takes the padded steps in.
 
     ## What it does
     When an `nn.Embedding` with `padding_idx` (or, without one, the lengths given to
     `pack_padded_sequence`) has shown which steps of the batch are padding, checks every
     `mean`, `sum`, `max`, `amax` or `logsumexp` over the time axis of a tensor derived
     from it: a mean always counts the padded steps; a sum is wrong when the padded steps
-    are not zero; a max when they are not `-inf`.
+    are not zero; a max when they are not `-inf`. And every `softmax` over that axis (as a
+    function, a method or an `nn.Softmax`): it is wrong when a padded step gets a weight
+    above 0, which a mask (a score of `-inf`, or one so negative that `exp` gives 0)
+    prevents.
 
     ## Why is this bad?
     A sample's pooled vector then depends on how much padding its batch needed, that is on
-    the other samples: the same sentence gets another representation in another batch.
+    the other samples: the same sentence gets another representation in another batch. An
+    attention softmax gives every step a positive weight: each sample gives part of its
+    attention to padding, more the shorter it is than the longest sample of its batch.
 
     ## Example
     ```python
     out, _ = self.lstm(embeds)
     pooled = out.mean(dim=1)
+    weights = torch.softmax(self.score(out).squeeze(-1), dim=1)
     ```
 
     ## Use instead
     ```python
     real = (tokens != pad).unsqueeze(-1)
     pooled = (out * real).sum(1) / real.sum(1)
+    scores = self.score(out).squeeze(-1)
+    weights = torch.softmax(scores.masked_fill(tokens == pad, float("-inf")), dim=1)
     ```
     """
 
     code = "SHP508"
     name = "padding-leak"
-    fix_title = "Mask the padded steps before pooling"
+    fix_title = "Mask the padded steps before pooling or the softmax"
     VALID = (
         _pool("return (out * real).sum(1) / real.sum(1)"),
         _pool("return out.masked_fill(~real, float('-inf')).max(1).values"),
@@ -103,11 +111,18 @@ class PaddingLeak(RuntimeRule):
         _packed("(out * real).sum(1) / real.sum(1)"),
         # Unpacking puts zeros at the padded steps: a plain sum adds nothing there.
         _packed("out.sum(1) / lengths[:, None]"),
+        # Attention masked with a large negative score instead of -inf: exp gives the padded steps 0 all the same.
+        _pool("scores = out[:, :, 0].masked_fill(tokens == 0, -1e9)\nreturn torch.softmax(scores, dim=1)"),
+        # A softmax over each step's features, not over time.
+        _pool("return torch.softmax(out, dim=-1)"),
     )
     INVALID = (
         _pool("return out.mean(dim=1)"),
         _pool("return torch.max(out, 1).values"),
         _packed("out.mean(dim=1)"),
+        _pool("scores = out[:, :, 0]\nreturn torch.softmax(scores, dim=1)"),
+        # Unpacking put zeros at the padded steps: exp(0) is no mask.
+        _packed("torch.softmax(out[:, :, 0], dim=1)"),
     )
 
     @classmethod
@@ -119,4 +134,20 @@ class PaddingLeak(RuntimeRule):
             place,
             f"`{pool}` over {time} (time) takes the padded steps in ({why}): a sample's result depends on its "
             f"batch; mask them first: use `(x * real).sum(1) / real.sum(1)` with `real = ({real}).unsqueeze(-1)`",
+        )
+
+    @classmethod
+    def softmax_finding(
+        cls, place: str, time: Origin, tensor: str, samples: tuple[int, int], scores: str, padded: str | None
+    ) -> Finding:
+        """``samples``: how many samples give weight to padding, of how many; ``scores``: the user's name for
+        the softmax's input; ``padded``: the padded steps in the user's names, shaped like the scores (None
+        when the run cannot write them so)."""
+        fill = f'{scores}.masked_fill({padded or "mask == 0"}, float("-inf"))'
+        mask = "" if padded else ", with `mask` true at the real steps"
+        return cls.at(
+            place,
+            f"`softmax` over {time} (time) of {tensor} gives the padded steps weight for {samples[0]} of "
+            f"{samples[1]} samples: each gives part of its attention to padding, more the shorter it is than the "
+            f"longest of its batch; mask the scores first: use `{fill}` before the softmax{mask}",
         )
