@@ -259,7 +259,7 @@ class DirectionWatch(Recorder):
                     tuple(h_n.shape),
                     dtype(h_n),
                 )
-                self._state.declared_violations.append(finding)
+                self._state.found_at_call.append(finding)
         for call, place in last_steps:
             if call.last_step_of is not None and kept.isdisjoint(map(id, (call.output, *call.stand_ins, *call.states))):
                 out, time = call.last_step_of
@@ -274,7 +274,7 @@ class DirectionWatch(Recorder):
                     call.rnn.hidden_size,
                     call.gathered,
                 )
-                self._state.declared_violations.append(finding)
+                self._state.found_at_call.append(finding)
 
 
 def _packed_lengths(packed: PackedSequence) -> torch.Tensor:

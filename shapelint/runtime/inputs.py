@@ -107,9 +107,7 @@ class InputLabels(Recorder):
             checker(*args)
         except Exception as error:  # jaxtyping's TypeCheckError and beartype's violations
             problem = summarise(str(error))
-            self._state.declared_violations.append(
-                DeclaredLayoutViolation.finding(user_place(), self._name(module), problem)
-            )
+            self._state.found_at_call.append(DeclaredLayoutViolation.finding(user_place(), self._name(module), problem))
         finally:
             self._here.busy = False
 

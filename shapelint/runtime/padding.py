@@ -47,9 +47,7 @@ class PaddingChecks(Recorder):
         finally:
             self._here.busy = False
         if leaks:
-            self._state.declared_violations.append(
-                PaddingLeak.finding(user_place(), name, mask.time, mask.from_lengths)
-            )
+            self._state.found_at_call.append(PaddingLeak.finding(user_place(), name, mask.time, mask.from_lengths))
 
     def _check_softmax(
         self, scores: torch.Tensor, labels: Labels, rest: Any, kwargs: dict[str, Any], weights: torch.Tensor
@@ -90,7 +88,7 @@ class PaddingChecks(Recorder):
         finding = PaddingLeak.softmax_finding(
             user_place(), mask.time, words, (leaking, scores.shape[batch]), name, written
         )
-        self._state.declared_violations.append(finding)
+        self._state.found_at_call.append(finding)
 
     def _follow_weights(self, args: Any, result: Any) -> None:
         """``out * weights.unsqueeze(-1)``: what an op makes from the weights of a reported softmax."""
@@ -145,7 +143,7 @@ class PaddingChecks(Recorder):
             roles = ["batch" if i == batch else "time" if i == dim else "feat" for i in range(tensor.dim())]
             described = tensor_words(dtype(tensor), tuple(tensor.shape), roles)
             finding = LastStepPadding.finding(here, mask.time, described, lengths, samples)
-            self._state.declared_violations.append(finding)
+            self._state.found_at_call.append(finding)
 
     def _padding_evidence(self, tokens: torch.Tensor, pad: int, labels: Labels) -> None:
         """In a padded batch each sample is real tokens then padding (or the reverse): the axis

@@ -42,7 +42,7 @@ class Record:
     evidence: Evidence = field(default_factory=Evidence)
     names: dict[int, str] = field(default_factory=dict)
     steps: int = 0  # top-level calls seen
-    declared_violations: list[Finding] = field(default_factory=list)  # found at call time, not judged later
+    found_at_call: list[Finding] = field(default_factory=list)  # findings made during the run, not judged at its end
     probed: set[int] = field(default_factory=set)
     square_probed: set[int] = field(default_factory=set)  # modules run again on a batch one sample short
     errors: list[str] = field(default_factory=list)

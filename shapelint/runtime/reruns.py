@@ -40,7 +40,7 @@ class Reruns(InputLabels):
             self._here.busy = False
         if mixed:
             source = parameter_names(module, len(args))[position]
-            self._state.declared_violations.append(BatchDependence.finding(place, self._name(module), source))
+            self._state.found_at_call.append(BatchDependence.finding(place, self._name(module), source))
 
     def _square_probe(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         """Where two sizes coincide (batch == seq_len, or a batch as large as an RNN's layers *
@@ -86,7 +86,7 @@ class Reruns(InputLabels):
             shape = tuple(int(size) + (1 if index == 0 else 0) for index, size in enumerate(got))
             state = f"a tensor of shape {shape}"
             rnn = next((self._name(sub) for sub in module.modules() if isinstance(sub, nn.RNNBase)), "the RNN")
-            self._state.declared_violations.append(BatchFirstState.finding(where, rnn, batch, state))
+            self._state.found_at_call.append(BatchFirstState.finding(where, rnn, batch, state))
 
 
 def _sizes_coincide(inputs: list[torch.Tensor], module: nn.Module) -> bool:

@@ -221,7 +221,7 @@ class Tracer(ModuleHooks):
             for seen in state.returns.values()
             if not swapped and returns_swapped(seen, roles)
         )
-        for finding in (*state.declared_violations, *judged, *lengths, *initial_states, *returns):
+        for finding in (*state.found_at_call, *judged, *lengths, *initial_states, *returns):
             found.setdefault((finding.code, f"{finding.path}:{finding.line}"), finding)
         if any(code != BatchDependence.code for code, _ in found):
             # The probe is the last resort: when the axes already say where samples mix, it adds nothing.
