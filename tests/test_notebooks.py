@@ -163,3 +163,8 @@ def test_a_line_that_continues_a_statement_is_no_magic_even_with_a_percent_sign(
     assert lines[3] == "!not a shell escape"
     assert lines[6] == "    %ls"  # Python refuses it, as IPython does: the parse says so at its line
     assert lines[7] == "pass"
+
+
+def test_after_code_python_refuses_each_line_is_read_on_its_own() -> None:
+    cells = [("code", "if ready:\n  a = 1\n    b = 2\n%time run()\n!ls")]
+    assert read_notebook(notebook(cells)).text.splitlines() == ["if ready:", "  a = 1", "    b = 2", "pass", "pass"]

@@ -14,11 +14,9 @@ The standard library's ``json`` reads the format: only the cells' sources are ne
 from __future__ import annotations
 
 import functools
-import io
 import json
 import re
 import tokenize
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -106,32 +104,35 @@ def _is_python(data: object) -> bool:
     return not isinstance(language, str) or language.lower() in ("python", "ipython", "python3")
 
 
-def _python_lines(cell_lines: list[str]) -> Iterator[str]:
+def _python_lines(cell_lines: list[str]) -> list[str]:
     """A cell's lines as Python. IPython reads a magic only where a logical line starts: a line
     inside brackets, a string or after a backslash goes on the statement before it, even when it
-    starts with `%` (`"%d items"` and `% (n)` continued from the line above)."""
-    unfinished: list[str] = []
-    for line in cell_lines:
-        if unfinished:
-            unfinished.append(line)
-        else:
-            line = _python(line)
-            unfinished = [line.lstrip()]
-        if _ends_statement("\n".join(unfinished)):
-            unfinished = []
-        yield line
+    starts with `%` (`"%d items"` and `% (n)` continued from the line above). The tokenizer is fed
+    the cell a line at a time, so where each line starts is known from the tokens before it."""
+    written: list[str] = []
+    remaining = iter(cell_lines)
+    last, depth = tokenize.NEWLINE, 0
 
+    def readline() -> str:
+        line = next(remaining, None)
+        if line is None:
+            return ""
+        starts = last in (tokenize.NEWLINE, tokenize.NL) and depth == 0
+        written.append(_python(line) if starts else line)
+        return written[-1] + "\n"
 
-def _ends_statement(text: str) -> bool:
-    """Whether ``text`` leaves no bracket, string or backslash continuation open."""
     try:
-        for _ in tokenize.generate_tokens(io.StringIO(text + "\n").readline):
-            pass
-    except tokenize.TokenError:  # "EOF in multi-line statement/string"
-        return False
-    except SyntaxError:  # code Python refuses; the parse will say so where it is
-        return True
-    return True
+        for token in tokenize.generate_tokens(readline):
+            if token.type == tokenize.OP and token.string in ("(", "[", "{"):
+                depth += 1
+            elif token.type == tokenize.OP and token.string in (")", "]", "}"):
+                depth = max(0, depth - 1)
+            if token.type not in (tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+                last = token.type
+    except (tokenize.TokenError, SyntaxError):
+        pass  # code Python refuses (the parse says where); the lines left are read one by one
+    written.extend(_python(line) for line in remaining)
+    return written
 
 
 def _python(line: str) -> str:
