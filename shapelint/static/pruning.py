@@ -196,11 +196,13 @@ def _keep(units: list[_Unit], statements: list[_Statement], linkless: set[str]) 
                 variables |= statement.variables
                 if statement.live or statement.called & kept_names:
                     models |= statement.binds
+        # Module code still left out may yet share a variable with a definition kept below.
+        open_statements = any(not statement.kept and statement.variables for statement in statements)
         for unit in units:
             if not unit.kept and (unit.live or unit.name in named or (models and unit.variables & models)):
                 unit.kept = changed = True
                 named.update(unit.named)
-                if any(not statement.kept and statement.variables for statement in statements):
+                if open_statements:
                     variables.update(unit.variables - linkless)
             if not unit.kept:
                 continue

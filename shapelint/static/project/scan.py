@@ -178,7 +178,8 @@ class _Scanner(ast.NodeVisitor):
         if visitor is None:
             visitor = _VISITORS[kind] = getattr(type(self), f"visit_{kind.__name__}", _Scanner.generic_visit)
         self._depth += 1
-        self.deepest = max(self.deepest, self._depth)
+        if self._depth > self.deepest:
+            self.deepest = self._depth
         visitor(self, node)
         self._depth -= 1
 
