@@ -4,7 +4,7 @@ The repositories are not in this project: fetch each at the commit the labels gi
 files in a folder named ``OWNER+NAME`` anywhere below CORPUS. Each repository is linted as one
 project from its own folder, as a user would run ``shapelint check .`` there. A label is found
 when a finding lies on one of its lines; a finding on no labelled line is listed for review.
-Usage: python benchmarks/real_code.py CORPUS [--labels FILE]
+Usage: python benchmarks/real_code.py CORPUS [--labels FILE] [--missed]
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Label:
     label: str
     category: str
     cell: int | None = None  # a notebook's code cell, as findings name it (`cell 3:12-14`)
+    evidence: str = ""
 
     def holds(self, finding: Finding) -> bool:
         return Path(finding.path) == Path(self.path) and finding.cell == self.cell and finding.line in self.lines
@@ -47,7 +48,15 @@ def read_labels(path: Path) -> list[Label]:
             cell, first, last = place.groups()
             lines = range(int(first), int(last or first) + 1)
             labels.append(
-                Label(row["repository"], row["path"], lines, row["label"], row["category"], int(cell) if cell else None)
+                Label(
+                    row["repository"],
+                    row["path"],
+                    lines,
+                    row["label"],
+                    row["category"],
+                    int(cell) if cell else None,
+                    row.get("evidence") or "",
+                )
             )
     return labels
 
@@ -61,12 +70,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", type=Path, help="the folder holding the repositories (as OWNER+NAME folders)")
     parser.add_argument("--labels", type=Path, default=LABELS, help=f"the labels (default: {LABELS.name})")
+    parser.add_argument("--missed", action="store_true", help="list the bug lines no finding is on")
     options = parser.parse_args()
     labels = read_labels(options.labels)
     folders = {folder.name: folder for folder in options.corpus.rglob("*+*") if folder.is_dir()}
     found: Counter[tuple[str, str]] = Counter()
     total: Counter[tuple[str, str]] = Counter()
     unlabelled: list[str] = []
+    missed: list[str] = []
     missing = sorted({label.repository for label in labels} - {name.replace("+", "/", 1) for name in folders})
     for repository in sorted({label.repository for label in labels} - set(missing)):
         findings = lint_repository(folders[repository.replace("/", "+", 1)])
@@ -75,6 +86,10 @@ def main() -> None:
             hit = any(label.holds(f) for f in findings)
             total[label.label, label.category] += 1
             found[label.label, label.category] += hit
+            if label.label == "bug" and not hit:
+                cell = f"cell {label.cell}:" if label.cell is not None else ""
+                place = f"{label.lines.start}" + (f"-{label.lines.stop - 1}" if len(label.lines) > 1 else "")
+                missed.append(f"  {repository} {label.path}:{cell}{place} [{label.category}] {label.evidence}")
         for finding in findings:
             if not any(label.holds(finding) for label in mine):
                 cell = f"cell {finding.cell}:" if finding.cell is not None else ""
@@ -89,6 +104,9 @@ def main() -> None:
             print(f"  {key[1] or '(no category)'}: {found[key]}/{total[key]}")
     print(f"findings on no labelled line: {len(unlabelled)}")
     print("\n".join(unlabelled))
+    if options.missed:
+        print(f"bug lines missed: {len(missed)}")
+        print("\n".join(missed))
     if missing:
         print(f"repositories not in {options.corpus}: {', '.join(missing)}")
 
