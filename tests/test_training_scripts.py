@@ -159,3 +159,79 @@ def test_a_factory_in_the_models_file_makes_the_script_that_calls_it_a_driver(tm
     )
     (finding,) = lint_project(tmp_path, {"model.py": model, "evaluate.py": script})
     assert (finding.code, Path(finding.path).name, finding.line) == ("SHP206", "evaluate.py", 6)
+
+
+# A command-line option picks one of two models; the same loop trains whichever was built.
+WRAPPERS = """\
+import torch
+from torch import nn
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.rnn = nn.GRU(8, 16, batch_first=True)
+
+    def forward(self, tokens):
+        outputs, hidden = self.rnn(self.embedding(tokens))
+        return outputs, hidden
+
+
+class AttentionPool(nn.Module):
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, tokens):
+        outputs, hidden = self.encoder(tokens)
+        scores = torch.softmax({scores}, dim=1)
+        return (scores.unsqueeze(-1) * outputs).sum(1)
+
+
+class Tagger(nn.Module):
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+        self.fc = nn.Linear(16, 5)
+
+    def forward(self, tokens):
+        outputs, hidden = self.encoder(tokens)
+        return self.fc(outputs)
+"""
+CHOOSING_SCRIPT = """\
+import sys
+
+import torch
+from torch.nn.utils.rnn import pad_sequence
+from torch.utils.data import DataLoader
+
+from model import AttentionPool, Encoder, Tagger
+
+
+def collate(batch):
+    texts, labels = zip(*batch)
+    return pad_sequence(texts, batch_first=True), torch.tensor(labels)
+
+
+if sys.argv[1] == "pool":
+    model = AttentionPool(Encoder())
+else:
+    model = Tagger(Encoder())
+for tokens, labels in DataLoader(sys.argv[2], collate_fn=collate):
+    print(model(tokens))
+"""
+
+
+def test_a_model_chosen_by_an_option_is_run_as_each_choice(tmp_path: Path) -> None:
+    # The attention model is only called after the branches meet: it gets the padded batches there.
+    files = {"model.py": WRAPPERS.format(scores="outputs.sum(-1)"), "train.py": CHOOSING_SCRIPT}
+    (finding,) = lint_project(tmp_path, files)
+    assert (finding.code, Path(finding.path).name, finding.line) == ("SHP304", "model.py", 23)
+    assert "padded steps" in finding.message
+    assert re.search(r"as `forward` is called at \S*train\.py:20\)", finding.message)
+
+
+def test_each_choice_that_is_right_gives_nothing(tmp_path: Path) -> None:
+    masked = "outputs.sum(-1).masked_fill(tokens == 0, float('-inf'))"
+    assert lint_project(tmp_path, {"model.py": WRAPPERS.format(scores=masked), "train.py": CHOOSING_SCRIPT}) == []

@@ -32,6 +32,7 @@ from shapelint.static.parse_limits import Unparseable, parse_module
 from shapelint.static.project.index import Project
 from shapelint.static.reading import decoded_text
 from shapelint.static.values import (
+    Either,
     Instance,
     Items,
     LayerModule,
@@ -223,6 +224,8 @@ def describe(value: Value) -> str:
         return f"a {value.kind} layer"
     if isinstance(value, Instance):
         return f"an object of the project's class `{value.key.name}` ({Path(value.key.path).name})"
+    if isinstance(value, Either):
+        return "one of the objects " + ", ".join(f"`{option.key.name}`" for option in value.options)
     if isinstance(value, ProjectName):
         return f"the project's `{value.key.name}` ({Path(value.key.path).name})"
     if isinstance(value, Packed):

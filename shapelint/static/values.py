@@ -183,6 +183,14 @@ class Instance:
 
 
 @dataclass(frozen=True)
+class Either:
+    """One of several objects, as branches that build different models leave a name (``if
+    args.attention: model = AttnSeq2Seq(...) else: model = Seq2Seq(...)``): a call runs each."""
+
+    options: tuple[Instance, ...]
+
+
+@dataclass(frozen=True)
 class ProjectName:
     """A name that means a class or a top-level function of the project."""
 
@@ -204,6 +212,7 @@ Value = Union[
     Tensor,
     SizeOnes,
     Instance,
+    Either,
     ProjectName,
     Loader,
     FieldBatch,

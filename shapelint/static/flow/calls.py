@@ -34,6 +34,7 @@ from shapelint.static.project.index import ClassKey, normalised_path
 from shapelint.static.values import (
     UNKNOWN,
     Batched,
+    Either,
     Instance,
     LayerModule,
     Literal,
@@ -73,7 +74,7 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
             position = args[0].value
             if isinstance(position, int) and not isinstance(position, bool) and position >= 0:
                 return SizeOnes(frozenset({position}))
-        if isinstance(receiver, Instance) and flow.scope.program is not None:
+        if isinstance(receiver, (Instance, Either)) and flow.scope.program is not None:
             return flow.scope.program.call_instance(flow, receiver, func.attr.value, call, args)
         if isinstance(receiver, SelfRef):
             method = _own_method(flow, func.attr.value)
@@ -108,17 +109,19 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
         if named is not None:
             return _call_project(flow, named, call, args)
         return _torch_function(flow, callee.path, call, args, callee.evidence)
-    if isinstance(callee, (ProjectName, Instance)):
+    if isinstance(callee, (ProjectName, Instance, Either)):
         return _call_project(flow, callee, call, args)
     return UNKNOWN
 
 
-def _call_project(flow: FunctionFlow, callee: ProjectName | Instance, call: cst.Call, args: list[Value]) -> Value:
+def _call_project(
+    flow: FunctionFlow, callee: ProjectName | Instance | Either, call: cst.Call, args: list[Value]
+) -> Value:
     """A construction of a project class, a call of one of its objects, or of a project function."""
     program = flow.scope.program
     if program is None:
         return UNKNOWN
-    if isinstance(callee, Instance):
+    if isinstance(callee, (Instance, Either)):
         return program.call_instance(flow, callee, "forward", call, args)
     if isinstance(callee.key, ClassKey):
         return program.construct(flow, callee.key, call, args)

@@ -3,6 +3,7 @@ each to an abstract value (calls are `calls.py`'s, subscripts `tensor_methods.py
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from shapelint.static.layout import Role, RoleSize, Tensor
 from shapelint.static.values import (
     UNKNOWN,
     Batched,
+    Either,
     FieldBatch,
     Instance,
     Items,
@@ -214,6 +216,10 @@ def attribute(flow: FunctionFlow, node: cst.Attribute) -> Value:
         return _named(flow, attr, flow.attributes[attr])
     if isinstance(base, Instance) and not isinstance(base.attributes.get(attr, UNKNOWN), Unknown):
         return _named(flow, attr, base.attributes[attr])
+    if isinstance(base, Either):
+        held = functools.reduce(merged_value, (option.attributes.get(attr, UNKNOWN) for option in base.options))
+        if not isinstance(held, Unknown):
+            return _named(flow, attr, held)
     if isinstance(base, RnnModule) and attr in ("bidirectional", "batch_first"):
         setting = getattr(base, attr)
         return UNKNOWN if setting is None else Literal(setting, base.evidence)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from shapelint.static.layout import Axis, Tensor
-from shapelint.static.values import UNKNOWN, Items, LayerModule, Value
+from shapelint.static.values import UNKNOWN, Either, Instance, Items, LayerModule, Value
 
 Env = dict[str, Value]
+
+# Objects a name may hold after branches; more, and the name is unknown (each is analysed at a call).
+MAX_OPTIONS = 4
 
 
 def join(first: Env, second: Env) -> Env:
@@ -18,7 +21,14 @@ def merged_value(first: Value | None, second: Value | None) -> Value:
         return first
     if isinstance(first, LayerModule) and isinstance(second, LayerModule) and first.kind == second.kind:
         return LayerModule(first.kind)  # the same kind of layer either way; its sizes are not known
+    if isinstance(first, (Instance, Either)) and isinstance(second, (Instance, Either)):
+        options = tuple(dict.fromkeys((*_options(first), *_options(second))))
+        return Either(options) if len(options) <= MAX_OPTIONS else UNKNOWN
     return UNKNOWN
+
+
+def _options(value: Instance | Either) -> tuple[Instance, ...]:
+    return value.options if isinstance(value, Either) else (value,)
 
 
 def agree(first: Value | None, second: Value | None) -> bool:

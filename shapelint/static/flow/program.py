@@ -11,6 +11,7 @@ Other modules are parsed only when a call reaches them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -31,7 +32,7 @@ from shapelint.static.project.facts import PaddingFacts, Unread
 from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
 from shapelint.static.project.settings import configurations, place
 from shapelint.static.reading import decoded_text
-from shapelint.static.values import UNKNOWN, Instance, Literal, Value
+from shapelint.static.values import UNKNOWN, Either, Instance, Literal, Value
 from shapelint.static.walk import body_of, method_named, self_assignments
 
 # How deep calls are followed (a model's forward -> its encoder's forward -> a helper), and how
@@ -248,10 +249,13 @@ class Program:
         return Instance(key, self.class_attributes(cls, scope, arguments, caller.depth + 1, called=passes_all(call)))
 
     def call_instance(
-        self, caller: FunctionFlow, instance: Instance, name: str, call: cst.Call, args: list[Value]
+        self, caller: FunctionFlow, instance: Instance | Either, name: str, call: cst.Call, args: list[Value]
     ) -> Value:
         """``encoder(x)`` runs ``forward``; ``encoder.init_hidden(b)`` runs that method; ``model.to(device)``
-        is the model."""
+        is the model. One of several objects runs each."""
+        if isinstance(instance, Either):
+            results = [self.call_instance(caller, option, name, call, args) for option in instance.options]
+            return functools.reduce(merged_value, results)
         method = self.method(instance.key, name)
         if method is None:
             return instance if name in kb.MODULE_SELF_METHODS else UNKNOWN
@@ -260,7 +264,7 @@ class Program:
         return self.invoke(caller, function, scope, instance.attributes, call, args, owner[0] if owner else None)
 
     def call_function(self, caller: FunctionFlow, key: FunctionKey, call: cst.Call, args: list[Value]) -> Value:
-        carrying = any(isinstance(arg, Instance) or (isinstance(arg, Tensor) and arg.rank) for arg in args)
+        carrying = any(isinstance(arg, (Instance, Either)) or (isinstance(arg, Tensor) and arg.rank) for arg in args)
         found = self.function_def(key, carrying)
         if found is None:
             return UNKNOWN
