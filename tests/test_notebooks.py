@@ -168,3 +168,25 @@ def test_a_line_that_continues_a_statement_is_no_magic_even_with_a_percent_sign(
 def test_after_code_python_refuses_each_line_is_read_on_its_own() -> None:
     cells = [("code", "if ready:\n  a = 1\n    b = 2\n%time run()\n!ls")]
     assert read_notebook(notebook(cells)).text.splitlines() == ["if ready:", "  a = 1", "    b = 2", "pass", "pass"]
+
+
+def test_a_comment_that_asks_a_question_is_a_comment(tmp_path: Path) -> None:
+    # IPython's help query is a trailing `?` token; one in a comment leaves the line as Python.
+    cells = [
+        ("code", "import torch\nfrom torch import nn"),
+        (
+            "code",
+            "class Encoder(nn.Module):\n"
+            "    def __init__(self):  # which sizes?\n"
+            "        super().__init__()\n"
+            "        self.rnn = nn.GRU(8, 16, num_layers=2, bidirectional=True)\n"
+            "\n"
+            "    def forward(self, x):  # why not packed?\n"
+            "        out, hidden = self.rnn(x)\n"
+            "        return hidden[-1]",
+        ),
+        ("code", "encoder = Encoder()\nencoder.forward?"),
+    ]
+    (tmp_path / "tagger.ipynb").write_text(notebook(cells))
+    (finding,) = lint_paths([tmp_path], Config()).findings
+    assert (finding.code, finding.cell, finding.line) == ("SHP203", 2, 8)

@@ -139,7 +139,8 @@ def _python(line: str) -> str:
     """The line, or a stand-in for an IPython line that keeps what it binds and its indentation."""
     stripped = line.lstrip()
     indent = line[: len(line) - len(stripped)]
-    magic = stripped.startswith(("%", "!", "?")) or (stripped.endswith("?") and not stripped.startswith("#"))
+    # IPython takes a trailing `?` for help only as a token of its own: not one in a comment.
+    magic = stripped.startswith(("%", "!", "?")) or (stripped.endswith("?") and "#" not in stripped)
     if magic or _AUTOMAGIC.match(line):
         return indent + "pass"
     capture = _CAPTURE.match(line)
