@@ -101,6 +101,10 @@ ELEMENTWISE_METHODS = frozenset(
 )
 PERMUTING_METHODS = frozenset({"transpose", "swapaxes", "swapdims", "permute", "t", "movedim", "moveaxis"})
 RESHAPING_METHODS = frozenset({"view", "reshape"})
+# Methods that change their tensor's own shape: `x.transpose_(0, 1)` leaves `x` as `x.transpose(0, 1)` would.
+SHAPE_CHANGING_IN_PLACE = frozenset(
+    {"transpose_", "swapaxes_", "swapdims_", "t_", "unsqueeze_", "squeeze_", "resize_", "resize_as_", "as_strided_"}
+)
 # `torch.<name>(x, ...)` that behave as `x.<name>(...)`.
 TENSOR_FUNCTIONS = RESHAPING_METHODS | PERMUTING_METHODS | {"flatten", "squeeze", "unsqueeze"}
 

@@ -63,6 +63,14 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
     if isinstance(func, cst.Attribute):
         receiver = expressions.value_of(flow, func.value)
         args = [expressions.value_of(flow, arg.value) for arg in call.args]
+        if func.attr.value in kb.SHAPE_CHANGING_IN_PLACE:
+            changed = (
+                tensor_method(flow, receiver, func.attr.value[:-1], call, args)
+                if isinstance(receiver, Tensor)
+                else UNKNOWN
+            )
+            flow.bind(func.value, changed)
+            return changed
         if isinstance(receiver, Tensor):
             return tensor_method(flow, receiver, func.attr.value, call, args)
         if isinstance(receiver, Batched) and func.attr.value not in kb.RESHAPING_METHODS:

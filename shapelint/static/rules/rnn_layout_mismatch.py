@@ -51,11 +51,15 @@ class RnnLayoutMismatch(StaticRule[RnnCallEvent]):
         module("nn.GRU(8, 16)", "out, _ = self.rnn(x)", 'x: Float[Tensor, "seq batch emb"]'),
         # Nothing known about x: nothing to say.
         module("nn.LSTM(8, 16)", "out, _ = self.rnn(x)", "x"),
+        # Transposed in place before the call: `x` is time-major there.
+        module("nn.LSTM(8, 16)", "x.transpose_(0, 1)\nout, _ = self.rnn(x)"),
     )
     INVALID = (
         module("nn.LSTM(8, 16)", "out, _ = self.rnn(self.embedding(tokens))", _TOKENS, _EMBED),
         module("nn.GRU(8, 16, batch_first=True)", "out, _ = self.rnn(x)", 'x: Float[Tensor, "seq batch emb"]'),
         module("nn.LSTM(8, 16, 1, True, False)", "return self.rnn(x)", 'x: Float[Tensor, "b t e"]'),
+        # A transpose in place where none was needed.
+        module("nn.LSTM(8, 16, batch_first=True)", "x.transpose_(0, 1)\nout, _ = self.rnn(x)"),
     )
 
     def check(self, event: RnnCallEvent, source: SourceView) -> Iterator[Report]:
