@@ -235,6 +235,18 @@ def attribute(flow: FunctionFlow, node: cst.Attribute) -> Value:
 
 def _binary(flow: FunctionFlow, node: cst.BinaryOperation) -> Value:
     left, right = value_of(flow, node.left), value_of(flow, node.right)
+    value = _combined(node, left, right)
+    if isinstance(value, Tensor) and value.padding is not None and isinstance(node.operator, (cst.Add, cst.Subtract)):
+        # `scores + mask`, `x + (1 - mask) * -1e4`: a large negative number at the pads, which no max
+        # or softmax then picks: the padding is masked (the padded operand's own name says nothing).
+        for operand, code in ((left, node.left), (right, node.right)):
+            carries_padding = isinstance(operand, Tensor) and operand.padding is not None
+            if not carries_padding and _names_a_mask(code):
+                return replace(value, padding=None)
+    return value
+
+
+def _combined(node: cst.BinaryOperation, left: Value, right: Value) -> Value:
     folded = arithmetic(node.operator, left, right)
     if folded is not None:
         return folded
@@ -252,6 +264,17 @@ def _binary(flow: FunctionFlow, node: cst.BinaryOperation) -> Value:
     if isinstance(left, (Tensor, SizeOnes)) and isinstance(right, (Tensor, SizeOnes)):
         return elementwise(left, right, node.left, node.right, isinstance(node.operator, cst.Multiply))
     return UNKNOWN
+
+
+def _names_a_mask(code: cst.BaseExpression) -> bool:
+    """Whether the expression reads a name that says it is a mask (`mask`, `self.attn_mask`)."""
+    stack: list[cst.CSTNode] = [code]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name) and "mask" in node.value.lower():
+            return True
+        stack.extend(node.children)
+    return False
 
 
 def _child_expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:

@@ -66,6 +66,10 @@ class SoftmaxOverPadding(StaticRule[ReduceEvent]):
     VALID = (
         _attention("torch.softmax(scores.masked_fill(~mask, float('-inf')), dim=1)", "mask = make_mask(lengths)\n"),
         _attention("F.softmax(scores, dim=-1) * mask", "scores = scores.masked_fill(mask == 0, -1e9)\n"),
+        # An additive mask: -1e9 at the pads.
+        _attention(
+            "torch.softmax(scores + attention_mask, dim=1)", "attention_mask = (1.0 - make_mask(lengths)) * -1e9\n"
+        ),
         # Over the features of each step, not over time.
         module(_RNN, "out, _ = self.rnn(x)\nreturn torch.softmax(out, dim=-1)", _PARAMS),
         # No lengths, no padding: every step is real.

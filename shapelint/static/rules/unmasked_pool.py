@@ -61,6 +61,8 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
         _packed("(padded * mask.unsqueeze(-1)).sum(1) / lengths[:, None]"),
         _packed("padded.max(dim=1).values", padding=", padding_value=float('-inf')"),
         _packed("padded.masked_fill(~mask.unsqueeze(-1), 0.0).mean(1)"),
+        # An additive mask: the pads sit at -10000 and never win the max.
+        _packed("(padded + (1.0 - mask.unsqueeze(-1).float()) * -10000.0).max(dim=1).values"),
         module(_RNN, "out, _ = self.rnn(x)\nreturn out.mean(1)"),  # no lengths: nothing is padded
         # Pooling windows over the features of each step, not over time.
         module(_RNN, "out, _ = self.rnn(x)\nreturn F.max_pool1d(out, 2)", _PARAMS),
@@ -70,6 +72,8 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
     INVALID = (
         _packed("padded.mean(dim=1)"),
         _packed("torch.max(padded, 1).values"),
+        # A number added masks nothing.
+        _packed("(padded + 1.0).max(dim=1).values"),
         module(_RNN, "out, _ = self.rnn(x)\nreturn out.sum(1) / lengths[:, None]", _PARAMS),
         # A max over the whole time axis as a pooling layer, after moving time last.
         module(_RNN, "out = self.rnn(x)[0].permute(0, 2, 1)\nreturn F.max_pool1d(out, out.size(2))", _PARAMS),
