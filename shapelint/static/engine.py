@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ class _Source:
 
     def position(self, node: cst.CSTNode) -> CodeRange:
         if not self.holds(node):
-            found = self._sources.holding(node)
+            found = self._sources.holding(node, self)
             if found is not None:
                 return found[1].position(node)
         return self._positions()[node]
@@ -77,7 +78,7 @@ class _Source:
 
     def at(self, node: cst.CSTNode | None) -> str:
         if node is not None and not self.holds(node):
-            found = self._sources.holding(node)
+            found = self._sources.holding(node, self)
             if found is not None:
                 return place(found[0], found[1].line(node))
         line = self.line(node)
@@ -88,6 +89,13 @@ class _Source:
 
     def text(self) -> str:
         return self.module.code
+
+    def seen_from(self, node: cst.CSTNode) -> _Source:
+        """The source of the file that holds ``node``: a report on it is placed there."""
+        if self.holds(node):
+            return self
+        found = self._sources.holding(node, self)
+        return found[1] if found is not None else self
 
     def imported_as(self, module: str) -> str | None:
         if self._aliases is None:
@@ -192,9 +200,10 @@ def lint_text(
         for rule in rules:
             if isinstance(found.event, rule.event):
                 for report in rule.check(found.event, source):
-                    key = (found.path, report.node, rule.code)
-                    if key not in reports or len(found.evidence) < len(reports[key][2].evidence):
-                        reports[key] = (type(rule), report, found)
+                    placed = sources.placed(found, report.node)
+                    key = (placed.path, report.node, rule.code)
+                    if key not in reports or len(placed.evidence) < len(reports[key][2].evidence):
+                        reports[key] = (type(rule), report, placed)
     if read is not None:
         read.update(other for other, _ in program.modules_read())
     by_file: dict[str, list[tuple[type[Rule], Report, Evidenced]]] = {}
@@ -220,13 +229,29 @@ class _Sources:
             return self.linted
         return self._others.setdefault(id(module), _Source(module, self))
 
-    def holding(self, node: cst.CSTNode) -> tuple[str, _Source] | None:
-        """The other file that holds ``node``, and its source."""
+    def holding(self, node: cst.CSTNode, asking: _Source) -> tuple[str, _Source] | None:
+        """The file other than ``asking``'s that holds ``node``, and its source."""
         for path, module in self._program.modules_read():
             source = self.of(module)
-            if source is not self.linted and source.holds(node):
+            if source is not asking and source is not self.linted and source.holds(node):
                 return path, source
+        if asking is not self.linted and self.linted.holds(node):
+            return self._program.linted_path, self.linted
         return None
+
+    def placed(self, found: Evidenced, node: cst.CSTNode) -> Evidenced:
+        """``found`` as reported on ``node``: in the file that holds it (a rule may point at the cause
+        of what an event shows, in the file the event's call came from)."""
+        source = self.of(found.module)
+        held = None if source.holds(node) else self.holding(node, source)
+        if held is None:
+            return found
+        path, there = held
+        return (
+            replace(found, module=None, path="")
+            if there is self.linted
+            else replace(found, module=there.module, path=path)
+        )
 
 
 def _decode(data: bytes, path: str, config: Config) -> str | list[Finding]:

@@ -318,8 +318,10 @@ class Program:
 def _feeds(where: str, model: str, imported: set[str], project: Project) -> bool:
     if where == model or where in imported or model in project.imported_files(where):
         return True
-    # A training script that imports the model and the loader (directly, or through its helpers).
-    for script in project.importers(model):
+    # A training script that imports the model and the loader (directly, or through its helpers); the
+    # model directly or through the module of a model that wraps it (`Seq2Seq` holding the `Encoder`).
+    wrappers = project.importers(model)
+    for script in {*wrappers, *(script for wrapper in wrappers for script in project.importers(wrapper))}:
         helpers = project.imported_files(script)
         if where in helpers or any(where in project.imported_files(helper) for helper in helpers):
             return True

@@ -41,6 +41,10 @@ class SourceView(Protocol):
         """Where ``node`` is, in words: ``line 12`` (``cell 3, line 2`` in a notebook)."""
         ...
 
+    def seen_from(self, node: cst.CSTNode) -> SourceView:
+        """The file that holds ``node`` (a report on it is placed there), as a view of its own."""
+        ...
+
     def imported_as(self, module: str) -> str | None:
         """The name the file binds to ``module`` (``torch``) by an import, if any."""
         ...

@@ -31,8 +31,9 @@ class PaddedInitialState(StaticRule[RnnCallEvent]):
     """A decoder starts from the encoder's final state after the padding.
 
     ## What it does
-    Flags an RNN call whose initial state is the final state `h_n` of another RNN that ran
-    over a padded batch without packing, as a seq2seq decoder started from its encoder.
+    Flags an RNN that runs over a padded batch without packing when its final state `h_n`
+    starts another RNN, as a seq2seq encoder whose state starts the decoder. The finding is
+    on the encoder's call, where the fix goes, and names the call that starts from it.
 
     ## Why is this bad?
     An RNN run over a padded batch steps on through the pad tokens of every shorter
@@ -42,7 +43,7 @@ class PaddedInitialState(StaticRule[RnnCallEvent]):
 
     ## Example
     ```python
-    _, hidden = self.encoder(src_embedded)        # padded, lengths known, not packed
+    _, hidden = self.encoder(src_embedded)        # padded, lengths known, not packed: reported here
     out, hidden = self.decoder(trg_embedded, hidden)
     ```
 
@@ -74,16 +75,18 @@ class PaddedInitialState(StaticRule[RnnCallEvent]):
             rnn, padding = state.rnn, state.padding
             if rnn is None or not rnn.state or padding is None or padding.packed or padding.at_end is not True:
                 continue
-            if rnn.where is event.rnn_where or state.rank != 3:
+            if rnn.where is event.rnn_where or state.rank != 3 or padding.where is None:
                 continue  # an RNN going on from its own state; a state cut down is SHP303's
+            # Reported where the fix goes: the RNN whose input is to be packed (once, whatever starts from it).
+            encoder = source.seen_from(padding.where)
             given = event.call.args[1].value if len(event.call.args) > 1 else event.call
             reason = padding.pipeline if padding.pipeline is not None else in_scope(padding)
             yield Report(
-                event.call,
-                f"`{short(source.code(event.call))}` starts from `{short(source.code(given), 30)}` "
-                f"{layout_words(state)}, the final state of the RNN at {source.at(padding.where)}, which ran unpacked "
-                f"over a padded batch ({reason}): for every shorter sequence that is the state after reading the "
-                "padding, not after its last token; pack that RNN's input so that its final state is each sequence's "
-                "own: use `pack_padded_sequence(..., lengths, enforce_sorted=False)`",
+                padding.where,
+                f"`{short(encoder.code(padding.where))}` runs unpacked over a padded batch ({reason}), and its final "
+                f"state starts `{short(source.code(event.call))}` at {encoder.at(event.call)} as "
+                f"`{short(source.code(given), 30)}` {layout_words(state)}: for every shorter sequence that is the "
+                "state after reading the padding, not after its last token; pack this RNN's input so that its final "
+                "state is each sequence's own: use `pack_padded_sequence(..., lengths, enforce_sorted=False)`",
             )
             return

@@ -1,0 +1,110 @@
+"""A finding is placed on the code to change, in the file that holds it: a decoder started from a
+padded encoder's final state (SHP305) is reported on the encoder's RNN call, wherever the decoder is."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from test_project import lint
+
+ENCODER = """\
+import torch
+from torch import nn
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.rnn = nn.GRU(8, 16, batch_first=True)
+
+    def forward(self, src):
+        outputs, hidden = self.rnn(self.embedding(src)){noqa}
+        return outputs, hidden
+"""
+SEQ2SEQ = """\
+import torch
+from torch import nn
+
+from encoder import Encoder
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = Encoder()
+        self.embedding = nn.Embedding(100, 8)
+        self.decoder = nn.GRU(8, 16, batch_first=True)
+        self.beam = nn.GRU(8, 16, batch_first=True)
+
+    def forward(self, src, trg):
+        _, hidden = self.encoder(src)
+        out, _ = self.decoder(self.embedding(trg), hidden)
+        best, _ = self.beam(self.embedding(trg), hidden)
+        return out, best
+"""
+COLLATE = """\
+import torch
+from torch.nn.utils.rnn import pad_sequence
+
+
+def collate(batch):
+    sources, targets = zip(*batch)
+    return pad_sequence(sources, batch_first=True), pad_sequence(targets, batch_first=True)
+"""
+TRAIN = """\
+from torch.utils.data import DataLoader
+
+from data import collate
+from seq2seq import Seq2Seq
+
+
+def train(model, pairs):
+    for src, trg in DataLoader(pairs, batch_size=32, collate_fn=collate):
+        model(src, trg)
+"""
+
+
+def project(encoder: str) -> dict[str, str]:
+    return {"encoder.py": encoder, "seq2seq.py": SEQ2SEQ, "data.py": COLLATE, "train.py": TRAIN}
+
+
+def test_the_encoder_is_reported_in_its_own_file_once(tmp_path: Path) -> None:
+    (finding,) = lint(tmp_path, project(ENCODER.format(noqa="")))
+    assert (finding.code, Path(finding.path).name, finding.line) == ("SHP305", "encoder.py", 12)
+    # The call that starts from the state is in the other file, and named there.
+    assert re.search(r"starts `self\.decoder\(self\.embedding\(trg\), hidden\)` at \S*seq2seq\.py:17 ", finding.message)
+    assert "pack this RNN's input" in finding.message
+
+
+def test_a_noqa_on_the_encoder_line_silences_it(tmp_path: Path) -> None:
+    assert lint(tmp_path, project(ENCODER.format(noqa="  # noqa: SHP305"))) == []
+
+
+def test_in_one_file_the_decoder_is_named_by_its_line(tmp_path: Path) -> None:
+    # Lengths in scope say the batch is padded; both RNNs live in the one module.
+    model = (
+        "import torch\nfrom torch import nn\n\n\nclass Seq2Seq(nn.Module):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.encoder = nn.GRU(8, 16, batch_first=True)\n"
+        "        self.decoder = nn.GRU(8, 16, batch_first=True)\n\n"
+        "    def forward(self, src, src_lengths, trg):\n"
+        "        _, hidden = self.encoder(src)\n"
+        "        return self.decoder(trg, hidden)\n"
+    )
+    (finding,) = lint(tmp_path, {"model.py": model})
+    assert (finding.code, finding.line, finding.column) == ("SHP305", 12, 21)
+    assert (
+        "(lengths are in scope), and its final state starts `self.decoder(trg, hidden)` at line 13 " in finding.message
+    )
+
+
+def test_an_encoder_that_packs_gives_nothing(tmp_path: Path) -> None:
+    packed = ENCODER.format(noqa="").replace(
+        "outputs, hidden = self.rnn(self.embedding(src))",
+        "lengths = (src != 0).sum(1).cpu()\n"
+        "        packed = pack_padded_sequence(self.embedding(src), lengths, batch_first=True, enforce_sorted=False)\n"
+        "        outputs, hidden = self.rnn(packed)",
+    )
+    packed = "from torch.nn.utils.rnn import pack_padded_sequence\n" + packed
+    assert lint(tmp_path, project(packed)) == []
