@@ -199,6 +199,17 @@ def test_a_padded_list_in_the_loader_counts(tmp_path: Path) -> None:
             "    return list(zip_longest(*batch, fillvalue=pad))\n",
             "`zip_longest(*..., fillvalue=...)` at ",
         ),
+        # A Hugging Face tokenizer asked to pad, in a Dataset.
+        (
+            "class Texts:\n    def __getitem__(self, i):\n"
+            "        return self.tokenizer(self.texts[i], padding='max_length', max_length=64)['input_ids']\n",
+            "`self.tokenizer(..., padding=...)` at ",
+        ),
+        # A filler that says it is padding, however the count is written.
+        (
+            "def encode(tokens, pad_size):\n    n = len(tokens)\n    return tokens + ['[PAD]'] * (pad_size - 2 - n)\n",
+            "`['[PAD]'] * (pad_size - 2 - n)` at ",
+        ),
     ],
 )
 def test_a_loop_or_zip_that_fills_sequences_up_is_padding(tmp_path: Path, loader: str, named: str) -> None:
@@ -216,6 +227,11 @@ def test_a_loop_or_zip_that_fills_sequences_up_is_padding(tmp_path: Path, loader
         "def negatives(words, k):\n    drawn = []\n    while len(drawn) < k:\n"
         "        drawn.append(random.choice(words))\n",
         "from itertools import zip_longest\n\n\ndef pairs(a, b):\n    return list(zip_longest(a, b))\n",
+        # A tokenizer that truncates only; an encoder asked to pad is no tokenizer.
+        "def encode(tokenizer, text):\n    return tokenizer(text, truncation=True, max_length=64)\n",
+        "def features(audio_encoder, wave):\n    return audio_encoder(wave, padding='same')\n",
+        # A list of zeros as long as a span: no filler named as padding, no length missing.
+        "def blank(start, end):\n    return [0] * (end - start)\n",
     ],
 )
 def test_a_loop_that_grows_a_list_without_a_filler_is_no_padding(tmp_path: Path, loader: str) -> None:

@@ -45,9 +45,19 @@ def pads_a_list(node: ast.expr) -> bool:
     if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Mult):
         return False
     for items, count in ((node.left, node.right), (node.right, node.left)):
-        if isinstance(items, ast.List) and len(items.elts) == 1 and _length_difference(count):
+        if not isinstance(items, ast.List) or len(items.elts) != 1:
+            continue
+        if _length_difference(count) or (_names_padding(items.elts[0]) and _difference(count) is not None):
             return True
     return False
+
+
+def _names_padding(node: ast.expr) -> bool:
+    """``'[PAD]'``, ``'<pad>'``, ``PAD``, ``self.pad_id``: a filler that says it is padding."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and "pad" in node.value.lower()
+    name = dotted(node)
+    return name is not None and "pad" in name.rpartition(".")[2].lower()
 
 
 # What a fill loop may append: a pad value, or an array built from sizes (a placeholder vector).
@@ -93,9 +103,13 @@ def appends_filler(body: list[ast.stmt], filled: str) -> bool:
 
 
 def _length_difference(node: ast.expr) -> bool:
+    """``n - len(x)``: what is missing of a sequence's length."""
+    difference = _difference(node)
+    right = difference.right if difference is not None else None
+    return isinstance(right, ast.Call) and dotted(right.func) == "len"
+
+
+def _difference(node: ast.expr) -> ast.BinOp | None:
     while isinstance(node, ast.Call) and len(node.args) == 1 and dotted(node.func) in ("int", "max"):
         node = node.args[0]
-    if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Sub):
-        return False
-    right = node.right
-    return isinstance(right, ast.Call) and dotted(right.func) == "len"
+    return node if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) else None

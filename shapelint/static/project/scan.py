@@ -423,7 +423,8 @@ class _Scanner(ast.NodeVisitor):
 
     def _padding_call(self, node: ast.Call) -> None:
         """``pad_sequence(...)``, keras' ``pad_sequences(...)``, torchtext's ``Field(...)`` of sequences,
-        ``zip_longest(*batch, fillvalue=PAD)`` (which fills the short sequences up to the longest)."""
+        ``zip_longest(*batch, fillvalue=PAD)`` (which fills the short sequences up to the longest), a
+        Hugging Face tokenizer asked to pad."""
         name = (dotted(node.func) or "").rpartition(".")[2]
         keywords = {k.arg: literal(k.value) for k in node.keywords if k.arg is not None}
         if name == "pad_sequence":
@@ -433,12 +434,28 @@ class _Scanner(ast.NodeVisitor):
         elif name == "pad_sequences":
             at_end = keywords.get("padding") == "post"
             self.paddings.append(PaddingFacts("keras' `pad_sequences(...)`", node.lineno, at_end))
+        elif _tokenizer_padding(node, name, keywords):
+            called = dotted(node.func) or "tokenizer"
+            self.paddings.append(PaddingFacts(f"`{called}(..., padding=...)`", node.lineno, True))
         elif name == "Field" and keywords.get("sequential") is not False:
             fixed = " with `fix_length`" if "fix_length" in keywords else ""
             at_end = keywords.get("pad_first") is not True
             batch_first = keywords.get("batch_first", False)
             layout = batch_first if isinstance(batch_first, bool) else None
             self.paddings.append(PaddingFacts(f"torchtext's `Field(...)`{fixed}", node.lineno, at_end, layout))
+
+
+# Hugging Face tokenizers pad on the right by default, with `padding=True`, "longest" or "max_length".
+_TOKENIZER_METHODS = frozenset({"encode_plus", "batch_encode_plus", "encode", "pad"})
+
+
+def _tokenizer_padding(node: ast.Call, name: str, keywords: dict[str, object]) -> bool:
+    padding = keywords.get("padding")
+    asked = padding is True or padding in ("longest", "max_length") or keywords.get("pad_to_max_length") is True
+    if not asked:
+        return False
+    called = dotted(node.func) or ""
+    return name in _TOKENIZER_METHODS or "tokeniz" in called.lower()
 
 
 def _relevant(lines: list[str], node: ast.stmt, pattern: re.Pattern[str] = CALLEE) -> bool:
