@@ -9,6 +9,7 @@ from shapelint.static.examples import module
 from shapelint.static.layout import Padding, Role, Tensor
 from shapelint.static.messages import in_scope, layout_words, short
 from shapelint.static.rules import Report, SourceView, StaticRule
+from shapelint.static.values import Literal
 
 _RNN = "nn.LSTM(8, 16, batch_first=True)"
 _PARAMS = 'x: Float[Tensor, "batch seq emb"], lengths'
@@ -65,6 +66,12 @@ class PaddedLastStep(StaticRule[IndexEvent]):
             "out, (h_n, c_n) = self.rnn(packed)\nreturn h_n[-1]",
             _PARAMS,
         ),
+        module(
+            _RNN,
+            "packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)\n"
+            "out, (h_n, c_n) = self.rnn(packed)\nreturn h_n[-1:]",
+            _PARAMS,
+        ),
     )
     INVALID = (
         module(_RNN, "out, _ = self.rnn(x)\nreturn out[:, -1]", _PARAMS),
@@ -81,6 +88,8 @@ class PaddedLastStep(StaticRule[IndexEvent]):
         ),
         # The final state of an unpacked run over a padded batch is the state after the padding.
         module(_RNN, "out, (h_n, c_n) = self.rnn(x)\nreturn h_n[-1]", _PARAMS),
+        # One row kept as an axis of size 1 is that row all the same.
+        module(_RNN, "out, (h_n, c_n) = self.rnn(x)\nreturn self.fc(h_n[0:1])", _PARAMS),
     )
 
     def check(self, event: IndexEvent, source: SourceView) -> Iterator[Report]:
@@ -90,11 +99,12 @@ class PaddedLastStep(StaticRule[IndexEvent]):
         receiver = short(source.code(event.node.value), 30)
         code = short(source.code(event.node))
         if tensor.rnn is not None and tensor.rnn.state:
-            if padding.packed or not isinstance(event.per_axis[0], int):
+            if padding.packed or not (isinstance(event.per_axis[0], int) or _one_row(event)):
                 return
+            kept = "(batch, hidden)" if isinstance(event.per_axis[0], int) else "(layers, batch, hidden) cut to one row"
             yield Report(
                 event.node,
-                f"`{code}` is the state (batch, hidden) that the RNN at {source.at(tensor.rnn.where)} "
+                f"`{code}` is the state {kept} that the RNN at {source.at(tensor.rnn.where)} "
                 f"reached after reading the padding of every shorter sequence: it ran unpacked over a padded batch "
                 f"({_reason(padding)}); use {_fix(tensor)}",
             )
@@ -108,6 +118,17 @@ class PaddedLastStep(StaticRule[IndexEvent]):
             f"({source.at(padding.where)}): for every shorter sequence that step is padding, {_why(padding)}; "
             f"use {_fix(tensor)}",
         )
+
+
+def _one_row(event: IndexEvent) -> bool:
+    """``h_n[0:1]``, ``h_n[-1:]``: one row of the state, kept as an axis of size 1, as ``h_n[0]`` picks it."""
+    bounds = event.slices[0] if event.slices else None
+    if event.per_axis[0] != "slice" or bounds is None:
+        return False
+    lower, upper = (bound.value if isinstance(bound, Literal) else bound for bound in (bounds.lower, bounds.upper))
+    if not isinstance(lower, int) or isinstance(lower, bool):
+        return False
+    return (upper is None and lower == -1) or (isinstance(upper, int) and upper - lower == 1 and upper != 0)
 
 
 def _why(padding: Padding) -> str:
