@@ -118,6 +118,8 @@ class Padding:
     weights: bool = False
     # A buffer whose steps were written one by one from the padded tensor: the assignment that did.
     filled_at: Where = None
+    # The padded axis where a tensor has two time axes (attention scores of queries against padded keys).
+    axis: Axis | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,12 @@ class Tensor:
         """Index of the single non-singleton axis with ``role``, if exactly one."""
         found = [i for i, axis in enumerate(self.axes) if axis.role is role and not axis.singleton]
         return found[0] if len(found) == 1 else None
+
+    def padded_position(self) -> int | None:
+        """Index of the axis that holds the padding: the one the padding names, else the time axis."""
+        axis = self.padding.axis if self.padding is not None else None
+        found = [i for i, own in enumerate(self.axes) if own is axis] if axis is not None else []
+        return found[0] if found else self.role_position(Role.TIME)
 
     def is_time_major(self) -> bool:
         time, batch = self.role_position(Role.TIME), self.role_position(Role.BATCH)

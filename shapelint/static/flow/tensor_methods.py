@@ -182,7 +182,7 @@ def softmax(
         return UNKNOWN
     flow.emit(ReduceEvent(call, method, receiver, flow.live_padding(tensor), position))
     weights = tensor.with_axes(tensor.axes, None)
-    if tensor.padding is not None and position == tensor.role_position(Role.TIME):
+    if tensor.padding is not None and position == tensor.padded_position():
         return replace(weights, padding=replace(tensor.padding, weights=True))
     return weights
 
@@ -203,14 +203,14 @@ def matmul(left: Tensor, right: Value, where: cst.CSTNode, batched: bool = False
         return UNKNOWN
     product = left.with_axes(kept, None)
     if (
-        left.padding is None
-        and isinstance(right, Tensor)
+        isinstance(right, Tensor)
         and right.rank >= 2
         and right.padding is not None
-        and right.role_position(Role.TIME) == right.rank - 1
+        and right.padded_position() == right.rank - 1
     ):
-        # Scores against the padded steps (`v.bmm(energy)`, energy (batch, feat, time)): those steps are kept.
-        product = replace(product, padding=right.padding)
+        # Scores against the padded steps (`v.bmm(energy)`, energy (batch, feat, time); queries against
+        # keys `q @ k.transpose(1, 2)`): those steps are the last axis, whatever the queries hold.
+        product = replace(product, padding=replace(right.padding, axis=right.axes[-1]))
     return product
 
 
@@ -234,7 +234,7 @@ def reduce(
     if keepdim or method in ("max", "min"):
         return UNKNOWN  # max/min over a dim return (values, indices)
     # Summing the features of each step (attention energies) keeps the padded steps.
-    over_time = position == tensor.role_position(Role.TIME)
+    over_time = position == tensor.padded_position()
     return replace(drop_axes(tensor, {position}, call), padding=None if over_time else tensor.padding, rnn=None)
 
 

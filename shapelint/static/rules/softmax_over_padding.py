@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from shapelint.static import knowledge as kb
 from shapelint.static.events import ReduceEvent
 from shapelint.static.examples import module
-from shapelint.static.layout import Role
 from shapelint.static.messages import layout_words, padded_by, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
@@ -72,6 +71,13 @@ class SoftmaxOverPadding(StaticRule[ReduceEvent]):
         ),
         # Over the features of each step, not over time.
         module(_RNN, "out, _ = self.rnn(x)\nreturn torch.softmax(out, dim=-1)", _PARAMS),
+        # Over slots of a learnt memory, not over the padded steps.
+        module(
+            _RNN,
+            "out, _ = self.rnn(x)\nreturn F.softmax(out @ self.memory.t(), dim=-1)",
+            _PARAMS,
+            extra_init="self.memory = nn.Parameter(torch.randn(32, 16))",
+        ),
         # No lengths, no padding: every step is real.
         module(_RNN, _SCORES + "return torch.softmax(scores, dim=1)", "x"),
         # A buffer filled step by step, masked before the softmax.
@@ -86,6 +92,14 @@ class SoftmaxOverPadding(StaticRule[ReduceEvent]):
         ),
     )
     INVALID = (
+        # Decoder states against every padded encoder step, a score per pair of steps.
+        module(
+            _RNN,
+            "keys, _ = self.rnn(x)\nqueries, _ = self.decoder(y)\n"
+            "weights = F.softmax(queries @ keys.transpose(1, 2), dim=-1)\nreturn weights @ keys",
+            _PARAMS + ', y: Float[Tensor, "batch steps emb"]',
+            extra_init="self.decoder = nn.LSTM(8, 16, batch_first=True)",
+        ),
         _attention("torch.softmax(scores, dim=1)"),
         _attention("F.softmax(scores, 1)"),
         _attention("scores.softmax(dim=-1)"),
@@ -109,7 +123,7 @@ class SoftmaxOverPadding(StaticRule[ReduceEvent]):
 
     def check(self, event: ReduceEvent, source: SourceView) -> Iterator[Report]:
         tensor, padding = event.tensor, event.tensor.padding
-        if event.op not in kb.SOFTMAX_METHODS or padding is None or event.dim != tensor.role_position(Role.TIME):
+        if event.op not in kb.SOFTMAX_METHODS or padding is None or event.dim != tensor.padded_position():
             return
         receiver = short(source.code(event.receiver), 30)
         # A fix is code to copy: a receiver too long to quote whole is named `scores` there.

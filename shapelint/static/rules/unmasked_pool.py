@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from shapelint.static import knowledge as kb
 from shapelint.static.events import ReduceEvent
 from shapelint.static.examples import module
-from shapelint.static.layout import Role
 from shapelint.static.messages import layout_words, padded_by, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
@@ -81,7 +80,7 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
 
     def check(self, event: ReduceEvent, source: SourceView) -> Iterator[Report]:
         tensor, padding = event.tensor, event.tensor.padding
-        if event.op not in kb.REDUCTIONS or padding is None or event.dim != tensor.role_position(Role.TIME):
+        if event.op not in kb.REDUCTIONS or padding is None or event.dim != tensor.padded_position():
             return
         if padding.packed and (event.op == "sum" or (padding.padding_value_set and event.op in ("max", "amax"))):
             return  # zeros add nothing; a chosen padding value is the user's mask
