@@ -94,9 +94,8 @@ def test_in_one_file_the_decoder_is_named_by_its_line(tmp_path: Path) -> None:
     )
     (finding,) = lint(tmp_path, {"model.py": model})
     assert (finding.code, finding.line, finding.column) == ("SHP305", 12, 21)
-    assert (
-        "(lengths are in scope), and its final state starts `self.decoder(trg, hidden)` at line 13 " in finding.message
-    )
+    assert "(lengths are in scope), and its final state (layers*dirs, batch, hidden) starts " in finding.message
+    assert "starts `self.decoder(trg, hidden)` at line 13 as `hidden`: " in finding.message
 
 
 def test_an_encoder_that_packs_gives_nothing(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from shapelint.static.layout import Alignment, Entry, Tensor
-from shapelint.static.values import LayerModule, Position, Stacking, Value
+from shapelint.static.values import LayerModule, Literal, Position, Stacking, Value
 
 # What indexing does to one axis: an integer picks one position, ":" keeps the axis,
 # "slice" keeps part of it.
@@ -20,6 +20,18 @@ class SliceOf:
 
     lower: Value | None
     upper: Value | None
+
+
+def picks_one_row(index: AxisIndex, bounds: SliceOf | None) -> bool:
+    """``h_n[0]``, or one row kept as an axis of size 1 (``h_n[0:1]``, ``h_n[-1:]``)."""
+    if isinstance(index, int):
+        return True
+    if index != "slice" or bounds is None:
+        return False
+    lower, upper = (bound.value if isinstance(bound, Literal) else bound for bound in (bounds.lower, bounds.upper))
+    if not isinstance(lower, int) or isinstance(lower, bool):
+        return False
+    return (upper is None and lower == -1) or (isinstance(upper, int) and upper - lower == 1 and upper != 0)
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,9 @@ class Padding:
     filled_at: Where = None
     # The padded axis where a tensor has two time axes (attention scores of queries against padded keys).
     axis: Axis | None = None
+    # The RNN (where it is built) whose final state this is, after the padding: kept through reshapes
+    # and layers, as the state goes on to start another RNN.
+    state_of: Where = None
 
 
 @dataclass(frozen=True)

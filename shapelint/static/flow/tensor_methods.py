@@ -18,6 +18,7 @@ from shapelint.static.events import (
     ReduceEvent,
     ReshapeEvent,
     SliceOf,
+    picks_one_row,
 )
 from shapelint.static.flow.tensor_ops import (
     axis_for,
@@ -393,6 +394,11 @@ def index_tensor(
     per_axis.extend([":"] * (tensor.rank - len(per_axis)))
     if flow.recording:
         flow.indexings.append((node, flow.live_padding(tensor), tuple(per_axis), tuple(slices)))
+    padding = tensor.padding
+    state = tensor.rnn is not None and tensor.rnn.state and padding is not None and padding.state_of is not None
+    if state and padding is not None and picks_one_row(per_axis[0], slices[0]):
+        # A state after the padding, picked row by row: SHP303 reports the pick, not what it starts.
+        result = replace(result, padding=replace(padding, state_of=None))
     if dropped:  # what is left is no longer the RNN's own output or state
         result = replace(drop_axes(result, dropped, node), rnn=None)
     elif tensor.rnn is not None and tensor.rnn.state and per_axis[0] == "slice":

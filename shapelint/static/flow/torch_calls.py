@@ -245,7 +245,7 @@ def rnn_call(flow: FunctionFlow, rnn: RnnModule, call: cst.Call, args: list[Valu
         "final state of the RNN",
         call,
         rnn=replace(source, state=True),
-        padding=padding,
+        padding=replace(padding, state_of=rnn.where) if padding is not None else None,
     )
     hidden_state: Value = Items((final, replace(final))) if rnn.returns_cell_state else final
     if isinstance(given, Packed):

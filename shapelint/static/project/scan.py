@@ -263,6 +263,12 @@ class _Scanner(ast.NodeVisitor):
             self._padding(node, None)
         self.generic_visit(node)
 
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        """``ids += [PAD] * (n - len(ids))``: padding at the end."""
+        if isinstance(node.op, ast.Add) and pads_a_list(node.value):
+            self._padding(node.value, True)
+        self.generic_visit(node)
+
     def visit_Assign(self, node: ast.Assign) -> None:
         """``padded[i, :len(seq)] = seq`` into a ``zeros``/``full`` array: padding at the end (at the
         front for ``padded[i, n - len(seq):]``); a mask filled the same way says the same."""

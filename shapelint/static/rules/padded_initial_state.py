@@ -6,17 +6,18 @@ from collections.abc import Iterator
 
 from shapelint.static.events import RnnCallEvent
 from shapelint.static.examples import HEADER
-from shapelint.static.messages import in_scope, layout_words, short
+from shapelint.static.messages import in_scope, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
 
-def _seq2seq(encode: str, decode: str = "out, _ = self.decoder(y, hidden)") -> str:
+def _seq2seq(encode: str, decode: str = "out, _ = self.decoder(y, hidden)", encoder: str = "") -> str:
     """An encoder-decoder whose source batch is padded (its lengths are passed in)."""
     return HEADER + (
         "class Seq2Seq(nn.Module):\n"
         "    def __init__(self):\n"
         "        super().__init__()\n"
-        "        self.encoder = nn.GRU(8, 16, num_layers=2, batch_first=True)\n"
+        f"        self.encoder = nn.GRU(8, 16, num_layers=2, batch_first=True{encoder})\n"
+        "        self.bridge = nn.Linear(32, 16)\n"
         "        self.decoder = nn.GRU(8, 16, num_layers=2, batch_first=True)\n\n"
         '    def forward(self, x: Float[Tensor, "batch seq emb"], lengths, y: Float[Tensor, "batch seq emb"]):\n'
         f"        {encode}\n"
@@ -68,14 +69,20 @@ class PaddedInitialState(StaticRule[RnnCallEvent]):
         _seq2seq("_, hidden = self.encoder(x)"),
         # In a loop that goes on from its own state, the first step starts from the encoder's.
         _seq2seq("_, hidden = self.encoder(x)", "out, hidden = self.decoder(y, hidden)"),
+        # Both directions of each layer joined and brought down to the decoder's size: still after the padding.
+        _seq2seq(
+            "_, hidden = self.encoder(x)\n        hidden = hidden.view(2, 2, x.size(0), 16).permute(0, 2, 1, 3)\n"
+            "        hidden = torch.tanh(self.bridge(hidden.reshape(2, x.size(0), 32)))",
+            encoder=", bidirectional=True",
+        ),
     )
 
     def check(self, event: RnnCallEvent, source: SourceView) -> Iterator[Report]:
         for state in event.initial_state:
-            rnn, padding = state.rnn, state.padding
-            if rnn is None or not rnn.state or padding is None or padding.packed or padding.at_end is not True:
+            padding = state.padding
+            if padding is None or padding.state_of is None or padding.packed or padding.at_end is not True:
                 continue
-            if rnn.where is event.rnn_where or state.rank != 3 or padding.where is None:
+            if padding.state_of is event.rnn_where or state.rank != 3 or padding.where is None:
                 continue  # an RNN going on from its own state; a state cut down is SHP303's
             # Reported where the fix goes: the RNN whose input is to be packed (once, whatever starts from it).
             encoder = source.seen_from(padding.where)
@@ -84,9 +91,9 @@ class PaddedInitialState(StaticRule[RnnCallEvent]):
             yield Report(
                 padding.where,
                 f"`{short(encoder.code(padding.where))}` runs unpacked over a padded batch ({reason}), and its final "
-                f"state starts `{short(source.code(event.call))}` at {encoder.at(event.call)} as "
-                f"`{short(source.code(given), 30)}` {layout_words(state)}: for every shorter sequence that is the "
-                "state after reading the padding, not after its last token; pack this RNN's input so that its final "
-                "state is each sequence's own: use `pack_padded_sequence(..., lengths, enforce_sorted=False)`",
+                f"state (layers*dirs, batch, hidden) starts `{short(source.code(event.call))}` at "
+                f"{encoder.at(event.call)} as `{short(source.code(given), 30)}`: for every shorter sequence that is "
+                "the state after reading the padding, not after its last token; pack this RNN's input so that its "
+                "final state is each sequence's own: use `pack_padded_sequence(..., lengths, enforce_sorted=False)`",
             )
             return

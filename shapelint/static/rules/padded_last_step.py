@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from shapelint.static.events import IndexEvent
+from shapelint.static.events import IndexEvent, picks_one_row
 from shapelint.static.examples import module
 from shapelint.static.layout import Padding, Role, Tensor
 from shapelint.static.messages import in_scope, layout_words, short
 from shapelint.static.rules import Report, SourceView, StaticRule
-from shapelint.static.values import Literal
 
 _RNN = "nn.LSTM(8, 16, batch_first=True)"
 _PARAMS = 'x: Float[Tensor, "batch seq emb"], lengths'
@@ -99,7 +98,7 @@ class PaddedLastStep(StaticRule[IndexEvent]):
         receiver = short(source.code(event.node.value), 30)
         code = short(source.code(event.node))
         if tensor.rnn is not None and tensor.rnn.state:
-            if padding.packed or not (isinstance(event.per_axis[0], int) or _one_row(event)):
+            if padding.packed or not picks_one_row(event.per_axis[0], event.slices[0] if event.slices else None):
                 return
             kept = "(batch, hidden)" if isinstance(event.per_axis[0], int) else "(layers, batch, hidden) cut to one row"
             yield Report(
@@ -118,17 +117,6 @@ class PaddedLastStep(StaticRule[IndexEvent]):
             f"({source.at(padding.where)}): for every shorter sequence that step is padding, {_why(padding)}; "
             f"use {_fix(tensor)}",
         )
-
-
-def _one_row(event: IndexEvent) -> bool:
-    """``h_n[0:1]``, ``h_n[-1:]``: one row of the state, kept as an axis of size 1, as ``h_n[0]`` picks it."""
-    bounds = event.slices[0] if event.slices else None
-    if event.per_axis[0] != "slice" or bounds is None:
-        return False
-    lower, upper = (bound.value if isinstance(bound, Literal) else bound for bound in (bounds.lower, bounds.upper))
-    if not isinstance(lower, int) or isinstance(lower, bool):
-        return False
-    return (upper is None and lower == -1) or (isinstance(upper, int) and upper - lower == 1 and upper != 0)
 
 
 def _why(padding: Padding) -> str:
