@@ -107,3 +107,54 @@ def test_an_encoder_that_packs_gives_nothing(tmp_path: Path) -> None:
     )
     packed = "from torch.nn.utils.rnn import pack_padded_sequence\n" + packed
     assert lint(tmp_path, project(packed)) == []
+
+
+# A decoder that steps one token at a time, its attention queried with the state it starts from.
+STEPPING = """\
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pad_sequence
+
+
+def collate(batch):
+    sources, targets = zip(*batch)
+    return pad_sequence(sources, batch_first=True), pad_sequence(targets, batch_first=True)
+
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.rnn = nn.GRU(8, 16, batch_first=True)
+        self.score = nn.Linear(32, 1)
+
+    def forward(self, token, hidden, keys):
+        query = hidden[-1].unsqueeze(1).expand(-1, keys.size(1), -1)
+        weights = self.score(torch.cat((query, keys), dim=2)).squeeze(2)
+        embedded = self.embedding(token.unsqueeze(1))
+        output, hidden = self.rnn(embedded, hidden)
+        return output, hidden, weights
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.encoder = nn.GRU(8, 16, batch_first=True)
+        self.decoder = Decoder()
+
+    def forward(self, src, trg):
+        keys, hidden = self.encoder(self.embedding(src))
+        token = trg[:, 0]
+        for t in range(1, trg.size(1)):
+            output, hidden, weights = self.decoder(token, hidden, keys)
+            token = output.argmax(-1).squeeze(1)
+        return output
+"""
+
+
+def test_a_padded_state_that_starts_a_stepping_decoder_is_reported_once_at_its_source(tmp_path: Path) -> None:
+    # Not again where the attention queries it (`hidden[-1]`), and not on the decoder's own state:
+    # each step reads one token, whatever the loop fed it.
+    findings = lint(tmp_path, {"seq2seq.py": STEPPING})
+    assert [(finding.code, finding.line) for finding in findings] == [("SHP305", 34)]

@@ -235,3 +235,112 @@ def test_a_model_chosen_by_an_option_is_run_as_each_choice(tmp_path: Path) -> No
 def test_each_choice_that_is_right_gives_nothing(tmp_path: Path) -> None:
     masked = "outputs.sum(-1).masked_fill(tokens == 0, float('-inf'))"
     assert lint_project(tmp_path, {"model.py": WRAPPERS.format(scores=masked), "train.py": CHOOSING_SCRIPT}) == []
+
+
+# A notebook-style script: the model global is bound, moved to a device (bound again), then read by
+# the training function that the script's top level calls; the loader comes in by a star import.
+REBOUND_SCRIPT = """\
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+from data import *
+
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.rnn = nn.LSTM(8, 16, batch_first=True)
+
+    def forward(self, tokens):
+        out, _ = self.rnn(self.embedding(tokens))
+        return out{summary}
+
+
+model = Classifier()
+model = model.to("cpu")
+
+
+def train(loader):
+    for tokens, labels in loader:
+        model(tokens)
+
+
+train(DataLoader(texts, collate_fn=collate))
+"""
+NOTEBOOK = """\
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pad_sequence
+from torch.utils.data import DataLoader
+
+
+def collate(batch):
+    sources, targets = zip(*batch)
+    return pad_sequence(sources, batch_first=True), pad_sequence(targets, batch_first=True)
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.rnn = nn.GRU(8, 16, batch_first=True)
+
+    def forward(self, src):
+        return self.rnn(self.embedding(src))
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+        self.score = nn.Linear(16, 1)
+
+    def forward(self, src):
+        outputs, hidden = self.encoder(src)
+        weights = torch.softmax(self.score(outputs).squeeze(-1), dim=1)
+        return (weights.unsqueeze(-1) * outputs).sum(1)
+
+
+model = Seq2Seq(Encoder())
+model = model.to("cpu")
+
+
+def train(loader):
+    for src, trg in loader:
+        model(src)
+
+
+train(DataLoader(pairs, batch_size=32, collate_fn=collate))
+"""
+STAR_DATA = """\
+import torch
+from torch.nn.utils.rnn import pad_sequence
+
+
+def collate(batch):
+    texts, labels = zip(*batch)
+    return pad_sequence(texts, batch_first=True), torch.tensor(labels)
+"""
+
+
+def test_a_global_bound_twice_is_what_the_top_level_bound_when_it_calls(tmp_path: Path) -> None:
+    files = {"data.py": STAR_DATA, "train.py": REBOUND_SCRIPT.format(summary=".mean(1)")}
+    (finding,) = lint_project(tmp_path, files)
+    assert (finding.code, Path(finding.path).name, finding.line) == ("SHP302", "train.py", 16)
+    # The star import is what makes the loader's padding this model's.
+    assert re.search(r"the data pipeline pads the batches: `pad_sequence\(\.\.\.\)` at \S*data\.py:7", finding.message)
+
+
+def test_a_wrapper_bound_twice_is_run_with_what_it_was_built_from(tmp_path: Path) -> None:
+    # Only a call of the object the top level built says what the wrapper's encoder is: its attention
+    # then scores the encoder's padded steps.
+    (finding,) = lint_project(tmp_path, {"notebook.py": NOTEBOOK})
+    assert (finding.code, finding.line) == ("SHP304", 30)
+    assert "as `train` is called at " in finding.message
+
+
+def test_a_global_bound_twice_gives_nothing_when_the_model_is_right(tmp_path: Path) -> None:
+    files = {"data.py": STAR_DATA, "train.py": REBOUND_SCRIPT.format(summary="")}
+    assert lint_project(tmp_path, files) == []

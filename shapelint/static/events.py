@@ -72,7 +72,8 @@ class IndexEvent:
     ``fed_to``: the layer of the class that the expression is the only argument of (``self.fc(h_n[-1])``).
     ``slices[i]``: the bounds of the slice on axis ``i``, where ``per_axis[i]`` is ``"slice"`` without a step.
     ``settings_to_come``: the class is analysed again with each way the project builds it, so a setting
-    unknown here (a number of layers) is judged there.
+    unknown here (a number of layers) is judged there. ``starts_another_rnn``: a padded final state that
+    the function also passes to another RNN as its initial state (SHP305 reports that at its source).
     """
 
     node: cst.Subscript
@@ -83,6 +84,8 @@ class IndexEvent:
     fed_to: LayerModule | None
     slices: tuple[SliceOf | None, ...] = ()
     settings_to_come: bool = False
+    # The tensor is a final state after padding that this function also gives another RNN to start from.
+    starts_another_rnn: bool = False
 
 
 @dataclass(frozen=True)

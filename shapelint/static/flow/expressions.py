@@ -163,7 +163,8 @@ def _name(flow: FunctionFlow, name: str) -> Value:
         return SelfRef()
     flow.names_read.add(name)
     value = flow.env.get(name)
-    if value is None and name in flow.scope.bound_once and flow.env is not flow.scope.globals:
+    globals_known = name in flow.scope.bound_once or flow.live_globals
+    if value is None and globals_known and flow.env is not flow.scope.globals:
         value = flow.scope.globals.get(name)  # a global the module's top-level code bound
     if value is None or isinstance(value, Unknown):
         role = flow.scope.names.role_of(name)

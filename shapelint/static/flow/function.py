@@ -24,6 +24,7 @@ from shapelint.static.events import (
     IndexEvent,
     ReduceEvent,
     ReturnEvent,
+    RnnCallEvent,
     SliceOf,
 )
 from shapelint.static.flow import expressions
@@ -76,6 +77,9 @@ class FunctionFlow:
     returned: Value | None = None  # what the function returns, joined over its `return`s
     function: cst.FunctionDef | None = None  # None for a module's top-level code
     recording: bool = True
+    # Called (however deep) from the module's top-level code as it runs: a global holds what that code
+    # bound up to the call, however often it is bound, as Python looks it up when the call runs.
+    live_globals: bool = False
     _declared_return: Tensor | None = None
     names_read: set[str] = field(default_factory=set)
     _optional: set[str] = field(default_factory=set)  # parameters that default to None
@@ -115,6 +119,8 @@ class FunctionFlow:
         self._block(statements)
         self._emit_indexings()
         self.events = [replace(found, event=self._settle_padding(found.event)) for found in self.events]
+        if self.depth == 0:
+            self.events = _mark_starting_states(self.events)
 
     def live_padding(self, tensor: Tensor) -> Tensor:
         """On a path where the lengths are None (``if lengths is None:``), nothing was padded."""
@@ -392,6 +398,28 @@ class FunctionFlow:
         program = self.scope.program
         path = normalised_path(self.scope.path) if self.scope.path else ""
         return "" if program is None or path == program.linted_path else path
+
+
+def _mark_starting_states(events: list[Evidenced]) -> list[Evidenced]:
+    """Picks of a padded final state that, anywhere in this analysis (the decoder a model calls, the
+    attention its decoder calls), also starts another RNN: SHP305 reports the state at its source."""
+    starting = {
+        id(state.axes[0])
+        for found in events
+        if isinstance(found.event, RnnCallEvent)
+        for state in found.event.initial_state
+        if state.rank and state.padding is not None and state.padding.state_of not in (None, found.event.rnn_where)
+    }
+    if not starting:
+        return events
+    return [
+        replace(found, event=replace(found.event, starts_another_rnn=True))
+        if isinstance(found.event, IndexEvent)
+        and found.event.tensor.rank
+        and id(found.event.tensor.axes[0]) in starting
+        else found
+        for found in events
+    ]
 
 
 def _none_check(test: cst.BaseExpression) -> tuple[str, bool] | None:

@@ -293,6 +293,7 @@ class Program:
             scope,
             attributes,
             recording=recording,
+            live_globals=caller.live_globals or caller.env is caller.scope.globals,
             depth=caller.depth + (1 if deeper else 0),
             owner=owner,
             active=caller.active | {function},

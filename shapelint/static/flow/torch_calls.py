@@ -284,6 +284,8 @@ def layer_call(flow: FunctionFlow, layer: LayerModule, call: cst.Call, args: lis
         given = configured_tokens(flow, call)
     elif layer.kind == "embedding" and isinstance(given, Batched):
         given = batch_tensor(flow, given, call, features=False)
+    if isinstance(given, SizeOnes) and layer.kind in ("embedding", "elementwise"):
+        return given  # `embedding(token.unsqueeze(1))`: one decoder step, whatever its sizes, still one step
     if not isinstance(given, Tensor):
         return UNKNOWN
     if layer.kind == "elementwise":

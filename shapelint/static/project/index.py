@@ -303,10 +303,11 @@ class Project:
         if module is None:
             return set()
         if key not in self._imported:
-            targets = (
+            targets = [
                 self._module_file(key, binding) or self.resolve_module(key, binding.module, binding.level)
                 for binding in module.imports
-            )
+            ]
+            targets.extend(self.resolve_module(key, star, 0) for star in module.star_imports)
             self._imported[key] = {target for target in targets if target is not None}
         return self._imported[key]
 

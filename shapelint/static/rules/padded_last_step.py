@@ -100,6 +100,8 @@ class PaddedLastStep(StaticRule[IndexEvent]):
         if tensor.rnn is not None and tensor.rnn.state:
             if padding.packed or not picks_one_row(event.per_axis[0], event.slices[0] if event.slices else None):
                 return
+            if event.starts_another_rnn:
+                return  # the state goes on to start a decoder: SHP305 reports it at the RNN that read the padding
             kept = "(batch, hidden)" if isinstance(event.per_axis[0], int) else "(layers, batch, hidden) cut to one row"
             yield Report(
                 event.node,
