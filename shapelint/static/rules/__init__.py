@@ -10,6 +10,7 @@ import libcst as cst
 
 from shapelint.rule import Rule
 from shapelint.static.events import (
+    AttentionEvent,
     IndexEvent,
     PackEvent,
     PositionIndexEvent,
@@ -47,7 +48,15 @@ class SourceView(Protocol):
 
 
 EventT = TypeVar(
-    "EventT", ReshapeEvent, PackEvent, IndexEvent, RnnCallEvent, ReduceEvent, ReturnEvent, PositionIndexEvent
+    "EventT",
+    ReshapeEvent,
+    PackEvent,
+    IndexEvent,
+    RnnCallEvent,
+    ReduceEvent,
+    ReturnEvent,
+    PositionIndexEvent,
+    AttentionEvent,
 )
 
 
