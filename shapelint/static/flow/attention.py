@@ -97,7 +97,7 @@ def _results(
     call: cst.Call, batch_first: bool | None, query: Tensor | None, key: Tensor | None, given: dict[str, Value]
 ) -> Value:
     """The output has the query's batch and time (and its padding); the weights, averaged over the
-    heads, are (batch, query time, key time)."""
+    heads, are (batch, query time, key time) (None with ``need_weights=False``)."""
     if query is None or batch_first is None or not (query.is_batch_first() if batch_first else query.is_time_major()):
         return UNKNOWN
     time, batch = query.role_position(Role.TIME), query.role_position(Role.BATCH)
@@ -107,7 +107,8 @@ def _results(
     output = Tensor(tuple(axes), "output of the multi-head attention", call, padding=query.padding)
     weights: Value = UNKNOWN
     key_time = key.role_position(Role.TIME) if key is not None else None
-    if key is not None and key_time is not None and given.get("average_attn_weights") != Literal(False):
+    averaged = all(given.get(name) != Literal(False) for name in ("need_weights", "average_attn_weights"))
+    if key is not None and key_time is not None and averaged:
         weights = Tensor(
             (query.axes[batch], query.axes[time], key.axes[key_time]), "weights of the multi-head attention", call
         )
