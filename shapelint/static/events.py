@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from shapelint.static.layout import Alignment, Entry, Tensor
+from shapelint.static.layout import Alignment, Entry, Padding, Tensor
 from shapelint.static.values import LayerModule, Literal, Position, Stacking, Value
 
 # What indexing does to one axis: an integer picks one position, ":" keeps the axis,
@@ -132,7 +132,59 @@ class ReturnEvent:
     returned: Tensor
 
 
-Event = ReshapeEvent | PackEvent | IndexEvent | RnnCallEvent | ReduceEvent | ReturnEvent | PositionIndexEvent
+@dataclass(frozen=True)
+class MaskInScope:
+    """A name of the function that holds the batch's lengths or its padding mask (``mask``).
+
+    ``true_at``: where a mask is true, as its assignment says (``"real"`` for ``tokens != PAD``,
+    ``"padding"`` for ``tokens == PAD``), None when nothing says so (a parameter); ``boolean``: the
+    assignment makes it a bool tensor; ``where``: that assignment, or the parameter.
+    """
+
+    name: str
+    where: cst.CSTNode | None
+    true_at: str | None = None
+    boolean: bool = False
+
+    @property
+    def is_lengths(self) -> bool:
+        return "len" in self.name
+
+
+@dataclass(frozen=True)
+class AttentionEvent:
+    """A multi-head attention call: an ``nn.MultiheadAttention`` built at ``module`` (None for
+    ``F.multi_head_attention_forward``), which reads query, key and value as ``(batch, time, feat)``
+    with ``batch_first``, else ``(time, batch, feat)`` (None: a setting that is not a literal).
+
+    ``query``/``key``: their layouts where known (``query_node``, ``key_node``: as written); ``masked``: a key
+    padding mask, an attention mask or the causal hint is passed, or may be (``**kwargs``).
+    ``padding``: why the key holds padded steps, if it does (its own padding, or, for a
+    self-attention, the lengths or mask in scope); ``masks``: the lengths and masks in scope.
+    """
+
+    call: cst.Call
+    module: cst.CSTNode | None
+    batch_first: bool | None
+    query: Tensor | None
+    key: Tensor | None
+    query_node: cst.BaseExpression
+    key_node: cst.BaseExpression
+    masked: bool
+    padding: Padding | None
+    masks: tuple[MaskInScope, ...] = ()
+
+
+Event = (
+    ReshapeEvent
+    | PackEvent
+    | IndexEvent
+    | RnnCallEvent
+    | ReduceEvent
+    | ReturnEvent
+    | PositionIndexEvent
+    | AttentionEvent
+)
 
 
 @dataclass(frozen=True)

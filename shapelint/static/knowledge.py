@@ -28,6 +28,63 @@ RNN_CLASSES: dict[str, RnnSignature] = {
 }
 RNN_DEFAULTS = {"num_layers": 1, "batch_first": False, "bidirectional": False}
 
+# nn.MultiheadAttention: its constructor's parameters in order (`batch_first` defaults to False:
+# query, key and value are (time, batch, feat)), and its call's.
+ATTENTION_CLASS = "torch.nn.MultiheadAttention"
+ATTENTION_POSITIONAL = (
+    "embed_dim",
+    "num_heads",
+    "dropout",
+    "bias",
+    "add_bias_kv",
+    "add_zero_attn",
+    "kdim",
+    "vdim",
+    "batch_first",
+)
+ATTENTION_CALL = (
+    "query",
+    "key",
+    "value",
+    "key_padding_mask",
+    "need_weights",
+    "attn_mask",
+    "average_attn_weights",
+    "is_causal",
+)
+# The functional form: always (time, batch, feat), its masks far down the list.
+ATTENTION_FUNCTION = "torch.nn.functional.multi_head_attention_forward"
+ATTENTION_FUNCTION_CALL = (
+    "query",
+    "key",
+    "value",
+    "embed_dim_to_check",
+    "num_heads",
+    "in_proj_weight",
+    "in_proj_bias",
+    "bias_k",
+    "bias_v",
+    "add_zero_attn",
+    "dropout_p",
+    "out_proj_weight",
+    "out_proj_bias",
+    "training",
+    "key_padding_mask",
+    "need_weights",
+    "attn_mask",
+    "use_separate_proj_weight",
+    "q_proj_weight",
+    "k_proj_weight",
+    "v_proj_weight",
+    "static_k",
+    "static_v",
+    "average_attn_weights",
+    "is_causal",
+)
+# Arguments that keep queries off padded keys: a padding mask, an attention mask (any: a causal one
+# hides the padding that follows each sequence from its real steps), the causal hint.
+ATTENTION_MASKS = ("key_padding_mask", "attn_mask", "is_causal")
+
 EMBEDDING_CLASSES = frozenset({"torch.nn.Embedding"})
 LINEAR_CLASSES = frozenset({"torch.nn.Linear", "torch.nn.LazyLinear"})
 LINEAR_POSITIONAL = ("in_features", "out_features", "bias")
@@ -266,7 +323,9 @@ JAXTYPING_ARRAY_TYPES = frozenset(
 # Cheap tests of whether code can hold anything a static rule reports: files that pass none are not
 # parsed at all, and definitions that pass none are blanked unless kept code calls them.
 # Calls, not words: `review`, `tree_flatten` and a docstring's "view" say nothing.
-RECURRENT_CODE = re.compile(r"LSTM|GRU|RNN|pack_padded|pad_packed|DataLoader")
+RECURRENT_CODE = re.compile(
+    r"LSTM|GRU|RNN|pack_padded|pad_packed|DataLoader|MultiheadAttention|multi_head_attention_forward"
+)
 # Code that brings a layout of its own: the above, embeddings, loaders and iterators, padding.
 LAYOUT_SOURCES = re.compile(RECURRENT_CODE.pattern + r"|Embedding|[Ll]oader|[Ii]terator|pad_sequence")
 # Sizes that something else gives a meaning: the factories that build initial states (`torch.zeros(...)`,

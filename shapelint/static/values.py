@@ -92,6 +92,16 @@ class RnnModule:
 
 
 @dataclass(frozen=True)
+class AttentionModule:
+    """``nn.MultiheadAttention``: ``batch_first`` says the layout its query, key and value must have,
+    ``(batch, time, feat)`` or ``(time, batch, feat)`` (None: not a literal); ``where``: its construction."""
+
+    batch_first: bool | None
+    where: cst.CSTNode
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class LayerModule:
     """A module that maps layouts simply: ``embedding``, ``linear``, ``elementwise`` or ``softmax``.
 
@@ -207,6 +217,7 @@ Value = Union[
     Path,
     SelfRef,
     RnnModule,
+    AttentionModule,
     LayerModule,
     Packed,
     Tensor,

@@ -9,6 +9,7 @@ import libcst as cst
 
 from shapelint.static import knowledge as kb
 from shapelint.static.flow import expressions
+from shapelint.static.flow.attention import attention_call, attention_module
 from shapelint.static.flow.loaders import batched_method, data_loader, iterator_call, torchtext_iterator
 from shapelint.static.flow.tensor_methods import shape_from_sizes, tensor_method
 from shapelint.static.flow.tensor_ops import elementwise
@@ -33,6 +34,7 @@ from shapelint.static.layout import Role, RoleSize, Tensor
 from shapelint.static.project.index import ClassKey, normalised_path
 from shapelint.static.values import (
     UNKNOWN,
+    AttentionModule,
     Batched,
     Either,
     Instance,
@@ -106,6 +108,8 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
                 return iterator
     if isinstance(callee, RnnModule):
         return rnn_call(flow, callee, call, args)
+    if isinstance(callee, AttentionModule):
+        return attention_call(flow, callee, call, args)
     if isinstance(callee, LayerModule):
         if isinstance(func, cst.Attribute) and isinstance(receiver, SelfRef) and len(call.args) == 1:
             only = call.args[0]
@@ -173,6 +177,10 @@ def _torch_function(
     """A call of a torch function or class (``evidence``: how the name was taken to be torch's)."""
     if path in kb.RNN_CLASSES:
         return rnn_module(flow, path, call, args, evidence)
+    if path == kb.ATTENTION_CLASS:
+        return attention_module(call, args, evidence)
+    if path == kb.ATTENTION_FUNCTION:
+        return attention_call(flow, None, call, args)
     if path in kb.EMBEDDING_CLASSES:
         return LayerModule("embedding")
     if path in kb.LINEAR_CLASSES:

@@ -17,6 +17,7 @@ import libcst as cst
 
 from shapelint.static import knowledge as kb
 from shapelint.static.events import (
+    AttentionEvent,
     AxisIndex,
     Event,
     Evidence,
@@ -134,13 +135,17 @@ class FunctionFlow:
 
         (A required `lengths` that is never read is: the batch is padded and the code forgot it.)
         """
+        if isinstance(event, AttentionEvent):
+            return replace(event, padding=None) if self._unread_option(event.padding) else event
         if not isinstance(event, (IndexEvent, ReduceEvent)):
             return event
-        padding = event.tensor.padding
-        name = padding.lengths_name if padding is not None else None
-        if name is None or name in self.names_read or name not in self._optional:
+        if not self._unread_option(event.tensor.padding):
             return event
         return replace(event, tensor=replace(event.tensor, padding=None))
+
+    def _unread_option(self, padding: Padding | None) -> bool:
+        name = padding.lengths_name if padding is not None else None
+        return name is not None and name not in self.names_read and name in self._optional
 
     def _emit_indexings(self) -> None:
         """Index events go out last: each must know every pick made on the same tensor's first axis."""

@@ -12,7 +12,16 @@ MAX_OPTIONS = 4
 
 
 def join(first: Env, second: Env) -> Env:
-    return {name: merged_value(first.get(name), second.get(name)) for name in first.keys() | second.keys()}
+    """``self.X`` set on one path only (``if config.use_attention: self.attention = ...``) keeps its
+    value: on the other path reading it raises, so wherever it is read it holds that value."""
+    joined = {}
+    for name in first.keys() | second.keys():
+        one, other = first.get(name), second.get(name)
+        if name.startswith("self.") and (one is None or other is None):
+            joined[name] = one if one is not None else other or UNKNOWN
+        else:
+            joined[name] = merged_value(one, other)
+    return joined
 
 
 def merged_value(first: Value | None, second: Value | None) -> Value:

@@ -10,6 +10,7 @@ import libcst as cst
 
 from shapelint.rule import Rule
 from shapelint.static.events import (
+    AttentionEvent,
     IndexEvent,
     PackEvent,
     PositionIndexEvent,
@@ -51,7 +52,15 @@ class SourceView(Protocol):
 
 
 EventT = TypeVar(
-    "EventT", ReshapeEvent, PackEvent, IndexEvent, RnnCallEvent, ReduceEvent, ReturnEvent, PositionIndexEvent
+    "EventT",
+    ReshapeEvent,
+    PackEvent,
+    IndexEvent,
+    RnnCallEvent,
+    ReduceEvent,
+    ReturnEvent,
+    PositionIndexEvent,
+    AttentionEvent,
 )
 
 
