@@ -435,3 +435,38 @@ def test_a_buffer_filled_step_by_step_holds_the_padded_steps() -> None:
 def test_a_buffer_filled_over_steps_of_another_count_is_not_the_padded_one() -> None:
     # `i` walks a length of its own, not the steps of `outputs`: nothing says the buffer holds them all.
     assert codes(FILLED_ATTENTION.format(steps="n_steps")) == []
+
+
+VARIATIONAL_DROPOUT = """\
+import torch.nn.functional as F
+from jaxtyping import Int
+from torch import Tensor, nn
+
+
+class VariationalDropout(nn.Dropout):
+    def forward(self, x):
+        mask = F.dropout(x.new_ones(x.size(0), x.size(-1)), self.p, self.training)
+        if self.inplace:
+            x *= mask.unsqueeze(1)
+            return {in_place}
+        return mask.unsqueeze(1) * x
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.dropout = VariationalDropout(0.5)
+        self.rnn = nn.LSTM(8, 16, bidirectional=True)
+
+    def forward(self, tokens: Int[Tensor, "batch seq"]):
+        out, _ = self.rnn(self.dropout(self.embedding(tokens)))
+        return out
+"""
+
+
+def test_a_helper_that_returns_none_on_one_path_returns_its_tensor_to_a_caller_that_uses_it() -> None:
+    # The in-place path returns nothing a caller could use; the tensor it uses is the other path's.
+    assert codes(VARIATIONAL_DROPOUT.format(in_place="None")) == ["SHP105"]
+    # Two tensors that may differ are still unknown where they meet.
+    assert codes(VARIATIONAL_DROPOUT.format(in_place="x.transpose(0, 1)")) == []

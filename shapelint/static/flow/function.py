@@ -307,7 +307,7 @@ class FunctionFlow:
             self.bind(small.target, UNKNOWN)
         elif isinstance(small, cst.Return):
             value = self.expression(small.value) if small.value is not None else UNKNOWN
-            self.returned = value if self.returned is None else merged_value(self.returned, value)
+            self.returned = value if self.returned is None else _returns_joined(self.returned, value)
             if self._declared_return is not None and isinstance(value, Tensor):
                 self.emit(ReturnEvent(small, self._declared_return, value))
             self._left = True
@@ -403,6 +403,16 @@ class FunctionFlow:
         program = self.scope.program
         path = normalised_path(self.scope.path) if self.scope.path else ""
         return "" if program is None or path == program.linted_path else path
+
+
+def _returns_joined(first: Value, second: Value) -> Value:
+    """What a function returns over its ``return``s: a path that returns ``None`` (an in-place variant,
+    ``if self.inplace: x *= m; return None``) gives a caller that uses the result nothing to use."""
+    if first == Literal(None) and isinstance(second, Tensor):
+        return second
+    if second == Literal(None) and isinstance(first, Tensor):
+        return first
+    return merged_value(first, second)
 
 
 def _mark_starting_states(events: list[Evidenced]) -> list[Evidenced]:
