@@ -167,6 +167,22 @@ def test_padding_at_the_front_leaves_the_last_step_real(tmp_path: Path) -> None:
     assert lint(tmp_path, files) == []
 
 
+@pytest.mark.parametrize(
+    "helper",
+    [
+        # The project's own `pad_sequences`, imported or defined beside its call: it pads at the end.
+        "from utils import pad_sequences\n\nX = pad_sequences(texts, 50)\n",
+        "def pad_sequences(seqs, n):\n    return [s + [0] * (n - len(s)) for s in seqs]\n\n\n"
+        "X = pad_sequences(texts, 50)\n",
+    ],
+)
+def test_a_projects_own_pad_sequences_is_not_keras(tmp_path: Path, helper: str) -> None:
+    utils = "def pad_sequences(seqs, n):\n    return [s + [0] * (n - len(s)) for s in seqs]\n"
+    files = {"utils.py": utils, "data.py": helper, "models/rnn.py": CLASSIFIER.format(summary="out[:, -1]")}
+    (finding,) = lint(tmp_path, files)
+    assert finding.code == "SHP303" and "keras" not in finding.message
+
+
 def test_a_sibling_script_or_a_test_is_not_the_models_pipeline(tmp_path: Path) -> None:
     files = {
         "01-tagger/tagger.py": COLLATE,

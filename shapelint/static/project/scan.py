@@ -148,6 +148,9 @@ class _Scanner(ast.NodeVisitor):
         self._padding_seen: set[int] = set()  # list paddings already recorded through their `+`
         self.imports: list[ImportFacts] = []
         self.star_imports: list[str] = []
+        self._own_functions = {
+            node.name for node in _top_level(tree.body) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
         self.classes: list[ClassFacts] = []
         self.calls: list[CallFacts] = []
         self.options: list[OptionFacts] = []
@@ -427,6 +430,17 @@ class _Scanner(ast.NodeVisitor):
         flag = (long_names or names)[0]
         return OptionFacts(dest, flag, node.lineno, default, values, switched)  # type: ignore[arg-type]
 
+    def _keras_function(self, func: ast.expr) -> bool:
+        """Whether ``pad_sequences`` is keras' (pre-padding by default), not a project's own helper of
+        that name: by its dotted name, or by where the file imports it from (unknown: keras')."""
+        called = dotted(func) or ""
+        if "." in called:
+            return "keras" in called
+        if called in self._own_functions:
+            return False
+        found = [binding.module for binding in self.imports if binding.local == called]
+        return any("keras" in module or "tensorflow" in module for module in found) if found else True
+
     def _padding_call(self, node: ast.Call) -> None:
         """``pad_sequence(...)``, keras' ``pad_sequences(...)``, torchtext's ``Field(...)`` of sequences,
         ``zip_longest(*batch, fillvalue=PAD)`` (which fills the short sequences up to the longest), a
@@ -437,7 +451,7 @@ class _Scanner(ast.NodeVisitor):
             self.paddings.append(PaddingFacts("`pad_sequence(...)`", node.lineno, True))
         elif name == "zip_longest" and "fillvalue" in keywords and [type(arg) for arg in node.args] == [ast.Starred]:
             self.paddings.append(PaddingFacts("`zip_longest(*..., fillvalue=...)`", node.lineno, True))
-        elif name == "pad_sequences":
+        elif name == "pad_sequences" and self._keras_function(node.func):
             at_end = keywords.get("padding") == "post"
             self.paddings.append(PaddingFacts("keras' `pad_sequences(...)`", node.lineno, at_end))
         elif _tokenizer_padding(node, name, keywords):
