@@ -33,6 +33,7 @@ class Label:
     category: str
     cell: int | None = None  # a notebook's code cell, as findings name it (`cell 3:12-14`)
     evidence: str = ""
+    corpus: str = ""  # the set it was labelled in (`repo-rnn-5`): each was read before a linter run
 
     def holds(self, finding: Finding) -> bool:
         return Path(finding.path) == Path(self.path) and finding.cell == self.cell and finding.line in self.lines
@@ -56,6 +57,7 @@ def read_labels(path: Path) -> list[Label]:
                     row["category"],
                     int(cell) if cell else None,
                     row.get("evidence") or "",
+                    row.get("set") or "",
                 )
             )
     return labels
@@ -76,6 +78,7 @@ def main() -> None:
     folders = {folder.name: folder for folder in options.corpus.rglob("*+*") if folder.is_dir()}
     found: Counter[tuple[str, str]] = Counter()
     total: Counter[tuple[str, str]] = Counter()
+    per_set: Counter[tuple[str, str, bool]] = Counter()  # (set, label, flagged)
     unlabelled: list[str] = []
     missed: list[str] = []
     missing = sorted({label.repository for label in labels} - {name.replace("+", "/", 1) for name in folders})
@@ -86,6 +89,7 @@ def main() -> None:
             hit = any(label.holds(f) for f in findings)
             total[label.label, label.category] += 1
             found[label.label, label.category] += hit
+            per_set[label.corpus, label.label, hit] += 1
             if label.label == "bug" and not hit:
                 cell = f"cell {label.cell}:" if label.cell is not None else ""
                 place = f"{label.lines.start}" + (f"-{label.lines.stop - 1}" if len(label.lines) > 1 else "")
@@ -102,6 +106,16 @@ def main() -> None:
         print(f"{kind}: {hits} of {count} lines flagged")
         for key in keys:
             print(f"  {key[1] or '(no category)'}: {found[key]}/{total[key]}")
+    sets = sorted({corpus for corpus, _, _ in per_set})
+    if len(sets) > 1:
+        print("per set (bug lines flagged, correct lines flagged):")
+        for corpus in sets:
+            bugs = per_set[corpus, "bug", True], per_set[corpus, "bug", True] + per_set[corpus, "bug", False]
+            look_alikes = (
+                per_set[corpus, "correct", True],
+                per_set[corpus, "correct", True] + per_set[corpus, "correct", False],
+            )
+            print(f"  {corpus}: {bugs[0]}/{bugs[1]}, {look_alikes[0]}/{look_alikes[1]}")
     print(f"findings on no labelled line: {len(unlabelled)}")
     print("\n".join(unlabelled))
     if options.missed:
