@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from test_project import lint
 
 ENCODER = """\
@@ -158,3 +159,27 @@ def test_a_padded_state_that_starts_a_stepping_decoder_is_reported_once_at_its_s
     # each step reads one token, whatever the loop fed it.
     findings = lint(tmp_path, {"seq2seq.py": STEPPING})
     assert [(finding.code, finding.line) for finding in findings] == [("SHP305", 34)]
+
+
+@pytest.mark.parametrize(
+    "packing",
+    [
+        "if lengths is not None:\n            embedded = pack_padded_sequence(embedded, lengths, batch_first=True)",
+        "if lengths is None:\n            pass\n        else:\n"
+        "            embedded = pack_padded_sequence(embedded, lengths, batch_first=True)",
+    ],
+)
+def test_an_encoder_that_packs_whenever_lengths_are_given_is_packed(tmp_path: Path, packing: str) -> None:
+    model = (
+        "from torch import nn\nfrom torch.nn.utils.rnn import pack_padded_sequence\n\n\n"
+        "class Seq2Seq(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.encoder = nn.GRU(8, 16, batch_first=True)\n"
+        "        self.decoder = nn.GRU(8, 16, batch_first=True)\n\n"
+        "    def forward(self, embedded, trg, lengths=None):\n"
+        f"        {packing}\n"
+        "        _, hidden = self.encoder(embedded)\n        return self.decoder(trg, hidden)\n"
+    )
+    assert lint(tmp_path, {"model.py": model}) == []
+    # Without the packing, the lengths say the batch is padded.
+    unpacked = model.replace("pack_padded_sequence(embedded, lengths, batch_first=True)", "embedded")
+    assert [finding.code for finding in lint(tmp_path, {"model.py": unpacked})] == ["SHP305"]

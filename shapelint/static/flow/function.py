@@ -48,6 +48,7 @@ from shapelint.static.values import (
     Items,
     LayerModule,
     Literal,
+    Packed,
     Shape,
     Size,
     Unknown,
@@ -194,6 +195,7 @@ class FunctionFlow:
                 self._statement(statement.orelse)
             elif isinstance(statement.orelse, cst.Else):
                 self._block(body_of(statement.orelse.body))
+            with_lengths = dict(self.env) if none_check is not None and none_check[1] else after_body
             # A branch that returns or raises does not flow on: only the other one does.
             if body_left and not self._left:
                 pass
@@ -202,6 +204,10 @@ class FunctionFlow:
                 self._left = False
             else:
                 self.set_env(join(after_body, self.env))
+                if none_check is not None:
+                    # `if lengths is not None: x = pack_padded_sequence(x, lengths)`: packed wherever lengths
+                    # say it is padded (without them, nothing is).
+                    self.env.update({name: value for name, value in with_lengths.items() if isinstance(value, Packed)})
         elif isinstance(statement, (cst.For, cst.While)):
             self._loop(statement)
         elif isinstance(statement, cst.With):
