@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from shapelint.catalog import all_rules
 from shapelint.config import Config
@@ -28,7 +28,8 @@ from shapelint.static.imports import import_aliases
 from shapelint.static.knowledge import may_hold_finding
 from shapelint.static.messages import short
 from shapelint.static.notebooks import NotANotebook, Notebook, in_cells, is_notebook, read_notebook
-from shapelint.static.parse_limits import Unparseable, analysed_module
+from shapelint.static.parse_limits import Unparseable
+from shapelint.static.pieces import PiecedModule, analysed_module
 from shapelint.static.project.index import Project
 from shapelint.static.project.settings import place
 from shapelint.static.reading import source_encoding
@@ -44,34 +45,51 @@ _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+
 
 class _Source:
     """A parsed file as rules see it: code of a node, and its position on demand. A node of another
-    file of the project (the RNN a script's model builds) is placed in that file."""
+    file of the project (the RNN a script's model builds) is placed in that file. A file read in
+    pieces is its skeleton and the pieces in use (see :mod:`pieces`)."""
 
     def __init__(self, module: cst.Module, sources: _Sources, notebook: Notebook | None = None) -> None:
         self.module = module
         self.notebook = notebook
         self._sources = sources
-        self._lookup: dict[cst.CSTNode, CodeRange] | None = None
+        # Positions per tree, computed once each, and only for files that have something to report.
+        self._lookup: dict[int, tuple[cst.Module, dict[cst.CSTNode, CodeRange]]] = {}
         self._aliases: dict[str, str] | None = None
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
     def holds(self, node: cst.CSTNode) -> bool:
-        return node in self._positions()
+        return self._find(node) is not None
 
     def position(self, node: cst.CSTNode) -> CodeRange:
-        if not self.holds(node):
-            found = self._sources.holding(node, self)
-            if found is not None:
-                return found[1].position(node)
-        return self._positions()[node]
+        return self.locate(node)[1]
 
-    def _positions(self) -> dict[cst.CSTNode, CodeRange]:
-        if self._lookup is None:
-            # Computed once, and only for files that have something to report.
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._lookup = dict(wrapper.resolve(PositionProvider))
-        return self._lookup
+    def locate(self, node: cst.CSTNode) -> tuple[_Source, CodeRange]:
+        """The source that holds ``node`` (this one, or another file's), and where."""
+        found = self._find(node)
+        if found is None:
+            other = self._sources.holding(node, self)
+            if other is not None:
+                return other[1].locate(node)
+            raise KeyError(node)
+        return self, found
+
+    def _find(self, node: cst.CSTNode) -> CodeRange | None:
+        parts = self._sources.parts(self.module)
+        in_use = {id(tree) for tree, _ in parts}
+        if not in_use.issuperset(self._lookup):  # pieces no longer in use: their positions go with them
+            self._lookup = {key: value for key, value in self._lookup.items() if key in in_use}
+        for tree, first_line in parts:
+            if id(tree) not in self._lookup:
+                self._lookup[id(tree)] = (
+                    tree,
+                    dict(MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)),
+                )
+            where = self._lookup[id(tree)][1].get(node)
+            if where is not None:
+                return where if first_line == 1 else _moved(where, first_line - 1)
+        return None
 
     def line(self, node: cst.CSTNode | None) -> int:
         return self.position(node).start.line if node is not None else 0
@@ -88,7 +106,7 @@ class _Source:
         return f"cell {cell}, line {line}"
 
     def text(self) -> str:
-        return self.module.code
+        return self._sources.text(self.module)
 
     def seen_from(self, node: cst.CSTNode) -> _Source:
         """The source of the file that holds ``node``: a report on it is placed there."""
@@ -101,6 +119,11 @@ class _Source:
         if self._aliases is None:
             self._aliases = import_aliases(self.module)
         return next((name for name, path in self._aliases.items() if path == module), None)
+
+
+def _moved(where: CodeRange, lines: int) -> CodeRange:
+    start, end = where.start, where.end
+    return CodeRange(CodePosition(start.line + lines, start.column), CodePosition(end.line + lines, end.column))
 
 
 def static_rules(config: Config) -> tuple[type[StaticRule[Any]], ...]:
@@ -192,27 +215,32 @@ def lint_text(
             return []
         return _syntax_finding(text, path, error)
     program = Program(project, config.conventions)
-    sources = _Sources(module, notebook, program)
-    # The first report of a finding wins: the one that needs the fewest project settings.
-    reports: dict[tuple[str, cst.CSTNode, str], tuple[type[Rule], Report, Evidenced]] = {}
+    sources = _Sources(module.skeleton if isinstance(module, PiecedModule) else module, notebook, program)
+    # The first report of a finding wins: the one that needs the fewest project settings. Each is
+    # placed when made, while the pieces of a file read in pieces that it rests on are parsed.
+    reports: dict[tuple[str, int, CodePosition, CodePosition, type, str], tuple[int, type[Rule], Finding]] = {}
+    texts: dict[str, str] = {"": text}
     for found in module_events(module, config.conventions, project, path, program=program):
         source = sources.of(found.module)
         for rule in rules:
             if isinstance(found.event, rule.event):
                 for report in rule.check(found.event, source):
-                    placed = sources.placed(found, report.node)
-                    key = (placed.path, report.node, rule.code)
-                    if key not in reports or len(placed.evidence) < len(reports[key][2].evidence):
-                        reports[key] = (type(rule), report, placed)
+                    holder, where = source.locate(report.node)
+                    placed = sources.placed(found, holder)
+                    key = (placed.path, id(holder), where.start, where.end, type(report.node), rule.code)
+                    if key not in reports or len(placed.evidence) < reports[key][0]:
+                        finding = _finding(type(rule), report, placed, where, sources, placed.path or path)
+                        reports[key] = (len(placed.evidence), type(rule), finding)
+                        if placed.path not in texts:
+                            texts[placed.path] = holder.text()
     if read is not None:
         read.update(other for other, _ in program.modules_read())
-    by_file: dict[str, list[tuple[type[Rule], Report, Evidenced]]] = {}
-    for (file, _, _), reported in reports.items():
-        by_file.setdefault(file, []).append(reported)
+    by_file: dict[str, list[tuple[type[Rule], Finding]]] = {}
+    for (file, *_), (_, kind, finding) in reports.items():
+        by_file.setdefault(file, []).append((kind, finding))
     findings: list[Finding] = []
     for file, found_there in by_file.items():
-        source = sources.of(found_there[0][2].module)
-        findings.extend(_findings(found_there, source, sources, file or path, text if not file else source.text()))
+        findings.extend(_unsuppressed(found_there, texts[file]))
     return findings
 
 
@@ -239,19 +267,21 @@ class _Sources:
             return self._program.linted_path, self.linted
         return None
 
-    def placed(self, found: Evidenced, node: cst.CSTNode) -> Evidenced:
-        """``found`` as reported on ``node``: in the file that holds it (a rule may point at the cause
-        of what an event shows, in the file the event's call came from)."""
-        source = self.of(found.module)
-        held = None if source.holds(node) else self.holding(node, source)
-        if held is None:
+    def placed(self, found: Evidenced, holder: _Source) -> Evidenced:
+        """``found`` as reported on a node ``holder`` holds: in that file (a rule may point at the cause of
+        what an event shows, in the file the event's call came from)."""
+        if holder is self.of(found.module):
             return found
-        path, there = held
-        return (
-            replace(found, module=None, path="")
-            if there is self.linted
-            else replace(found, module=there.module, path=path)
-        )
+        if holder is self.linted:
+            return replace(found, module=None, path="")
+        path = next((path for path, module in self._program.modules_read() if self.of(module) is holder), found.path)
+        return replace(found, module=holder.module, path=path)
+
+    def parts(self, module: cst.Module) -> list[tuple[cst.Module, int]]:
+        return self._program.parts(module)
+
+    def text(self, module: cst.Module) -> str:
+        return self._program.text(module)
 
 
 def _decode(data: bytes, path: str, config: Config) -> str | list[Finding]:
@@ -291,25 +321,28 @@ def _file_finding(rule: type[Rule], path: str, line: int, column: int, message: 
     return [Finding(path, line, column, rule.code, rule.name, message, line, column + 1)]
 
 
-def _findings(
-    reports: Iterable[tuple[type[Rule], Report, Evidenced]], source: _Source, sources: _Sources, path: str, text: str
-) -> Iterator[Finding]:
+def _finding(
+    rule: type[Rule], report: Report, found: Evidenced, where: CodeRange, sources: _Sources, path: str
+) -> Finding:
+    start, end = where.start, where.end
+    fix = None
+    if report.replacement is not None:
+        code = _EMPTY_MODULE.code_for_node(report.replacement)
+        fix = Fix(rule.fix_title, (Edit(start.line, start.column + 1, end.line, end.column + 1, code),))
+    said = "; ".join(_evidence_words(item, sources) for item in found.evidence)
+    message = report.message + (f" (evidence: {said})" if said else "")
+    return Finding(path, start.line, start.column + 1, rule.code, rule.name, message, end.line, end.column + 1, fix)
+
+
+def _unsuppressed(found: Iterable[tuple[type[Rule], Finding]], text: str) -> Iterator[Finding]:
+    """The findings no `noqa` comment of their file (``text``) silences."""
     lines = python_ast.source_lines(text)
     silenced = _file_noqa(text)
-    for rule, report, found in reports:
+    for rule, finding in found:
         if silenced is not None and (not silenced or rule.code in silenced):
             continue
-        where = source.position(report.node)
-        start, end = where.start, where.end
-        if _suppressed(rule.code, lines, (start.line, end.line)):
-            continue
-        fix = None
-        if report.replacement is not None:
-            code = _EMPTY_MODULE.code_for_node(report.replacement)
-            fix = Fix(rule.fix_title, (Edit(start.line, start.column + 1, end.line, end.column + 1, code),))
-        said = "; ".join(_evidence_words(item, sources) for item in found.evidence)
-        message = report.message + (f" (evidence: {said})" if said else "")
-        yield Finding(path, start.line, start.column + 1, rule.code, rule.name, message, end.line, end.column + 1, fix)
+        if not _suppressed(rule.code, lines, (finding.line, finding.end_line)):
+            yield finding
 
 
 def _evidence_words(item: Evidence, sources: _Sources) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import functools
 import re
 from collections.abc import Collection, Iterator
 
@@ -21,8 +20,6 @@ from shapelint.static import python_ast
 from shapelint.static.project.facts import FileOutline
 from shapelint.static.pruning import prune
 
-# Parsed modules kept in a process, for the calls of the next files into them.
-MAX_PARSED = 64
 # Beyond these (far beyond real code), a file is checked with `ast` before libcst sees it.
 RISKY_BRACKETS = 100
 RISKY_LINE = 3_000  # characters on one line
@@ -50,12 +47,21 @@ def parse_module(text: str, keep: Collection[str] | None = None, outline: FileOu
     :class:`Unparseable`, or libcst's ``ParserSyntaxError``). With ``keep``, the definitions the
     inference cannot use are blanked first (see :func:`pruning.prune`, which ``outline`` spares a
     parse), as the linter reads a file."""
+    return parse_trusted(prepared(text, keep, outline))
+
+
+def prepared(text: str, keep: Collection[str] | None = None, outline: FileOutline | None = None) -> str:
+    """``text`` as :func:`parse_module` gives it to libcst: checked, and pruned with ``keep``."""
     depth = outline.depth if outline is not None and outline.size == len(text) else None
     if depth is None:
         check_parseable(text)
     elif depth > SAFE_DEPTH:  # the scan's `ast` read all of it (no NUL, nothing Python refuses) and saw how deep
         raise _too_deep()
-    source = text if keep is None else prune(text, keep, outline)
+    return text if keep is None else prune(text, keep, outline)
+
+
+def parse_trusted(source: str) -> cst.Module:
+    """libcst's parse of text :func:`prepared` (or a part of such text)."""
     with _parser_nodes_trusted():
         return cst.parse_module(source)
 
@@ -75,13 +81,6 @@ def _parser_nodes_trusted() -> Iterator[None]:
 
 def _unchecked(node: cst.CSTNode) -> None:
     pass
-
-
-@functools.lru_cache(maxsize=MAX_PARSED)
-def analysed_module(text: str, keep: frozenset[str] | None, outline: FileOutline | None = None) -> cst.Module:
-    """:func:`parse_module` of a text as the analysis reads it, kept for the next files of the run: a
-    file is linted and read again when calls from other files reach into it, pruned the same way."""
-    return parse_module(text, keep, outline)
 
 
 def check_parseable(text: str) -> None:

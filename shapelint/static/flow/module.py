@@ -16,6 +16,7 @@ from shapelint.static.flow.function import FunctionFlow
 from shapelint.static.flow.observer import Observer
 from shapelint.static.flow.program import Program
 from shapelint.static.flow.scope import ModuleScope
+from shapelint.static.pieces import PiecedModule
 from shapelint.static.project.facts import ModuleFacts
 from shapelint.static.project.index import FunctionKey, Project, normalised_path
 from shapelint.static.values import Value
@@ -23,7 +24,7 @@ from shapelint.static.walk import body_of, nested_definitions, walk
 
 
 def module_events(
-    module: cst.Module,
+    module: cst.Module | PiecedModule,
     names: Conventions,
     project: Project | None = None,
     path: str = "",
@@ -34,14 +35,19 @@ def module_events(
     the run's view of the project, for a caller that asks it afterwards which modules it read)."""
     program = program or Program(project, names, observer)
     scope = program.enter(module, path)
+    tree = scope.module
+    assert tree is not None
     facts = project.facts(path) if project is not None and path else None
     # Most modules' top level only defines things; a script's may only build the models and call the
     # module's functions (`encoder, decoder = build(voc)`, `fit(Encoder(), batches)`), which pass them on.
-    if facts is None or facts.relevant_top_level or _calls_any(module.body, _followed_names(project, facts, path)):
+    if facts is None or facts.relevant_top_level or _calls_any(tree.body, _followed_names(project, facts, path)):
         top_level = FunctionFlow(scope, {}, env=scope.globals)
-        top_level.run_statements(module.body)
+        top_level.run_statements(tree.body)
         yield from top_level.events
-    yield from _block_events(module.body, scope, attributes=None, owner=None)
+    program.keep_pieces()
+    for statement in tree.body:
+        yield from _block_events([program.definition(tree, statement)], scope, attributes=None, owner=None)
+        program.pieces_done()
 
 
 def _followed_names(project: Project | None, facts: ModuleFacts, path: str) -> frozenset[str]:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar, cast
 
 import libcst as cst
 
@@ -27,7 +28,8 @@ from shapelint.static.flow.joins import merged_value
 from shapelint.static.flow.observer import Observer
 from shapelint.static.flow.scope import ModuleScope
 from shapelint.static.layout import Tensor
-from shapelint.static.parse_limits import Unparseable, analysed_module
+from shapelint.static.parse_limits import Unparseable
+from shapelint.static.pieces import PiecedModule, analysed_module
 from shapelint.static.project.facts import PaddingFacts, Unread
 from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
 from shapelint.static.project.settings import configurations, place
@@ -39,6 +41,8 @@ from shapelint.static.walk import body_of, method_named, self_assignments
 # many callee analyses one linted file may spend in all.
 MAX_DEPTH = 4
 MAX_CALLS = 100
+
+Statement = TypeVar("Statement", bound=cst.BaseStatement)
 
 
 class Program:
@@ -55,13 +59,67 @@ class Program:
         self._calls_left = MAX_CALLS
         self._pipelines: dict[str, tuple[str, bool | None] | None] = {}
         self._resolved: dict[tuple[str, str], ClassKey | FunctionKey | None] = {}
+        # Files read in pieces, by their skeleton's id; the pieces the analysis of the current
+        # definition reached, and those the module's top-level code reached (its globals may hold
+        # their nodes), by skeleton id and piece.
+        self._pieced: dict[int, PiecedModule] = {}
+        self._pieces_in_use: dict[tuple[int, int], cst.Module] = {}
+        self._pieces_kept: dict[tuple[int, int], cst.Module] = {}
 
-    def enter(self, module: cst.Module, path: str) -> ModuleScope:
-        """The scope of the module being linted (its own tree, not one parsed again)."""
-        scope = ModuleScope.of(module, self.names, self, path)
+    def enter(self, module: cst.Module | PiecedModule, path: str) -> ModuleScope:
+        """The scope of the module being linted (its own tree, not one parsed again; a skeleton for
+        a file read in pieces)."""
+        tree = self._tree(module)
+        scope = ModuleScope.of(tree, self.names, self, path)
         self.linted_path = normalised_path(path) if path else ""
-        self._modules[self.linted_path] = (module, scope)
+        self._modules[self.linted_path] = (tree, scope)
         return scope
+
+    def _tree(self, module: cst.Module | PiecedModule) -> cst.Module:
+        if isinstance(module, PiecedModule):
+            self._pieced[id(module.skeleton)] = module
+            return module.skeleton
+        return module
+
+    # ---------------------------------------------------------------- files read in pieces
+
+    def definition(self, module: cst.Module, node: Statement) -> Statement:
+        """``node`` of ``module``, or the definition it stands for where it is a stub of a skeleton
+        (see :mod:`pieces`): the piece it lies in is parsed unless in use."""
+        pieced = self._pieced.get(id(module))
+        place = pieced.stands_for(node) if pieced is not None else None
+        if pieced is None or place is None:
+            return node
+        key = (id(module), place[0])
+        piece = self._pieces_kept.get(key) or self._pieces_in_use.get(key)
+        if piece is None:
+            piece = self._pieces_in_use[key] = pieced.piece(place[0])
+        found = piece.body[place[1]]
+        assert type(found) is type(node)
+        return cast(Statement, found)
+
+    def parts(self, module: cst.Module) -> list[tuple[cst.Module, int]]:
+        """The trees that hold ``module``'s code now, each with the file's line its first line is:
+        the module itself, or its skeleton and the pieces in use."""
+        pieced = self._pieced.get(id(module))
+        if pieced is None:
+            return [(module, 1)]
+        in_use = (*self._pieces_kept.items(), *self._pieces_in_use.items())
+        return [(module, 1), *((piece, pieced.first_line(index)) for (of, index), piece in in_use if of == id(module))]
+
+    def text(self, module: cst.Module) -> str:
+        """The code of ``module``'s file as the analysis reads it (a pieced file's, not its skeleton's)."""
+        pieced = self._pieced.get(id(module))
+        return pieced.text if pieced is not None else module.code
+
+    def keep_pieces(self) -> None:
+        """What the module's top-level code reached stays parsed: the names it binds may hold it."""
+        self._pieces_kept.update(self._pieces_in_use)
+        self._pieces_in_use.clear()
+
+    def pieces_done(self) -> None:
+        """One definition's analysis is over, its findings made: the pieces it reached may go."""
+        self._pieces_in_use.clear()
 
     def modules_read(self) -> Iterator[tuple[str, cst.Module]]:
         """The modules the analysis has read so far, the linted one first, with their paths."""
@@ -141,7 +199,7 @@ class Program:
         kind = cst.ClassDef if isinstance(key, ClassKey) else cst.FunctionDef
         for node in _top_level(module.body):
             if isinstance(node, kind) and node.name.value == key.name:
-                return node, scope
+                return self.definition(module, node), scope
         return None
 
     def _module(self, path: str, whole: bool = False) -> tuple[cst.Module, ModuleScope] | None:
@@ -151,11 +209,12 @@ class Program:
             whole = False
         modules = self._whole_modules if whole else self._modules
         if path not in modules:
-            module = self._parsed(path, whole)
-            modules[path] = None if module is None else (module, ModuleScope.of(module, self.names, self, path))
+            parsed = self._parsed(path, whole)
+            tree = None if parsed is None else self._tree(parsed)
+            modules[path] = None if tree is None else (tree, ModuleScope.of(tree, self.names, self, path))
         return modules[path]
 
-    def _parsed(self, path: str, whole: bool) -> cst.Module | None:
+    def _parsed(self, path: str, whole: bool) -> cst.Module | PiecedModule | None:
         """Another module of the project, pruned as the linter reads it (the parse it made, if still
         kept) unless ``whole``."""
         text = decoded_text(Path(path))
