@@ -122,6 +122,27 @@ class ImportFacts:
     module: str
     name: str | None
     level: int = 0
+    nested: bool = False  # inside a function or class: it binds the name there only
+
+
+@dataclass(frozen=True)
+class StarImport:
+    """``from .encoder import *``: every public name of the module (those its ``__all__`` lists, if it
+    has one) is bound in the importer."""
+
+    module: str
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Binding:
+    """How a module binds a name at module level, for a name it binds more than once (in source order):
+    ``kind`` is ``class``, ``function``, ``import`` (``imported`` says what) or ``other`` (an assignment,
+    a loop, a ``with``); ``conditional``: inside an ``if``, ``try``, loop or ``with``."""
+
+    kind: str
+    conditional: bool
+    imported: ImportFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -164,5 +185,7 @@ class ModuleFacts:
     options: tuple[OptionFacts, ...] = ()
     paddings: tuple[PaddingFacts, ...] = ()
     constants: dict[str, Constant] = field(default_factory=dict)
-    star_imports: tuple[str, ...] = ()
+    star_imports: tuple[StarImport, ...] = ()
+    exports: frozenset[str] | None = None  # `__all__`, where it is a literal list of names
+    rebound: dict[str, tuple[Binding, ...]] = field(default_factory=dict)  # names bound more than once
     outline: FileOutline | None = None

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shapelint.static.notebooks import NOTEBOOK_SUFFIX, is_notebook
-from shapelint.static.project.facts import CallFacts, ClassFacts, ImportFacts, ModuleFacts, OptionFacts, PaddingFacts
+from shapelint.static.project.facts import (
+    Binding,
+    CallFacts,
+    ClassFacts,
+    ImportFacts,
+    ModuleFacts,
+    OptionFacts,
+    PaddingFacts,
+)
 from shapelint.static.project.scan import scan
 from shapelint.static.reading import decoded_text
 
@@ -56,6 +64,7 @@ class Project:
     _paddings: list[tuple[str, PaddingFacts]] | None = None
     _importers: dict[str, list[str]] | None = None
     _imported: dict[str, set[str]] = field(default_factory=dict)
+    _module_files: dict[tuple[str, str, int], str | None] = field(default_factory=dict)
     _builders: dict[FunctionKey, bool] = field(default_factory=dict)
 
     @classmethod
@@ -83,6 +92,7 @@ class Project:
         self._paddings = None
         self._importers = None
         self._imported.clear()
+        self._module_files.clear()
         self._builders.clear()
 
     def facts(self, path: str) -> ModuleFacts | None:
@@ -162,32 +172,93 @@ class Project:
         found = self.resolve(path, name)
         return found if isinstance(found, ClassKey) else None
 
-    def resolve(self, path: str, name: str, hops: int = 0) -> ClassKey | FunctionKey | None:
+    def resolve(self, path: str, name: str) -> ClassKey | FunctionKey | None:
         """The project's class or top-level function that the dotted ``name`` means in file ``path``."""
-        path = normalised_path(path)
+        return self._resolve(normalised_path(path), name, ())
+
+    def _resolve(self, path: str, name: str, trail: tuple[tuple[str, str], ...]) -> ClassKey | FunctionKey | None:
+        """``trail``: the (file, name) pairs being resolved, outermost first: an import that leads back
+        to one of them (a module importing from itself) says nothing new."""
         module = self.modules.get(path)
-        if module is None or hops > MAX_HOPS:
+        if module is None or len(trail) > MAX_HOPS:
             return None
         head, _, rest = name.partition(".")
         if not rest:
-            if any(cls.name == head for cls in module.classes):
-                return ClassKey(path, head)
-            if head in module.functions:
-                return FunctionKey(path, head)
-            binding = _binding(module, head)
-            if binding is not None and binding.name is not None:
-                target = self.resolve_module(path, binding.module, binding.level)
-                return None if target is None else self.resolve(target, binding.name, hops + 1)
-            for star in module.star_imports:
-                target = self.resolve_module(path, star, 0)
-                found = None if target is None else self.resolve(target, head, hops + 1)
-                if found is not None:
-                    return found
-            return None
+            return next(iter(self._meanings(path, module, head, trail)), None)
         target = self._module_bound_to(path, module, head)
+        return None if target is None else self._resolve(target, rest, (*trail, (path, name)))
+
+    def _meanings(
+        self, path: str, module: ModuleFacts, name: str, trail: tuple[tuple[str, str], ...]
+    ) -> set[ClassKey | FunctionKey | None]:
+        """What ``name`` may mean in ``module``: one meaning (None: not the project's), nothing where the
+        module does not bind it, or None where its bindings disagree.
+
+        A name bound again at module level means its last binding; where one of them is conditional
+        (`try`/`except ImportError`, an `if`), each of them must mean the same definition, as the wrong
+        one would judge code by another model's facts. Imports inside functions count where the module
+        binds the name nowhere else, star imports (of the names ``__all__`` lists, or the public ones)
+        where nothing else binds it.
+        """
+        trail = (*trail, (path, name))
+        rebound = module.rebound.get(name)
+        if rebound is not None:
+            chosen = rebound if any(binding.conditional for binding in rebound) else rebound[-1:]
+            found = set().union(*(self._meaning_of(path, name, binding, trail) for binding in chosen))
+        else:
+            found = set()
+            if any(cls.name == name for cls in module.classes):
+                found.add(ClassKey(path, name))
+            if name in module.functions:
+                found.add(FunctionKey(path, name))
+            for nested in (False, True):
+                if not found:
+                    for binding in module.imports:
+                        if binding.local == name and binding.nested == nested:
+                            found |= self._import_meanings(path, binding, trail)
+        # Which of a star import and an explicit binding comes last is not recorded: a star import that
+        # binds the name to another of the project's definitions makes it unknown.
+        starred = self._star_meanings(path, module, name, trail)
+        if found and starred - {None} - found:
+            return {None}
+        found = found or starred
+        return {None} if len(found) > 1 else found
+
+    def _star_meanings(
+        self, path: str, module: ModuleFacts, name: str, trail: tuple[tuple[str, str], ...]
+    ) -> set[ClassKey | FunctionKey | None]:
+        found: set[ClassKey | FunctionKey | None] = set()
+        if len(trail) <= MAX_HOPS:
+            for star in module.star_imports:
+                target = self.resolve_module(path, star.module, star.level)
+                if target is not None and target != path and _exports(self.modules[target], name):
+                    found |= self._meanings(target, self.modules[target], name, trail)
+        return found
+
+    def _meaning_of(
+        self, path: str, name: str, binding: Binding, trail: tuple[tuple[str, str], ...]
+    ) -> set[ClassKey | FunctionKey | None]:
+        if binding.kind == "class":
+            return {ClassKey(path, name)}
+        if binding.kind == "function":
+            return {FunctionKey(path, name)}
+        if binding.imported is not None:
+            return self._import_meanings(path, binding.imported, trail)
+        return {None}
+
+    def _import_meanings(
+        self, path: str, binding: ImportFacts, trail: tuple[tuple[str, str], ...]
+    ) -> set[ClassKey | FunctionKey | None]:
+        """What an import binds: the definition it names, or None (a module, or not the project's);
+        nothing where it leads back into ``trail``."""
+        if binding.name is None:
+            return {None}
+        target = self.resolve_module(path, binding.module, binding.level)
         if target is None:
-            return None
-        return self.resolve(target, rest, hops + 1)
+            return {None}
+        if (target, binding.name) in trail:
+            return set()
+        return {self._resolve(target, binding.name, trail)}
 
     def _module_bound_to(self, path: str, module: ModuleFacts, local: str) -> str | None:
         """The file of the module that ``local`` names in ``module`` (``import models``, ``from . import models``)."""
@@ -201,25 +272,53 @@ class Project:
         return self.resolve_module(path, _joined(binding.module, binding.name), binding.level)
 
     def resolve_module(self, importer: str, module: str, level: int) -> str | None:
-        """The file of ``module`` imported from ``importer`` (``level`` dots for a relative import)."""
+        """The file of ``module`` imported from file ``importer`` of the index (``level`` dots for a relative
+        import)."""
+        key = (os.path.dirname(importer), module, level)
+        if key not in self._module_files:
+            self._module_files[key] = self._find_module(*key)
+        return self._module_files[key]
+
+    def _find_module(self, folder: str, module: str, level: int) -> str | None:
         if level:
-            base = Path(importer).parent
             for _ in range(level - 1):
-                base = base.parent
-            relative = base.joinpath(*module.split(".")) if module else base
-            for candidate in (relative.with_suffix(".py"), relative / "__init__.py"):
-                key = normalised_path(str(candidate))
-                if key in self.modules:
-                    return key
-            return None
+                folder = os.path.dirname(folder)
+            return self._file_in(folder, module)
+        # A script's own folder comes first on `sys.path`: `python main.py` run in its folder imports the
+        # `model.py` beside it, whatever other folders of the project hold one. Not so in a package,
+        # whose modules are imported by a script elsewhere.
+        own = self._file_in(folder, module)
+        if own is not None and not self._is_package(folder):
+            return own
         candidates = self._by_module_name.get(module, [])
         if len(candidates) <= 1:
             return candidates[0] if candidates else None
-        # Several files answer to the name (scripts folders, copies): the nearest one, if it is clear.
-        closeness = sorted(((_shared_prefix(importer, c), c) for c in candidates), reverse=True)
+        # Several files answer to the name: the one at that path under the nearest folder above that is
+        # no package (where a script is run from, the project's root); where a package's own folder
+        # holds one too, it depends on how it is run.
+        above, parent = folder, os.path.dirname(folder)
+        while parent != above:
+            above, parent = parent, os.path.dirname(parent)
+            if not self._is_package(above):
+                found = self._file_in(above, module)
+                if found is not None:
+                    return None if own is not None else found
+        # Scripts folders, copies: the nearest one, if it is clear.
+        closeness = sorted(((_shared_prefix(folder, c), c) for c in candidates), reverse=True)
         if closeness[0][0] == closeness[1][0]:
             return None
         return closeness[0][1]
+
+    def _is_package(self, folder: str) -> bool:
+        return os.path.join(folder, "__init__.py") in self.modules
+
+    def _file_in(self, folder: str, module: str) -> str | None:
+        """The project file of the dotted ``module`` (a ``.py`` file or a package) under ``folder``."""
+        place = os.path.join(folder, *module.split(".")) if module else folder
+        candidates = (
+            (place + ".py", os.path.join(place, "__init__.py")) if module else (os.path.join(place, "__init__.py"),)
+        )
+        return next((candidate for candidate in candidates if candidate in self.modules), None)
 
     # ---------------------------------------------------------------- constructions
 
@@ -297,19 +396,34 @@ class Project:
         return self._paddings
 
     def imported_files(self, path: str) -> set[str]:
-        """The project files that file ``path`` imports (a module, or a name from one)."""
+        """The project files that file ``path`` imports (a module, or a name from one): for a name a
+        package re-exports, also the module that defines it; for a star import of a package, the
+        modules the package imports."""
         key = normalised_path(path)
         module = self.modules.get(key)
         if module is None:
             return set()
         if key not in self._imported:
-            targets = [
-                self._module_file(key, binding) or self.resolve_module(key, binding.module, binding.level)
-                for binding in module.imports
-            ]
-            targets.extend(self.resolve_module(key, star, 0) for star in module.star_imports)
-            self._imported[key] = {target for target in targets if target is not None}
+            found = self._modules_imported(key, module)
+            for binding in module.imports:
+                found.update(meaning.path for meaning in self._import_meanings(key, binding, ()) if meaning)
+            for star in module.star_imports:
+                target = self.resolve_module(key, star.module, star.level)
+                if target is not None:
+                    found.add(target)
+                    if Path(target).name == "__init__.py":
+                        found |= self._modules_imported(target, self.modules[target])
+            found.discard(key)  # a module of the package that star-imports the package
+            self._imported[key] = found
         return self._imported[key]
+
+    def _modules_imported(self, key: str, module: ModuleFacts) -> set[str]:
+        """The files of the modules that ``module``'s imports name (``import m``, ``from m import x``)."""
+        targets = (
+            self._module_file(key, binding) or self.resolve_module(key, binding.module, binding.level)
+            for binding in module.imports
+        )
+        return {target for target in targets if target is not None}
 
     def importers(self, path: str) -> list[str]:
         """The project files that import file ``path``."""
@@ -319,6 +433,11 @@ class Project:
                 for target in self.imported_files(other):
                     self._importers.setdefault(target, []).append(other)
         return self._importers.get(normalised_path(path), [])
+
+
+def _exports(module: ModuleFacts, name: str) -> bool:
+    """Whether ``from module import *`` binds ``name``: its ``__all__`` lists it, or it is public."""
+    return name in module.exports if module.exports is not None else not name.startswith("_")
 
 
 def _binding(module: ModuleFacts, local: str) -> ImportFacts | None:

@@ -18,6 +18,7 @@ from shapelint.static.knowledge import LAYOUT_SOURCES, RESHAPES, STATE_SOURCES
 from shapelint.static.project.facts import (
     UNREAD,
     ArgValue,
+    Binding,
     CallFacts,
     ClassFacts,
     Constant,
@@ -31,6 +32,7 @@ from shapelint.static.project.facts import (
     Parameter,
     PassedOn,
     Signature,
+    StarImport,
     Unread,
 )
 from shapelint.static.project.padding_code import (
@@ -102,6 +104,8 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         paddings=tuple(scanner.paddings),
         constants=scanner.module_constants,
         star_imports=tuple(scanner.star_imports),
+        exports=_exports(tree.body),
+        rebound=_rebound(tree.body),
         outline=file_outline(tree, len(text), scanner.deepest),
     )
 
@@ -147,7 +151,7 @@ class _Scanner(ast.NodeVisitor):
         self.paddings: list[PaddingFacts] = []
         self._padding_seen: set[int] = set()  # list paddings already recorded through their `+`
         self.imports: list[ImportFacts] = []
-        self.star_imports: list[str] = []
+        self.star_imports: list[StarImport] = []
         self._own_functions = {
             node.name for node in _top_level(tree.body) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
@@ -211,21 +215,12 @@ class _Scanner(ast.NodeVisitor):
     # ---------------------------------------------------------------- definitions
 
     def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            if alias.asname is not None:
-                self.imports.append(ImportFacts(alias.asname, alias.name, None))
-            else:
-                head = alias.name.split(".")[0]
-                self.imports.append(ImportFacts(head, head, None))
+        self.imports.extend(_import_facts(node, nested=bool(self._scopes or self._class_stack)))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        module = node.module or ""
-        for alias in node.names:
-            if alias.name == "*":
-                if node.level == 0:
-                    self.star_imports.append(module)
-                continue
-            self.imports.append(ImportFacts(alias.asname or alias.name, module, alias.name, node.level))
+        self.imports.extend(_import_facts(node, nested=bool(self._scopes or self._class_stack)))
+        if any(alias.name == "*" for alias in node.names):
+            self.star_imports.append(StarImport(node.module or "", node.level))
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         if id(node) in self._top_level_classes:
@@ -591,20 +586,97 @@ def _constants(body: list[ast.stmt], exclude: set[str] | None = None) -> dict[st
     return {name: value for name, value in values.items() if bindings[name] == 1 and name not in skip}
 
 
-def _scope_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement of a scope at any depth, not inside nested functions or classes."""
+def _rebound(body: list[ast.stmt]) -> dict[str, tuple[Binding, ...]]:
+    """The module-level names bound more than once, with each binding in source order: which one
+    a name means depends on which comes last, or, where one is conditional, on the run."""
+    bindings: dict[str, list[Binding]] = {}
+    for statement, conditional in _scope_statements_run(body, False):
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            for facts in _import_facts(statement, nested=False):
+                bindings.setdefault(facts.local, []).append(Binding("import", conditional, facts))
+        elif isinstance(statement, ast.ClassDef):
+            bindings.setdefault(statement.name, []).append(Binding("class", conditional))
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bindings.setdefault(statement.name, []).append(Binding("function", conditional))
+        else:
+            for name, _ in _bindings(statement):
+                bindings.setdefault(name, []).append(Binding("other", conditional))
+    return {name: tuple(found) for name, found in bindings.items() if len(found) > 1}
+
+
+def _scope_statements_run(body: list[ast.stmt], conditional: bool) -> Iterator[tuple[ast.stmt, bool]]:
+    """Every statement of a scope in source order, not inside nested functions or classes, and whether
+    it runs only on a condition (in an ``if``, ``try``, loop, ``with`` or ``match``)."""
     for statement in body:
-        yield statement
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield statement, conditional
+        if isinstance(statement, _DEFINITIONS):
             continue
         for block in ("body", "orelse", "finalbody"):
             inner = getattr(statement, block, None)
             if isinstance(inner, list):
-                yield from _scope_statements(inner)
+                yield from _scope_statements_run(inner, True)
         for handler in getattr(statement, "handlers", ()):
-            yield from _scope_statements(handler.body)
+            yield from _scope_statements_run(handler.body, True)
         for case in getattr(statement, "cases", ()):
-            yield from _scope_statements(case.body)
+            yield from _scope_statements_run(case.body, True)
+
+
+def _import_facts(node: ast.Import | ast.ImportFrom, nested: bool) -> Iterator[ImportFacts]:
+    """The names an import binds (a star import binds none it names)."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname is not None:
+                yield ImportFacts(alias.asname, alias.name, None, nested=nested)
+            else:
+                head = alias.name.split(".")[0]
+                yield ImportFacts(head, head, None, nested=nested)
+        return
+    for alias in node.names:
+        if alias.name != "*":
+            yield ImportFacts(alias.asname or alias.name, node.module or "", alias.name, node.level, nested)
+
+
+def _exports(body: list[ast.stmt]) -> frozenset[str] | None:
+    """The names ``__all__`` lists, where it is bound (and extended) only by literal lists; else None."""
+    names: set[str] = set()
+    seen = False
+    for statement in _scope_statements(body):
+        if isinstance(statement, ast.Assign) and any(_names_all(target) for target in statement.targets):
+            listed, seen = _listed(statement.value), True
+            if listed is None or len(statement.targets) > 1:
+                return None
+            names = listed
+        elif isinstance(statement, ast.AugAssign) and _names_all(statement.target):
+            listed = _listed(statement.value)
+            if listed is None or not seen:
+                return None
+            names |= listed
+        elif (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Attribute)
+            and _names_all(statement.value.func.value)
+        ):
+            return None  # `__all__.extend(...)`: names not read here
+        elif isinstance(statement, ast.AnnAssign) and _names_all(statement.target):
+            return None
+    return frozenset(names) if seen else None
+
+
+def _names_all(target: ast.expr) -> bool:
+    return isinstance(target, ast.Name) and target.id == "__all__"
+
+
+def _listed(node: ast.expr) -> set[str] | None:
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return None
+    names = {literal(element) for element in node.elts}
+    return names if all(isinstance(name, str) for name in names) else None  # type: ignore[return-value]
+
+
+def _scope_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of a scope at any depth, not inside nested functions or classes."""
+    return (statement for statement, _ in _scope_statements_run(body, False))
 
 
 def _bindings(statement: ast.stmt) -> Iterator[tuple[str, Constant | object]]:
