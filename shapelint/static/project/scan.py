@@ -49,7 +49,9 @@ from shapelint.static.project.syntax import UNSET, dotted, literal
 # layout (the linter's pre-filter, embeddings, factories, states, loaders), or a module's forward.
 CALLEE = re.compile("|".join((LAYOUT_SOURCES.pattern, STATE_SOURCES.pattern, RESHAPES.pattern, "forward")))
 # The stricter test for a definition in another file, which costs a parse to follow.
-RECURRENT = re.compile("LSTM|GRU|RNN|pack_padded|pad_packed|pad_sequence|Embedding|hidden|[Ll]oader|[Ii]terator")
+RECURRENT = re.compile(
+    "LSTM|GRU|RNN|pack_padded|pad_packed|pad_sequence|Embedding|hidden|Loader|loader|Iterator|iterator"
+)
 
 # The strictest: code that runs an RNN. A script that imports such code drives a model.
 RNN_WORDS = ("LSTM", "GRU", "RNN", "pack_padded", "pad_packed")
