@@ -1,11 +1,12 @@
 """Speed of the static half against the floor: parsing the same files with libcst alone.
 
 The corpus is the `.py` files of the installed `torch` package (read from disk, never
-imported), or of a folder given with `--corpus`. Both sides run in this one process, one after
-the other, over the same bytes; the figures that matter are the ratios. One process is timed in
-CPU seconds, which another load on a shared machine does not inflate; `--jobs 2` in wall seconds
-against the same floor, as a user waits for it.
-Usage: python benchmarks/static_bench.py [--corpus DIR] [--limit N]
+imported), or of a folder given with `--corpus` (given again for more corpora, `torch` for the
+package: each gets its lines, and a last table puts their ratios side by side). Both sides run in
+this one process, one after the other, over the same bytes; the figures that matter are the
+ratios. One process is timed in CPU seconds, which another load on a shared machine does not
+inflate; `--jobs 2` in wall seconds against the same floor, as a user waits for it.
+Usage: python benchmarks/static_bench.py [--corpus DIR|torch ...] [--jobs N ...] [--limit N]
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from shapelint.static.knowledge import may_hold_finding
 
 
 def corpus(folder: Path | None) -> list[Path]:
-    if folder is not None:
+    if folder is not None and str(folder) != "torch":
         return sorted(path for path in folder.rglob("*.py") if path.is_file())
     spec = importlib.util.find_spec("torch")
     if spec is None or spec.origin is None:
@@ -53,23 +54,40 @@ def lint(files: list[Path], jobs: int) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--corpus", type=Path, default=None, help="a folder to lint (default: the torch package)")
+    parser.add_argument(
+        "--corpus", type=Path, action="append", help="a folder to lint, or `torch` (default: the torch package)"
+    )
+    parser.add_argument("--jobs", type=int, action="append", help="the --jobs to time (default: 1 and 2)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N files (0: all)")
     options = parser.parse_args()
-    files = corpus(options.corpus)[: options.limit or None]
+    ratios = [bench(folder, options.jobs or [1, 2], options.limit) for folder in options.corpus or [None]]
+    if len(ratios) > 1:
+        print("ratios to the libcst parse, side by side:")
+        for jobs in options.jobs or [1, 2]:
+            said = "   ".join(f"{name}: {found[jobs]:.2f}x" for name, found in ratios)
+            print(f"  --jobs {jobs}: {said}")
+
+
+def bench(folder: Path | None, jobs_timed: list[int], limit: int) -> tuple[str, dict[int, float]]:
+    """Print one corpus's figures; its name and the ratio for each ``--jobs``."""
+    files = corpus(folder)[: limit or None]
+    name = str(folder) if folder is not None and str(folder) != "torch" else "the installed torch package"
     lines = sum(file.read_bytes().count(b"\n") for file in files)
-    print(f"corpus: {len(files)} files, {lines} lines of {options.corpus or 'the installed torch package'}")
+    print(f"corpus: {len(files)} files, {lines} lines of {name}")
     floor = parse_only(files)
     print(f"libcst parse only, 1 process: {floor:7.2f} s   1.00x")
     parsed = relevant(files)
     subset = parse_only(parsed)
     print(f"  of which the {len(parsed)} files the pre-filter passes: {subset:7.2f} s   {subset / floor:.2f}x")
-    for jobs in (1, 2):
+    ratios: dict[int, float] = {}
+    for jobs in jobs_timed:
         seconds, findings = lint(files, jobs)
+        ratios[jobs] = seconds / floor
         print(
             f"shapelint --jobs {jobs}:          {seconds:7.2f} s   {seconds / floor:.2f}x"
             f"   ({seconds / subset:.2f}x the parse of the files it parses; {findings} findings)"
         )
+    return (Path(name).name if folder is not None and str(folder) != "torch" else "torch"), ratios
 
 
 if __name__ == "__main__":

@@ -323,18 +323,24 @@ JAXTYPING_ARRAY_TYPES = frozenset(
 # Cheap tests of whether code can hold anything a static rule reports: files that pass none are not
 # parsed at all, and definitions that pass none are blanked unless kept code calls them.
 # Calls, not words: `review`, `tree_flatten` and a docstring's "view" say nothing.
+# Each branch of these patterns starts with a literal character (`Loader|loader`, not `[Ll]oader`; a
+# lookbehind or `\b` after its word, `zeros(?<!is_zeros)`; no group in front): `re` then searches
+# only where a branch can start, several times faster over a large project.
 RECURRENT_CODE = re.compile(
     r"LSTM|GRU|RNN|pack_padded|pad_packed|DataLoader|MultiheadAttention|multi_head_attention_forward"
 )
 # Code that brings a layout of its own: the above, embeddings, loaders and iterators, padding.
-LAYOUT_SOURCES = re.compile(RECURRENT_CODE.pattern + r"|Embedding|[Ll]oader|[Ii]terator|pad_sequence")
+LAYOUT_SOURCES = re.compile(RECURRENT_CODE.pattern + r"|Embedding|Loader|loader|Iterator|iterator|pad_sequence")
 # Sizes that something else gives a meaning: the factories that build initial states (`torch.zeros(...)`,
 # `x.new_zeros(...)`), the `hidden` of helpers such as `init_hidden`. Worth following at a call; by
 # themselves they only matter to a reshape.
-STATE_SOURCES = re.compile(r"(?<!is_)(?:zeros|ones|randn|rand|empty|full)(?:_like)?\(|hidden")
+STATE_SOURCES = re.compile(
+    "|".join(rf"{name}(?<!is_{name})(?:_like)?\(" for name in ("zeros", "ones", "randn", "rand", "empty", "full"))
+    + "|hidden"
+)
 # A reshape gives a tensor a known rank but no layout: alone it can only go wrong on a tensor that
 # something reordered (a view of a transpose), or on sizes another source gave.
-RESHAPES = re.compile(r"\.view(?:_as)?\(|\breshape\(|\bflatten\(")
+RESHAPES = re.compile(r"\.view(?:_as)?\(|reshape(?<!\wreshape)\(|flatten(?<!\wflatten)\(")
 REORDERS = re.compile(
     r"\.(?:transpose|permute|movedim|moveaxis|swapaxes|swapdims|t|T|mT|mH|expand|expand_as|narrow|unfold)\b"
 )

@@ -28,15 +28,19 @@ from shapelint.static.project.scan import file_outline
 # Code that can give the inference a layout (`forward` alone makes every module class worth following
 # at a call, not worth analysing here), a jaxtyping declaration, or a `global` statement, which can
 # rebind a module constant that a setting reads; besides, code that reshapes what it reorders or builds.
+# (Each branch starts with its word, as in :mod:`knowledge`; `global` apart, as its `^` would slow
+# every search.)
 _LIVE = re.compile(
-    LAYOUT_SOURCES.pattern + r"|\b(?:" + "|".join(sorted(JAXTYPING_ARRAY_TYPES)) + r")\[|^[ \t]*global[ \t]",
-    re.MULTILINE,
+    LAYOUT_SOURCES.pattern + "|" + "|".join(rf"{name}(?<!\w{name})\[" for name in sorted(JAXTYPING_ARRAY_TYPES))
 )
+_GLOBAL = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
 # Methods the inference reaches without their name being written: construction and calls.
 _ALWAYS_KEPT = frozenset({"__init__", "forward", "__call__"})
 # A definition is reached by a call of its name (`helper(x)`, `self.encode(x)`, `Encoder(...)`); names
 # in other places (a function passed as a value) are not followed by the inference either.
-_CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
+# A word is tried whole, not again from each of its letters (`(?<!\w)`): twice as fast over long code.
+_CALLED = re.compile(r"(?<!\w)(\w+)\s*\(")
+_NAME_START = re.compile(r"[A-Za-z_]")
 _ASSIGNMENT = re.compile(r"^[ \t]*((?:self\.)?[A-Za-z_]\w*)[ \t]*=(?!=)(.*)$", re.MULTILINE)
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 # A name read or bound, not an attribute (`x` and `torch` of `x = torch.zeros(n)`).
@@ -45,9 +49,10 @@ _TABLE_LINES = 50
 _ASSIGNED = re.compile(r"[ \t]*([A-Za-z_][\w \t,]*?)[ \t]*(?::[^=\n]*)?=(?!=)")
 _IMPORT = re.compile(r"[ \t]*(?:import|from)[ \t]")
 _BUILTIN_NAMES = frozenset(dir(builtins)) | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
-_STRINGS_AND_COMMENTS = re.compile(
-    r"""(?:\b[rRbBuUfF]{1,2})?(?:'{3}[\s\S]*?'{3}|"{3}[\s\S]*?"{3}|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")|\#[^\n]*"""
-)
+_STRING = r"""'{3}[\s\S]*?'{3}|"{3}[\s\S]*?"{3}|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*\""""
+# A string with its prefix (`rb"..."`, a prefix that starts a word), or a comment; no optional prefix
+# in front, so that `re` looks only where a prefix letter, a quote or `#` is.
+_STRINGS_AND_COMMENTS = re.compile(rf"[rRbBuUfF](?<!\w[rRbBuUfF])[rRbBuUfF]?(?:{_STRING})|{_STRING}|\#[^\n]*")
 _ALIAS = re.compile(r"([A-Za-z_]\w*)[ \t]+as[ \t]+([A-Za-z_]\w*)")
 
 
@@ -116,9 +121,9 @@ def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_lev
     text = _text(lines, first, last)
     live = _live(text, words)
     if not top_level:
-        return _Unit(definition.name, first, last, live, set(_CALLED.findall(text)))
+        return _Unit(definition.name, first, last, live, _called(text))
     if not definition.members:
-        return _Unit(definition.name, first, last, live, set(_CALLED.findall(text)), text=text)
+        return _Unit(definition.name, first, last, live, _called(text), text=text)
     # A method that only uses `self.rnn` is as live as the line that built it.
     attributes = _live_attributes(text, words) if live else set()
     member_words = (*words, *(f"self.{name}" for name in attributes))
@@ -126,14 +131,33 @@ def _unit(definition: Outline, lines: list[str], words: tuple[str, ...], top_lev
     own = lines[first - 1 : last]
     for member in definition.members:  # what the header and the class-level statements name
         own[member.first - first : member.last - first + 1] = [""] * (member.last - member.first + 1)
-    named = set(_CALLED.findall("".join(own)))
+    named = _called("".join(own))
     # Its bases are named without a call (`class Tagger(Base):`), and what they define is its own.
     named.update(_IDENTIFIER.findall(_text(lines, first, definition.header_end)))
     return _Unit(definition.name, first, last, live, named, members, definition.other_statements, text=text)
 
 
+def _called(code: str) -> set[str]:
+    """The names ``code`` calls: ``name(`` after spaces, the name from its first ASCII letter or
+    underscore (`0x1f(` in a string calls `x1f`)."""
+    names = set()
+    for word in _CALLED.findall(code):
+        if _NAME_START.match(word) is None:
+            start = _NAME_START.search(word)
+            if start is None:
+                continue
+            word = word[start.start() :]
+        names.add(word)
+    return names
+
+
 def _live(text: str, words: tuple[str, ...]) -> bool:
-    return _LIVE.search(text) is not None or reshape_may_go_wrong(text) or any(word in text for word in words)
+    return (
+        _LIVE.search(text) is not None
+        or ("global" in text and _GLOBAL.search(text) is not None)
+        or reshape_may_go_wrong(text)
+        or any(word in text for word in words)
+    )
 
 
 def _live_attributes(text: str, words: tuple[str, ...]) -> set[str]:
@@ -166,7 +190,7 @@ def _statement(first: int, last: int, text: str, words: tuple[str, ...], linkles
     if _IMPORT.match(text):
         return _Statement(first, last, True, False, set(), set(), set())
     code = _STRINGS_AND_COMMENTS.sub(" ", text)  # `add_docstr(torch.abs, "... x.view(...) ...")` is data
-    called = set(_CALLED.findall(code))
+    called = _called(code)
     if last - first >= _TABLE_LINES and not called - _BUILTIN_NAMES:
         # A long table of literals and names: no layout and no setting, even where kept code reads it.
         return _Statement(first, last, False, False, set(), set(), set())

@@ -51,7 +51,9 @@ from shapelint.static.project.syntax import UNSET, dotted, literal
 # layout (the linter's pre-filter, embeddings, factories, states, loaders), or a module's forward.
 CALLEE = re.compile("|".join((LAYOUT_SOURCES.pattern, STATE_SOURCES.pattern, RESHAPES.pattern, "forward")))
 # The stricter test for a definition in another file, which costs a parse to follow.
-RECURRENT = re.compile("LSTM|GRU|RNN|pack_padded|pad_packed|pad_sequence|Embedding|hidden|[Ll]oader|[Ii]terator")
+RECURRENT = re.compile(
+    "LSTM|GRU|RNN|pack_padded|pad_packed|pad_sequence|Embedding|hidden|Loader|loader|Iterator|iterator"
+)
 
 # The strictest: code that runs an RNN. A script that imports such code drives a model.
 RNN_WORDS = ("LSTM", "GRU", "RNN", "pack_padded", "pad_packed")
@@ -138,10 +140,27 @@ def _outline(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, top_le
     return Outline(node.name, first, last, members, header_end, other_statements=len(members) < len(node.body))
 
 
-# What the walk calls for each node type, and the fields of each type that hold nodes worth visiting.
+# What the walk calls for each node type, the fields of each type that hold nodes worth visiting, and
+# whether a type is a leaf of the walk (nothing to record in it or below it).
 _VISITORS: dict[type[ast.AST], Callable[[_Scanner, Any], None]] = {}
 _CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 _NO_CHILDREN = frozenset({"ctx", "type_comment", "type_ignores"})
+_LEAVES: dict[type[ast.AST], bool] = {ast.Name: True, ast.Constant: True}
+
+
+def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(name for name in kind._fields if name not in _NO_CHILDREN)
+    return fields
+
+
+def _is_leaf(kind: type[ast.AST]) -> bool:
+    """A type without a visitor of its own and without fields to visit (``ast.Add``); ``Name`` and
+    ``Constant`` are in :data:`_LEAVES` from the start."""
+    if kind not in _LEAVES:
+        _LEAVES[kind] = not hasattr(_Scanner, f"visit_{kind.__name__}") and not _child_fields(kind)
+    return _LEAVES[kind]
 
 
 class _Scanner(ast.NodeVisitor):
@@ -191,26 +210,25 @@ class _Scanner(ast.NodeVisitor):
         self._depth -= 1
 
     def generic_visit(self, node: ast.AST) -> None:
-        kind = type(node)
-        fields = _CHILD_FIELDS.get(kind)
-        if fields is None:
-            fields = _CHILD_FIELDS[kind] = tuple(name for name in kind._fields if name not in _NO_CHILDREN)
-        for name in fields:
+        # A leaf (a name, a constant, an operator) is not visited, only counted in the depth: nearly
+        # half the nodes of real code, and nothing in them to record.
+        leaf_below = False
+        for name in _child_fields(type(node)):
             value = getattr(node, name, None)
             if isinstance(value, list):
                 for item in value:
                     if isinstance(item, ast.AST):
-                        self.visit(item)
+                        if _LEAVES.get(type(item)) or _is_leaf(type(item)):
+                            leaf_below = True
+                        else:
+                            self.visit(item)
             elif isinstance(value, ast.AST):
-                self.visit(value)
-
-    # ---------------------------------------------------------------- leaves: nothing below them matters
-
-    def visit_Name(self, node: ast.Name) -> None:
-        pass
-
-    def visit_Constant(self, node: ast.Constant) -> None:
-        pass
+                if _LEAVES.get(type(value)) or _is_leaf(type(value)):
+                    leaf_below = True
+                else:
+                    self.visit(value)
+        if leaf_below and self._depth >= self.deepest:
+            self.deepest = self._depth + 1
 
     # ---------------------------------------------------------------- definitions
 
@@ -291,7 +309,7 @@ class _Scanner(ast.NodeVisitor):
         key = id(scope.function if scope is not None else self._tree)
         if key not in self._filled:
             body = scope.function.body if scope is not None else self._tree.body
-            assignments = [node for statement in body for node in ast.walk(statement) if isinstance(node, ast.Assign)]
+            assignments = [node for node in _all_statements(body) if isinstance(node, ast.Assign)]
             filled = {
                 target.id
                 for node in assignments
@@ -679,6 +697,21 @@ def _scope_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     return (statement for statement, _ in _scope_statements_run(body, False))
 
 
+def _all_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement at any depth, nested functions and classes included (an assignment is a
+    statement: no expression below needs a look)."""
+    for statement in body:
+        yield statement
+        for block in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, block, None)
+            if isinstance(inner, list):
+                yield from _all_statements(inner)
+        for handler in getattr(statement, "handlers", ()):
+            yield from _all_statements(handler.body)
+        for case in getattr(statement, "cases", ()):
+            yield from _all_statements(case.body)
+
+
 def _bindings(statement: ast.stmt) -> Iterator[tuple[str, Constant | object]]:
     """(name, literal value or UNSET) for each name a statement binds."""
     if isinstance(statement, ast.Assign):
@@ -721,7 +754,7 @@ def _target_names(target: ast.expr) -> Iterator[str]:
 def _parsed_option_names(tree: ast.Module) -> set[str]:
     """Names bound to ``parser.parse_args()`` (or ``parse_known_args()[0]``) anywhere in the file."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _all_statements(tree.body):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             value = node.value
             if isinstance(value, ast.Subscript):
