@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
+import runpy
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,28 +53,38 @@ def test_negative_cases_produce_no_finding() -> None:
     assert f"No findings in {len(NEGATIVE_FILES)} checked files." in result.stdout
 
 
-def _run(python: str, path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([python, str(path)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+# The programs run in the test's own process (torch imported once, not once per program, which is most of
+# a run); `shapelint run` itself is run as a command on a program in test_runtime.py.
 
 
 @pytest.mark.parametrize("path", FIXED + NEGATIVE_FILES, ids=lambda p: p.name)
-def test_correct_programs_run_clean_under_the_tracer(torch_python: str, path: Path) -> None:
+def test_correct_programs_run_clean_under_the_tracer(
+    torch_python: str, path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each correct program runs to the end, and the runtime half finds nothing in it either."""
-    result = run_cli("run", str(path.relative_to(ROOT)))
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert "No findings" in result.stdout
+    from shapelint.runtime.script import run_script
+
+    monkeypatch.chdir(ROOT)
+    status = run_script(path.relative_to(ROOT), [], "text")
+    out, err = capsys.readouterr()
+    assert status == 0, out[-2000:] + err[-2000:]
+    assert "No findings" in out
 
 
 @pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.name)
-def test_buggy_programs_fail_as_predicted(torch_python: str, path: Path) -> None:
+def test_buggy_programs_fail_as_predicted(
+    torch_python: str, path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A view on a non-contiguous tensor crashes; every other bug runs silently."""
-    result = _run(torch_python, path)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(sys, "argv", [str(path)])
+    monkeypatch.syspath_prepend(str(path.parent))
     codes = {code for _, code in expected_findings(path)}
     if "SHP103" in codes:
-        assert result.returncode != 0
-        assert "view size is not compatible with input tensor's size and stride" in result.stderr
+        with pytest.raises(RuntimeError, match="view size is not compatible with input tensor's size and stride"):
+            runpy.run_path(str(path), run_name="__main__")
     else:
-        assert result.returncode == 0, result.stderr[-2000:]
+        runpy.run_path(str(path), run_name="__main__")
 
 
 def test_message_names_the_axes_their_origin_and_the_fix() -> None:
