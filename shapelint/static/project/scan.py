@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import ast
 import re
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from shapelint.static import python_ast
 from shapelint.static.knowledge import LAYOUT_SOURCES, RESHAPES, STATE_SOURCES
+from shapelint.static.project.bindings import (
+    DEFINITIONS,
+    all_statements,
+    assignments,
+    constants,
+    exports,
+    import_facts,
+    rebound,
+    scope_statements,
+    target_names,
+    top_level,
+)
 from shapelint.static.project.facts import (
     UNREAD,
     ArgValue,
-    Binding,
     CallFacts,
     ClassFacts,
     Constant,
@@ -79,7 +89,7 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         imports=tuple(scanner.imports),
         classes=tuple(scanner.classes),
         functions=tuple(
-            node.name for node in _top_level(tree.body) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            node.name for node in top_level(tree.body) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         ),
         relevant_top_level=any(
             _relevant(lines, node)
@@ -88,17 +98,17 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         ),
         relevant_functions=frozenset(
             node.name
-            for node in _top_level(tree.body)
+            for node in top_level(tree.body)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _relevant(lines, node)
         ),
         recurrent_functions=frozenset(
             node.name
-            for node in _top_level(tree.body)
+            for node in top_level(tree.body)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _relevant(lines, node, RECURRENT)
         ),
         rnn_functions=frozenset(
             node.name
-            for node in _top_level(tree.body)
+            for node in top_level(tree.body)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _runs_rnn(lines, node)
         ),
         calls=tuple(scanner.calls),
@@ -106,20 +116,17 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         paddings=tuple(scanner.paddings),
         constants=scanner.module_constants,
         star_imports=tuple(scanner.star_imports),
-        exports=_exports(tree.body),
-        rebound=_rebound(tree.body),
+        exports=exports(tree.body),
+        rebound=rebound(tree.body),
         outline=file_outline(tree, len(text), scanner.deepest),
     )
 
 
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-
-
 def file_outline(tree: ast.Module, size: int, depth: int | None = None) -> FileOutline:
     """Where the top-level definitions of a parsed file lie (see :class:`FileOutline`)."""
-    definitions = tuple(_outline(node, top_level=True) for node in tree.body if isinstance(node, _DEFINITIONS))
+    definitions = tuple(_outline(node, top_level=True) for node in tree.body if isinstance(node, DEFINITIONS))
     statements = tuple(
-        (node.lineno, node.end_lineno or node.lineno) for node in tree.body if not isinstance(node, _DEFINITIONS)
+        (node.lineno, node.end_lineno or node.lineno) for node in tree.body if not isinstance(node, DEFINITIONS)
     )
     return FileOutline(definitions, statements, size, depth)
 
@@ -135,7 +142,7 @@ def _outline(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, top_le
     members = tuple(
         _outline(statement, top_level=False)
         for statement in node.body
-        if isinstance(statement, _DEFINITIONS) and statement.lineno > header_end
+        if isinstance(statement, DEFINITIONS) and statement.lineno > header_end
     )
     return Outline(node.name, first, last, members, header_end, other_statements=len(members) < len(node.body))
 
@@ -172,15 +179,15 @@ class _Scanner(ast.NodeVisitor):
         self.imports: list[ImportFacts] = []
         self.star_imports: list[StarImport] = []
         self._own_functions = {
-            node.name for node in _top_level(tree.body) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            node.name for node in top_level(tree.body) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
         self.classes: list[ClassFacts] = []
         self.calls: list[CallFacts] = []
         self.options: list[OptionFacts] = []
-        self.module_constants = _constants(tree.body)
+        self.module_constants = constants(tree.body)
         # Classes named in lower case (`class bilstm`) are constructed as `bilstm(...)`: calls of the
         # module's own classes count, and of names imported from a module, which may be classes.
-        self.class_names = {node.name for node in _top_level(tree.body) if isinstance(node, ast.ClassDef)} | {
+        self.class_names = {node.name for node in top_level(tree.body) if isinstance(node, ast.ClassDef)} | {
             alias.asname or alias.name for node in tree.body if isinstance(node, ast.ImportFrom) for alias in node.names
         }
         self.option_holders = set(OPTION_HOLDERS)
@@ -191,7 +198,7 @@ class _Scanner(ast.NodeVisitor):
         self._scopes: list[_FunctionScope] = []
         self._tree = tree
         self._filled: dict[int, tuple[set[str], set[str]]] = {}
-        self._top_level_classes = {id(node) for node in _top_level(tree.body) if isinstance(node, ast.ClassDef)}
+        self._top_level_classes = {id(node) for node in top_level(tree.body) if isinstance(node, ast.ClassDef)}
         self._depth = self.deepest = 0  # the nesting of the walk, which the parse need not check again
 
     # ---------------------------------------------------------------- the walk
@@ -233,10 +240,10 @@ class _Scanner(ast.NodeVisitor):
     # ---------------------------------------------------------------- definitions
 
     def visit_Import(self, node: ast.Import) -> None:
-        self.imports.extend(_import_facts(node, nested=bool(self._scopes or self._class_stack)))
+        self.imports.extend(import_facts(node, nested=bool(self._scopes or self._class_stack)))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        self.imports.extend(_import_facts(node, nested=bool(self._scopes or self._class_stack)))
+        self.imports.extend(import_facts(node, nested=bool(self._scopes or self._class_stack)))
         if any(alias.name == "*" for alias in node.names):
             self.star_imports.append(StarImport(node.module or "", node.level))
 
@@ -309,10 +316,10 @@ class _Scanner(ast.NodeVisitor):
         key = id(scope.function if scope is not None else self._tree)
         if key not in self._filled:
             body = scope.function.body if scope is not None else self._tree.body
-            assignments = [node for node in _all_statements(body) if isinstance(node, ast.Assign)]
+            assigning = [node for node in all_statements(body) if isinstance(node, ast.Assign)]
             filled = {
                 target.id
-                for node in assignments
+                for node in assigning
                 if isinstance(node.value, ast.Call)
                 and (dotted(node.value.func) or "").rpartition(".")[2] in FILLED_ARRAYS
                 for target in node.targets
@@ -320,7 +327,7 @@ class _Scanner(ast.NodeVisitor):
             }
             lengths = {
                 target.id
-                for node in assignments
+                for node in assigning
                 if any(a_length(part, set()) for part in ast.walk(node.value) if isinstance(part, ast.Call))
                 for target in node.targets
                 if isinstance(target, ast.Name)
@@ -529,8 +536,8 @@ class _FunctionScope:
         if self._names is None:
             parameters = _parameter_names(self.function)
             body = self.function.body
-            bound = parameters | {name for statement in _scope_statements(body) for name, _ in _bindings(statement)}
-            self._names = (_constants(body, exclude=parameters), bound)
+            bound = parameters | {name for statement in scope_statements(body) for name, _ in assignments(statement)}
+            self._names = (constants(body, exclude=parameters), bound)
         return self._names
 
 
@@ -579,187 +586,15 @@ def _parameter_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[st
     return names
 
 
-def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements at module level, also those inside top-level ``if``/``try`` blocks."""
-    for statement in body:
-        yield statement
-        if isinstance(statement, ast.If):
-            yield from _top_level(statement.body)
-            yield from _top_level(statement.orelse)
-        elif isinstance(statement, ast.Try):
-            for block in (statement.body, statement.orelse, statement.finalbody, *(h.body for h in statement.handlers)):
-                yield from _top_level(block)
-
-
-def _constants(body: list[ast.stmt], exclude: set[str] | None = None) -> dict[str, Constant]:
-    """Names bound exactly once in this scope, and to a literal (``n_layers = 2``)."""
-    bindings: Counter[str] = Counter()
-    values: dict[str, Constant] = {}
-    for statement in _scope_statements(body):
-        for target, value in _bindings(statement):
-            bindings[target] += 1
-            if value is not UNSET:
-                values[target] = value  # type: ignore[assignment]
-    skip = exclude or set()
-    return {name: value for name, value in values.items() if bindings[name] == 1 and name not in skip}
-
-
-def _rebound(body: list[ast.stmt]) -> dict[str, tuple[Binding, ...]]:
-    """The module-level names bound more than once, with each binding in source order: which one
-    a name means depends on which comes last, or, where one is conditional, on the run."""
-    bindings: dict[str, list[Binding]] = {}
-    for statement, conditional in _scope_statements_run(body, False):
-        if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            for facts in _import_facts(statement, nested=False):
-                bindings.setdefault(facts.local, []).append(Binding("import", conditional, facts))
-        elif isinstance(statement, ast.ClassDef):
-            bindings.setdefault(statement.name, []).append(Binding("class", conditional))
-        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            bindings.setdefault(statement.name, []).append(Binding("function", conditional))
-        else:
-            for name, _ in _bindings(statement):
-                bindings.setdefault(name, []).append(Binding("other", conditional))
-    return {name: tuple(found) for name, found in bindings.items() if len(found) > 1}
-
-
-def _scope_statements_run(body: list[ast.stmt], conditional: bool) -> Iterator[tuple[ast.stmt, bool]]:
-    """Every statement of a scope in source order, not inside nested functions or classes, and whether
-    it runs only on a condition (in an ``if``, ``try``, loop, ``with`` or ``match``)."""
-    for statement in body:
-        yield statement, conditional
-        if isinstance(statement, _DEFINITIONS):
-            continue
-        for block in ("body", "orelse", "finalbody"):
-            inner = getattr(statement, block, None)
-            if isinstance(inner, list):
-                yield from _scope_statements_run(inner, True)
-        for handler in getattr(statement, "handlers", ()):
-            yield from _scope_statements_run(handler.body, True)
-        for case in getattr(statement, "cases", ()):
-            yield from _scope_statements_run(case.body, True)
-
-
-def _import_facts(node: ast.Import | ast.ImportFrom, nested: bool) -> Iterator[ImportFacts]:
-    """The names an import binds (a star import binds none it names)."""
-    if isinstance(node, ast.Import):
-        for alias in node.names:
-            if alias.asname is not None:
-                yield ImportFacts(alias.asname, alias.name, None, nested=nested)
-            else:
-                head = alias.name.split(".")[0]
-                yield ImportFacts(head, head, None, nested=nested)
-        return
-    for alias in node.names:
-        if alias.name != "*":
-            yield ImportFacts(alias.asname or alias.name, node.module or "", alias.name, node.level, nested)
-
-
-def _exports(body: list[ast.stmt]) -> frozenset[str] | None:
-    """The names ``__all__`` lists, where it is bound (and extended) only by literal lists; else None."""
-    names: set[str] = set()
-    seen = False
-    for statement in _scope_statements(body):
-        if isinstance(statement, ast.Assign) and any(_names_all(target) for target in statement.targets):
-            listed, seen = _listed(statement.value), True
-            if listed is None or len(statement.targets) > 1:
-                return None
-            names = listed
-        elif isinstance(statement, ast.AugAssign) and _names_all(statement.target):
-            listed = _listed(statement.value)
-            if listed is None or not seen:
-                return None
-            names |= listed
-        elif (
-            isinstance(statement, ast.Expr)
-            and isinstance(statement.value, ast.Call)
-            and isinstance(statement.value.func, ast.Attribute)
-            and _names_all(statement.value.func.value)
-        ):
-            return None  # `__all__.extend(...)`: names not read here
-        elif isinstance(statement, ast.AnnAssign) and _names_all(statement.target):
-            return None
-    return frozenset(names) if seen else None
-
-
-def _names_all(target: ast.expr) -> bool:
-    return isinstance(target, ast.Name) and target.id == "__all__"
-
-
-def _listed(node: ast.expr) -> set[str] | None:
-    if not isinstance(node, (ast.List, ast.Tuple)):
-        return None
-    names = {literal(element) for element in node.elts}
-    return names if all(isinstance(name, str) for name in names) else None  # type: ignore[return-value]
-
-
-def _scope_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement of a scope at any depth, not inside nested functions or classes."""
-    return (statement for statement, _ in _scope_statements_run(body, False))
-
-
-def _all_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement at any depth, nested functions and classes included (an assignment is a
-    statement: no expression below needs a look)."""
-    for statement in body:
-        yield statement
-        for block in ("body", "orelse", "finalbody"):
-            inner = getattr(statement, block, None)
-            if isinstance(inner, list):
-                yield from _all_statements(inner)
-        for handler in getattr(statement, "handlers", ()):
-            yield from _all_statements(handler.body)
-        for case in getattr(statement, "cases", ()):
-            yield from _all_statements(case.body)
-
-
-def _bindings(statement: ast.stmt) -> Iterator[tuple[str, Constant | object]]:
-    """(name, literal value or UNSET) for each name a statement binds."""
-    if isinstance(statement, ast.Assign):
-        value = literal(statement.value) if len(statement.targets) == 1 else UNSET
-        for target in statement.targets:
-            for name in _target_names(target):
-                yield name, value if isinstance(target, ast.Name) else UNSET
-    elif isinstance(statement, ast.AnnAssign):
-        for name in _target_names(statement.target):
-            yield name, literal(statement.value) if statement.value is not None else UNSET
-    elif isinstance(statement, (ast.AugAssign, ast.For, ast.AsyncFor)):
-        for name in _target_names(statement.target):
-            yield name, UNSET
-    elif isinstance(statement, (ast.With, ast.AsyncWith)):
-        for item in statement.items:
-            if item.optional_vars is not None:
-                for name in _target_names(item.optional_vars):
-                    yield name, UNSET
-    elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        yield statement.name, UNSET
-    elif isinstance(statement, (ast.Import, ast.ImportFrom)):
-        for alias in statement.names:
-            yield (alias.asname or alias.name).split(".")[0], UNSET
-    elif isinstance(statement, (ast.Global, ast.Nonlocal)):
-        for name in statement.names:
-            yield name, UNSET
-            yield name, UNSET  # declared global: rebound elsewhere, never a constant
-
-
-def _target_names(target: ast.expr) -> Iterator[str]:
-    if isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for element in target.elts:
-            yield from _target_names(element)
-    elif isinstance(target, ast.Starred):
-        yield from _target_names(target.value)
-
-
 def _parsed_option_names(tree: ast.Module) -> set[str]:
     """Names bound to ``parser.parse_args()`` (or ``parse_known_args()[0]``) anywhere in the file."""
     names: set[str] = set()
-    for node in _all_statements(tree.body):
+    for node in all_statements(tree.body):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             value = node.value
             if isinstance(value, ast.Subscript):
                 value = value.value
             method = value.func.attr if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) else None
             if method in ("parse_args", "parse_known_args"):
-                names.update(_target_names(node.targets[0]))
+                names.update(target_names(node.targets[0]))
     return names
