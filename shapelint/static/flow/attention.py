@@ -117,8 +117,7 @@ def _results(
 
 def _masks_in_scope(flow: FunctionFlow) -> tuple[MaskInScope, ...]:
     """The lengths and padding masks this function holds (not None on this path)."""
-    names = sorted(name for name in kb.LENGTHS_NAMES if name in flow.env and flow.env[name] != Literal(None))
-    return tuple(_mask(flow, name) for name in names)
+    return tuple(_mask(flow, name) for name in flow.lengths_in_scope())
 
 
 def _mask(flow: FunctionFlow, name: str) -> MaskInScope:
@@ -137,7 +136,7 @@ def _mask(flow: FunctionFlow, name: str) -> MaskInScope:
         and any(isinstance(target.target, cst.Name) and target.target.value == name for target in small.targets)
     ]
     if param is not None or len(bindings) != 1:
-        return MaskInScope(name, param if param is not None else None)
+        return MaskInScope(name, param)
     true_at, boolean = _polarity(bindings[0].value)
     return MaskInScope(name, bindings[0], true_at, boolean)
 

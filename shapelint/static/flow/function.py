@@ -124,6 +124,10 @@ class FunctionFlow:
         if self.depth == 0:
             self.events = _mark_starting_states(self.events)
 
+    def lengths_in_scope(self) -> list[str]:
+        """The lengths and padding masks this function holds (bound, and not None on this path), sorted."""
+        return sorted(name for name in kb.LENGTHS_NAMES if name in self.env and self.env[name] != Literal(None))
+
     def live_padding(self, tensor: Tensor) -> Tensor:
         """On a path where the lengths are None (``if lengths is None:``), nothing was padded."""
         padding = tensor.padding

@@ -395,8 +395,8 @@ def index_tensor(
     if flow.recording:
         flow.indexings.append((node, flow.live_padding(tensor), tuple(per_axis), tuple(slices)))
     padding = tensor.padding
-    state = tensor.rnn is not None and tensor.rnn.state and padding is not None and padding.state_of is not None
-    if state and padding is not None and picks_one_row(per_axis[0], slices[0]):
+    state = tensor.rnn is not None and tensor.rnn.state
+    if state and padding is not None and padding.state_of is not None and picks_one_row(per_axis[0], slices[0]):
         # A state after the padding, picked row by row: SHP303 reports the pick, not what it starts.
         result = replace(result, padding=replace(padding, state_of=None))
     if dropped:  # what is left is no longer the RNN's own output or state

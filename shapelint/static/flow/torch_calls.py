@@ -266,9 +266,9 @@ def run_padding(flow: FunctionFlow, call: cst.Call, given: Value) -> Padding | N
     pads its token batches (a collate function, torchtext, a loader) says so for an RNN fed whole
     sequences: not one step (a decoder's), not a sequence of known length one.
     """
-    lengths = [name for name in kb.LENGTHS_NAMES if name in flow.env and flow.env[name] != Literal(None)]
+    lengths = flow.lengths_in_scope()
     if lengths:
-        return Padding(call, packed=False, lengths_name=min(lengths))
+        return Padding(call, packed=False, lengths_name=lengths[0])
     program = flow.scope.program
     pipeline = program.pipeline_padding(flow.scope.path) if program is not None else None
     one_step = isinstance(given, SizeOnes) or (isinstance(given, Tensor) and any(axis.singleton for axis in given.axes))

@@ -178,9 +178,6 @@ class _Scanner(ast.NodeVisitor):
         self._padding_seen: set[int] = set()  # list paddings already recorded through their `+`
         self.imports: list[ImportFacts] = []
         self.star_imports: list[StarImport] = []
-        self._own_functions = {
-            node.name for node in top_level(tree.body) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        }
         self.classes: list[ClassFacts] = []
         self.calls: list[CallFacts] = []
         self.options: list[OptionFacts] = []
@@ -456,7 +453,12 @@ class _Scanner(ast.NodeVisitor):
         called = dotted(func) or ""
         if "." in called:
             return "keras" in called
-        if called in self._own_functions:
+        own = (
+            node.name
+            for node in top_level(self._tree.body)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        )
+        if called in own:  # looked up only for such a call: rare, and the walk is cheap
             return False
         found = [binding.module for binding in self.imports if binding.local == called]
         return any("keras" in module or "tensorflow" in module for module in found) if found else True
