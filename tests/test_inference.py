@@ -258,6 +258,19 @@ def test_lengths_mean_padding_only_where_they_exist(body: str, flagged: bool) ->
     assert codes(source) == (["SHP303"] if flagged else [])
 
 
+@pytest.mark.parametrize("params", ["x, lengths", "x, mask"])
+def test_the_squeezed_row_of_a_padded_one_layer_state_is_its_last_step(params: str) -> None:
+    assert codes(model("nn.GRU(4, 8)", "out, h = self.rnn(x)\nreturn h.squeeze(0)\n", params=params)) == ["SHP303"]
+
+
+@pytest.mark.parametrize("step", ["token.unsqueeze(0)", "torch.cat((token.unsqueeze(0), context), dim=2)"])
+def test_a_decoder_step_reads_no_padding_whatever_masks_it_holds(step: str) -> None:
+    """One step of a decoder (the token joined to a context keeps its one step) with the source mask in scope
+    for its attention: its state has read no padding, so neither its row nor its output is a padded last step."""
+    body = f"out, h = self.rnn({step}, hidden)\nreturn out.squeeze(0), h.squeeze(0), h[-1]\n"
+    assert codes(model("nn.GRU(4, 8)", body, params="token, hidden, context, mask")) == []
+
+
 HN_LAST = "out, (h_n, c_n) = self.rnn(x)\nreturn h_n[-1]\n"
 
 

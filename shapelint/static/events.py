@@ -89,6 +89,20 @@ class IndexEvent:
 
 
 @dataclass(frozen=True)
+class SqueezeEvent:
+    """``h_n.squeeze(0)`` of a final state with one row (one layer, one direction): that row, as
+    ``h_n[0]`` takes it. ``starts_another_rnn`` as for :class:`IndexEvent`."""
+
+    node: cst.Call
+    tensor: Tensor
+    starts_another_rnn: bool = False
+
+
+# A row of a final state taken, by index or by squeezing its one row away.
+RowPick = IndexEvent | SqueezeEvent
+
+
+@dataclass(frozen=True)
 class RnnCallEvent:
     """An RNN module called on a tensor (``given``, if its layout is known) and an initial state."""
 
@@ -179,6 +193,7 @@ Event = (
     ReshapeEvent
     | PackEvent
     | IndexEvent
+    | SqueezeEvent
     | RnnCallEvent
     | ReduceEvent
     | ReturnEvent

@@ -276,6 +276,8 @@ LENGTHS_NAMES = frozenset(
 # Tensor factories whose arguments are the sizes of the result.
 FACTORIES = frozenset(f"torch.{name}" for name in ("zeros", "ones", "randn", "rand", "empty", "full"))
 CONCATENATIONS = frozenset({"torch.cat", "torch.concat", "torch.concatenate", "torch.stack", "torch.hstack"})
+# Those that join along an axis the pieces have, so every other axis keeps its size.
+JOINS = frozenset({"torch.cat", "torch.concat", "torch.concatenate"})
 REDUCTIONS = frozenset({"mean", "sum", "max", "min", "amax", "amin", "logsumexp", "nanmean"})
 
 # `len(x)` for these names is a sequence length (`len(sentence)`), unless `x`'s layout is known.

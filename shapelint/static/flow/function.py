@@ -27,6 +27,7 @@ from shapelint.static.events import (
     ReturnEvent,
     RnnCallEvent,
     SliceOf,
+    SqueezeEvent,
 )
 from shapelint.static.flow import expressions
 from shapelint.static.flow.buffers import record_fill
@@ -142,7 +143,7 @@ class FunctionFlow:
         """
         if isinstance(event, AttentionEvent):
             return replace(event, padding=None) if self._unread_option(event.padding) else event
-        if not isinstance(event, (IndexEvent, ReduceEvent)):
+        if not isinstance(event, (IndexEvent, SqueezeEvent, ReduceEvent)):
             return event
         if not self._unread_option(event.tensor.padding):
             return event
@@ -439,7 +440,7 @@ def _mark_starting_states(events: list[Evidenced]) -> list[Evidenced]:
         return events
     return [
         replace(found, event=replace(found.event, starts_another_rnn=True))
-        if isinstance(found.event, IndexEvent)
+        if isinstance(found.event, (IndexEvent, SqueezeEvent))
         and found.event.tensor.rank
         and id(found.event.tensor.axes[0]) in starting
         else found

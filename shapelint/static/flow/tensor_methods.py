@@ -18,6 +18,7 @@ from shapelint.static.events import (
     ReduceEvent,
     ReshapeEvent,
     SliceOf,
+    SqueezeEvent,
     picks_one_row,
 )
 from shapelint.static.flow.tensor_ops import (
@@ -134,7 +135,14 @@ def tensor_method(
         # a batch or time axis may well not be, and then nothing is dropped.
         if not axis.singleton and (axis.role is not Role.UNKNOWN or axis.parts):
             return UNKNOWN
-        return drop_axes(tensor, {position}, call)
+        squeezed = drop_axes(tensor, {position}, call)
+        padding = tensor.padding
+        if position == 0 and tensor.rnn is not None and tensor.rnn.state:
+            flow.emit(SqueezeEvent(call, flow.live_padding(tensor)))
+            if padding is not None and padding.state_of is not None:
+                # Like a pick of the row: SHP303 reports it here, not the RNN the row may start.
+                squeezed = replace(squeezed, padding=replace(padding, state_of=None))
+        return squeezed
     if method == "size" and not args:
         return Shape(tensor)
     if method == "size" and len(ints) == 1 and ints[0] is not None:

@@ -82,6 +82,11 @@ def concatenate(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     known = next((piece for piece in pieces if isinstance(piece, Tensor)), None)
     dim = dims[0].value if isinstance(dims[0], Literal) and isinstance(dims[0].value, int) else None
     position = normalise_dim(dim, known.rank) if known is not None and dim is not None else None
+    if known is None and isinstance(dim, int) and dim >= 0 and resolve(call.func, flow.scope.aliases) in kb.JOINS:
+        # Joined to a piece of one step (`cat((embedded, context), dim=2)` in a decoder): still one step.
+        ones = frozenset().union(*(piece.positions for piece in pieces if isinstance(piece, SizeOnes)))
+        if ones and dim not in ones:
+            return SizeOnes(ones)
     if known is None or position is None:
         return UNKNOWN
     axes = list(known.axes)
@@ -263,16 +268,18 @@ def run_padding(flow: FunctionFlow, call: cst.Call, given: Value) -> Padding | N
 
     Lengths in scope (a parameter or a name assigned before the call, not None on this path) say
     so; `_settle_padding` later drops that if they are optional and never used. Else a project that
-    pads its token batches (a collate function, torchtext, a loader) says so for an RNN fed whole
-    sequences: not one step (a decoder's), not a sequence of known length one.
+    pads its token batches (a collate function, torchtext, a loader) says so. Either only for an RNN
+    fed whole sequences: not one step (a decoder's), not a sequence of known length one.
     """
+    one_step = isinstance(given, SizeOnes) or (isinstance(given, Tensor) and any(axis.singleton for axis in given.axes))
+    if one_step:
+        return None  # a decoder's step reads no padding, whatever masks its attention holds
     lengths = flow.lengths_in_scope()
     if lengths:
         return Padding(call, packed=False, lengths_name=lengths[0])
     program = flow.scope.program
     pipeline = program.pipeline_padding(flow.scope.path) if program is not None else None
-    one_step = isinstance(given, SizeOnes) or (isinstance(given, Tensor) and any(axis.singleton for axis in given.axes))
-    if pipeline is None or one_step:
+    if pipeline is None:
         return None
     evidence, at_end = pipeline
     return Padding(call, packed=False, pipeline=evidence, at_end=at_end)

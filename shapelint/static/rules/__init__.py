@@ -18,6 +18,7 @@ from shapelint.static.events import (
     ReshapeEvent,
     ReturnEvent,
     RnnCallEvent,
+    RowPick,
 )
 
 
@@ -56,6 +57,7 @@ EventT = TypeVar(
     ReshapeEvent,
     PackEvent,
     IndexEvent,
+    RowPick,
     RnnCallEvent,
     ReduceEvent,
     ReturnEvent,
@@ -65,9 +67,9 @@ EventT = TypeVar(
 
 
 class StaticRule(Rule, Generic[EventT]):
-    """A rule over one kind of event of the layout inference."""
+    """A rule over one kind of event of the layout inference (or a few kinds that mean one thing)."""
 
-    event: ClassVar[type[Any]]
+    event: ClassVar[type[Any] | tuple[type[Any], ...]]
 
     def check(self, event: EventT, source: SourceView) -> Iterator[Report]:
         raise NotImplementedError
