@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 
+import libcst as cst
+
 from shapelint.static.events import ReshapeEvent
 from shapelint.static.examples import module
 from shapelint.static.layout import Aligned, Misaligned, Tensor, Unaligned, has_mergeable_pair, mergeable
@@ -47,9 +49,10 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
     window's embeddings, transpose the last two axes first (`transpose(-1, -2)`).
 
     ## Known problems
-    The output of a `batch_first=True` RNN is reported only when its input's layout is
-    known: fed one sample, or one step at a time (a decoder's `step`), the output is
-    contiguous and `view` works, and on an input of unknown layout that cannot be told.
+    Fed one sample, or one step at a time (a decoder's `step`), a `batch_first=True` RNN
+    returns a contiguous output and `view` works. On an input of unknown layout, an RNN
+    given the state it starts from, or an input named a step, is taken for such a decoder
+    and not reported; one that reads whole sequences is.
     """
 
     code = "SHP103"
@@ -71,12 +74,19 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
             "out, _ = self.rnn(step_embedding)\nreturn out.view(-1, 16)",
             params="step_embedding",
         ),
+        module(
+            "nn.GRU(8, 16, batch_first=True)",
+            "out, hidden = self.rnn(embedded, hidden)\nreturn out.view(-1, 16), hidden",
+            params="embedded, hidden",
+        ),
     )
     INVALID = (
         _model("        out, _ = self.rnn(x)\n        return out.view(out.size(0), -1)\n"),
         _model("        out, _ = self.rnn(torch.tanh(x))\n        return torch.tanh(out).view(-1, 16)\n"),
         _model("        w = x.unfold(1, 3, 1)\n        return w.view(w.size(0), w.size(1), -1)\n"),
         _model("        return x.transpose(1, 2).view(x.size(0), -1)\n"),
+        # Whatever its input, an RNN that reads whole sequences batch-first returns the transposed view.
+        module("nn.LSTM(8, 16, batch_first=True)", "out, _ = self.rnn(x)\nreturn out.view(out.size(0), -1)", "x"),
     )
 
     def check(self, event: ReshapeEvent, source: SourceView) -> Iterator[Report]:
@@ -85,8 +95,8 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
             return
         if not _must_merge_apart(event):
             return
-        if tensor.noncontiguous.batch_first_rnn and any(atom.assumed for axis in tensor.axes for atom in axis.atoms()):
-            return  # the RNN's input has no known layout: one sample, or one step (a decoder's), is contiguous
+        if tensor.noncontiguous.batch_first_rnn and _maybe_one_step(tensor):
+            return
         receiver = short(source.code(event.receiver), 30)
         call = event.call
         replacement = renamed_method(call, "reshape")
@@ -117,6 +127,20 @@ def _must_merge_apart(event: ReshapeEvent) -> bool:
     dims = alignment.dims if isinstance(alignment, Unaligned) else len({p for p, _ in alignment.atoms})
     rank_after = sum(1 for entry in event.entries if entry != ())
     return rank_after < dims and has_mergeable_pair(tensor) is False
+
+
+def _maybe_one_step(tensor: Tensor) -> bool:
+    """On an input of unknown layout, an RNN given the state to start from may be a decoder reading one
+    step per call (`self.rnn(embedded, hidden)`), whose output is contiguous; so may one whose input is
+    named a step. Else it reads whole sequences, whose output is the transposed view."""
+    if not any(atom.assumed for axis in tensor.axes for atom in axis.atoms()):
+        return False
+    call = tensor.noncontiguous.where if tensor.noncontiguous is not None else None
+    if not isinstance(call, cst.Call) or not call.args:
+        return True
+    given = call.args[0].value
+    named_step = isinstance(given, cst.Name) and "step" in given.value.lower()
+    return len(call.args) > 1 or named_step or any(arg.star for arg in call.args)
 
 
 def _unless_single(tensor: Tensor) -> str:
