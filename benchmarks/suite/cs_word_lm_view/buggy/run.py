@@ -1,0 +1,5 @@
+from main import run
+
+
+def smoke():
+    return {"loss_positive": run([]) > 0}

@@ -1,0 +1,17 @@
+import torch
+import torch.nn as nn
+
+from data import PAD
+
+
+class IntentClassifier(nn.Module):
+    def __init__(self, vocab_size, embed_dim=8, hidden_dim=12, num_intents=3):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=PAD)
+        self.lstm = nn.LSTM(embed_dim, hidden_dim, batch_first=True)
+        self.fc = nn.Linear(hidden_dim, num_intents)
+
+    def forward(self, x):
+        lstm_out, _ = self.lstm(self.embedding(x))
+        last_hidden = lstm_out[:, -1, :]  # output at the last time step
+        return self.fc(last_hidden)
