@@ -271,6 +271,41 @@ def test_a_decoder_step_reads_no_padding_whatever_masks_it_holds(step: str) -> N
     assert codes(model("nn.GRU(4, 8)", body, params="token, hidden, context, mask")) == []
 
 
+CLASS_SETTINGS = """\
+import torch
+from torch import nn
+
+
+class Tagger(nn.Module):
+    layers = 1
+    bidirectional = True
+
+    def __init__(self{init}):
+        super().__init__(){override}
+        self.rnn = nn.LSTM(8, 16, self.layers, bidirectional=self.bidirectional)
+        self.fc = nn.Linear(16, 2)
+
+    def forward(self, x):
+        _, (h_n, _) = self.rnn(x)
+        return self.fc(h_n[-1])
+"""
+
+
+def test_settings_the_class_body_binds_are_read_through_self() -> None:
+    assert codes(CLASS_SETTINGS.format(init="", override="")) == ["SHP203"]
+
+
+@pytest.mark.parametrize(
+    ("init", "override"),
+    [
+        ("", "\n        self.bidirectional = False"),
+        (", bidirectional=False", "\n        self.bidirectional = bidirectional"),
+    ],
+)
+def test_an_instance_setting_of_its_own_wins_over_the_class_bodys(init: str, override: str) -> None:
+    assert codes(CLASS_SETTINGS.format(init=init, override=override)) == []
+
+
 HN_LAST = "out, (h_n, c_n) = self.rnn(x)\nreturn h_n[-1]\n"
 
 

@@ -273,11 +273,16 @@ class Program:
         """``self.X`` as ``__init__`` leaves it (run with ``arguments`` for its parameters; ``called``:
         those of a construction, the others at their defaults), merged with what other methods
         assign: an attribute assigned two different ways is unknown."""
-        found: dict[str, Value] = {}
+        level = _class_level(cls, scope, depth)
+        found: dict[str, Value] = dict(level)
         methods = [method for method in body_of(cls.body) if isinstance(method, cst.FunctionDef)]
         initialiser = method_named(cls, "__init__")
         if initialiser is not None:
-            flow = FunctionFlow(scope, {}, recording=False, depth=depth, owner=cls)
+            # What __init__ assigns is the instance's own, whatever the class body says.
+            targets = (cast(cst.Attribute, assign.targets[0].target) for assign in self_assignments(initialiser))
+            shadowed = {target.attr.value for target in targets}
+            unshadowed = {name: value for name, value in level.items() if name not in shadowed}
+            flow = FunctionFlow(scope, unshadowed, recording=False, depth=depth, owner=cls)
             flow.run(initialiser, arguments, called)
             for key, value in flow.env.items():
                 name = key.removeprefix("self.")
@@ -451,3 +456,22 @@ def _top_level(body: Sequence[cst.BaseStatement]) -> Iterator[cst.BaseStatement]
             yield from _top_level(body_of(statement.body))
             for handler in statement.handlers:
                 yield from _top_level(body_of(handler.body))
+
+
+def _class_level(cls: cst.ClassDef, scope: ModuleScope, depth: int) -> dict[str, Value]:
+    """What the class body binds (`batch_first = True`): `self.batch_first` reads it until an
+    instance sets its own."""
+    flow = FunctionFlow(scope, {}, recording=False, depth=depth, owner=cls)
+    for statement in body_of(cls.body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                target, value = small.targets[0].target, small.value
+            elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                target, value = small.target, small.value
+            else:
+                continue
+            if isinstance(target, cst.Name):
+                flow.env[target.value] = flow.expression(value, record=False)
+    return {name: value for name, value in flow.env.items() if "." not in name}
