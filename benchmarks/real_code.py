@@ -81,6 +81,7 @@ def main() -> None:
     per_set: Counter[tuple[str, str, bool]] = Counter()  # (set, label, flagged)
     unlabelled: list[str] = []
     missed: list[str] = []
+    false_alarms: list[str] = []
     missing = sorted({label.repository for label in labels} - {name.replace("+", "/", 1) for name in folders})
     for repository in sorted({label.repository for label in labels} - set(missing)):
         findings = lint_repository(folders[repository.replace("/", "+", 1)])
@@ -90,10 +91,13 @@ def main() -> None:
             total[label.label, label.category] += 1
             found[label.label, label.category] += hit
             per_set[label.corpus, label.label, hit] += 1
+            cell = f"cell {label.cell}:" if label.cell is not None else ""
+            place = f"{label.lines.start}" + (f"-{label.lines.stop - 1}" if len(label.lines) > 1 else "")
             if label.label == "bug" and not hit:
-                cell = f"cell {label.cell}:" if label.cell is not None else ""
-                place = f"{label.lines.start}" + (f"-{label.lines.stop - 1}" if len(label.lines) > 1 else "")
                 missed.append(f"  {repository} {label.path}:{cell}{place} [{label.category}] {label.evidence}")
+            if label.label == "correct" and hit:
+                codes = ", ".join(sorted({f.code for f in findings if label.holds(f)}))
+                false_alarms.append(f"  {repository} {label.path}:{cell}{place} {codes} [{label.category}]")
         for finding in findings:
             if not any(label.holds(finding) for label in mine):
                 cell = f"cell {finding.cell}:" if finding.cell is not None else ""
@@ -116,6 +120,9 @@ def main() -> None:
                 per_set[corpus, "correct", True] + per_set[corpus, "correct", False],
             )
             print(f"  {corpus}: {bugs[0]}/{bugs[1]}, {look_alikes[0]}/{look_alikes[1]}")
+    if false_alarms:
+        print(f"correct look-alikes flagged: {len(false_alarms)}")
+        print("\n".join(false_alarms))
     print(f"findings on no labelled line: {len(unlabelled)}")
     print("\n".join(unlabelled))
     if options.missed:

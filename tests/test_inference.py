@@ -271,6 +271,43 @@ def test_a_decoder_step_reads_no_padding_whatever_masks_it_holds(step: str) -> N
     assert codes(model("nn.GRU(4, 8)", body, params="token, hidden, context, mask")) == []
 
 
+def test_an_rnn_that_goes_on_from_the_state_it_left_steps_a_decoder() -> None:
+    """Stepped in a loop from its own state, an RNN is a decoder, whatever its input (here from a layer
+    the flow cannot see) and whatever lengths of the source are in scope: its state has read no padding."""
+    body = """\
+    for t in range(steps):
+        step = self.unknown_layer(tokens[:, t])
+        out, (h, c) = self.rnn(step, (h, c))
+        guess = self.fc(h[-1])
+    return guess
+    """
+    params = "tokens, h, c, steps, src_lengths"
+    assert codes(model("nn.LSTM(4, 8, batch_first=True)", body, params=params)) == []
+    # Run once, on whole sequences, with the lengths in scope: the state is the one after the padding.
+    once = "out, (h, c) = self.rnn(self.unknown_layer(tokens), (h, c))\nreturn self.fc(h[-1])\n"
+    assert codes(model("nn.LSTM(4, 8, batch_first=True)", once, params=params)) == ["SHP303"]
+
+
+@pytest.mark.parametrize("guess", ["logits.argmax(-1).unsqueeze(1)", "self.fc(out).argmax(-1).unsqueeze(1)"])
+def test_a_step_from_the_target_or_from_the_last_guess_is_one_step(guess: str) -> None:
+    body = f"""\
+    _, steps = target.shape
+    for t in range(steps):
+        if t == 0 or teacher_forcing:
+            step = target[:, t].unsqueeze(1)
+        else:
+            step = {guess}
+        out, _ = self.rnn(self.embedding(step))
+        logits = self.fc(out[:, -1])
+    return logits
+    """
+    params = "target, teacher_forcing, src_lengths"
+    source = model("nn.GRU(4, 8, batch_first=True)", body, params=params).replace(
+        "        self.rnn =", "        self.embedding = nn.Embedding(10, 4)\n        self.rnn ="
+    )
+    assert codes(source) == []
+
+
 CLASS_SETTINGS = """\
 import torch
 from torch import nn
@@ -411,6 +448,37 @@ def test_a_mask_passed_in_and_not_applied_means_a_padded_batch() -> None:
     assert finding.code == "SHP302" and "`mask` is in scope" in finding.message
     masked = "out, _ = self.rnn(x)\nreturn out.masked_fill(~mask[..., None], 0).sum(1)\n"
     assert codes(model("nn.LSTM(4, 8, batch_first=True)", masked, params="x, mask")) == []
+
+
+@pytest.mark.parametrize(
+    ("masking", "expected"),
+    [
+        ("if mask is not None:\n    scores.masked_fill_(~mask, float('-inf'))\n", []),
+        ("scores.masked_fill_(~mask, float('-inf'))\n", []),
+        ("", ["SHP304"]),
+    ],
+)
+def test_masking_in_place_masks_the_scores(masking: str, expected: list[str]) -> None:
+    body = f"out, _ = self.rnn(x)\nscores = out.sum(2)\n{masking}return torch.softmax(scores, dim=1)\n"
+    assert codes(model("nn.LSTM(4, 8, batch_first=True)", body, params="x, mask")) == expected
+
+
+@pytest.mark.parametrize(
+    ("branch", "expected"),
+    [
+        # The branch that unpacks the lengths is the one that packs: wherever there is padding, it is packed.
+        (
+            "if isinstance(x, tuple):\n    x, lengths = x\n    x = pack_padded_sequence(x, lengths, True)\n",
+            [],
+        ),
+        # The lengths are unpacked, but the batch is run as it is.
+        ("if isinstance(x, tuple):\n    x, lengths = x\n", ["SHP303"]),
+    ],
+)
+def test_packing_on_the_branch_that_has_the_lengths(branch: str, expected: list[str]) -> None:
+    body = f"{branch}out, (h_n, _) = self.rnn(x)\nreturn h_n[-1]\n"
+    imports = "import torch\nfrom torch import nn\nfrom torch.nn.utils.rnn import pack_padded_sequence\n"
+    assert codes(model("nn.LSTM(4, 8, batch_first=True)", body, imports)) == expected
 
 
 def test_a_loop_position_named_idx_picks_one_step() -> None:

@@ -162,6 +162,8 @@ RESHAPING_METHODS = frozenset({"view", "reshape"})
 SHAPE_CHANGING_IN_PLACE = frozenset(
     {"transpose_", "swapaxes_", "swapdims_", "t_", "unsqueeze_", "squeeze_", "resize_", "resize_as_", "as_strided_"}
 )
+# In-place methods that mask what they fill: padded steps set to `-inf` (or any value) are dealt with.
+MASKING_IN_PLACE = frozenset({"masked_fill_", "masked_scatter_"})
 # `torch.<name>(x, ...)` that behave as `x.<name>(...)`.
 TENSOR_FUNCTIONS = RESHAPING_METHODS | PERMUTING_METHODS | {"flatten", "squeeze", "unsqueeze"}
 

@@ -3,6 +3,7 @@ and methods (followed through `program.py`), and the tensor methods of `tensor_m
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -73,6 +74,10 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
             )
             flow.bind(func.value, changed)
             return changed
+        if func.attr.value in kb.MASKING_IN_PLACE and isinstance(receiver, Tensor):
+            masked = replace(receiver, padding=None)
+            flow.bind(func.value, masked)
+            return masked
         if isinstance(receiver, Tensor):
             return tensor_method(flow, receiver, func.attr.value, call, args)
         if isinstance(receiver, Batched) and func.attr.value not in kb.RESHAPING_METHODS:

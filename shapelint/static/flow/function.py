@@ -88,6 +88,7 @@ class FunctionFlow:
     _optional: set[str] = field(default_factory=set)  # parameters that default to None
     _left: bool = False  # the current path has returned or raised
     _loops_entered: int = 0  # loops whose first iteration was followed (nested loops multiply the work)
+    loop_carried: frozenset[str] = frozenset()  # names the loops around the current statement assign again
     in_concat: set[cst.CSTNode] = field(default_factory=set)
     fed_to: dict[cst.CSTNode, LayerModule] = field(default_factory=dict)
     indexings: list[tuple[cst.Subscript, Tensor, tuple[AxisIndex, ...], tuple[SliceOf | None, ...]]] = field(
@@ -208,11 +209,14 @@ class FunctionFlow:
                 self.set_env(after_body)
                 self._left = False
             else:
-                self.set_env(join(after_body, self.env))
-                if none_check is not None:
-                    # `if lengths is not None: x = pack_padded_sequence(x, lengths)`: packed wherever lengths
-                    # say it is padded (without them, nothing is).
-                    self.env.update({name: value for name, value in with_lengths.items() if isinstance(value, Packed)})
+                other = dict(self.env)
+                self.set_env(join(after_body, other))
+                # `if lengths is not None: x = pack_padded_sequence(x, lengths)`, or a branch that unpacks the
+                # lengths and packs (`if isinstance(emb, tuple): x, lengths = emb; x = pack(x, lengths)`):
+                # packed wherever lengths say it is padded (without them, nothing is).
+                packing = with_lengths if none_check is not None else _binding_lengths(before, after_body, other)
+                if packing is not None:
+                    self.env.update({name: value for name, value in packing.items() if isinstance(value, Packed)})
         elif isinstance(statement, (cst.For, cst.While)):
             self._loop(statement)
         elif isinstance(statement, cst.With):
@@ -288,7 +292,10 @@ class FunctionFlow:
             self.bind(loop.target, iterated(self.expression(loop.iter)))
         else:
             self.expression(loop.test)
+        outer = self.loop_carried
+        self.loop_carried = outer | assigned_names(loop)
         self._block(body_of(loop.body))
+        self.loop_carried = outer
 
     def _forget(self, names: set[str]) -> None:
         for name in names:
@@ -446,6 +453,14 @@ def _mark_starting_states(events: list[Evidenced]) -> list[Evidenced]:
         else found
         for found in events
     ]
+
+
+def _binding_lengths(before: Env, one: Env, other: Env) -> Env | None:
+    """Of two branches, the one that alone binds lengths that were not bound before them."""
+    binds = [any(name in branch and name not in before for name in kb.LENGTHS_NAMES) for branch in (one, other)]
+    if binds == [True, False]:
+        return one
+    return other if binds == [False, True] else None
 
 
 def _none_check(test: cst.BaseExpression) -> tuple[str, bool] | None:

@@ -272,7 +272,7 @@ def run_padding(flow: FunctionFlow, call: cst.Call, given: Value) -> Padding | N
     fed whole sequences: not one step (a decoder's), not a sequence of known length one.
     """
     one_step = isinstance(given, SizeOnes) or (isinstance(given, Tensor) and any(axis.singleton for axis in given.axes))
-    if one_step:
+    if one_step or _steps_its_own_state(flow, call):
         return None  # a decoder's step reads no padding, whatever masks its attention holds
     lengths = flow.lengths_in_scope()
     if lengths:
@@ -283,6 +283,16 @@ def run_padding(flow: FunctionFlow, call: cst.Call, given: Value) -> Padding | N
         return None
     evidence, at_end = pipeline
     return Padding(call, packed=False, pipeline=evidence, at_end=at_end)
+
+
+def _steps_its_own_state(flow: FunctionFlow, call: cst.Call) -> bool:
+    """`out, hidden = self.rnn(step, hidden)` in a loop that assigns `hidden` again: the RNN goes on
+    from the state it left, a step (a decoder's) per turn of the loop."""
+    if len(call.args) < 2 or not flow.loop_carried:
+        return False
+    state = call.args[1].value
+    names = [element.value for element in state.elements] if isinstance(state, (cst.Tuple, cst.List)) else [state]
+    return bool(names) and all(isinstance(name, cst.Name) and name.value in flow.loop_carried for name in names)
 
 
 def layer_call(flow: FunctionFlow, layer: LayerModule, call: cst.Call, args: list[Value]) -> Value:
