@@ -81,6 +81,22 @@ def test_a_switch_on_the_command_line_is_a_configuration(tmp_path: Path) -> None
     assert "`bidirectional=True` when run with `--bidirectional`" in finding.message
 
 
+@pytest.mark.parametrize(("default", "found"), [(1, True), (0, False)])
+def test_an_option_read_as_a_bool_is_its_truth(tmp_path: Path, default: int, found: bool) -> None:
+    train = f"""\
+        import argparse
+        from model import Encoder
+
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--bidirectional", type=int, default={default})
+        args = parser.parse_args()
+        model = Encoder(100, 32, bidirectional=bool(args.bidirectional))
+    """
+    findings = lint(tmp_path, {"model.py": ENCODER.format(default=False), "train.py": train})
+    said = [(f.code, "`bidirectional=True` is the default of `--bidirectional`" in f.message) for f in findings]
+    assert said == ([("SHP203", True)] if found else [])
+
+
 def test_an_unknown_construction_argument_is_no_evidence(tmp_path: Path) -> None:
     train = "from model import Encoder\n\ndef build(flag):\n    return Encoder(100, 32, bidirectional=flag)\n"
     assert lint(tmp_path, {"model.py": ENCODER.format(default=False), "train.py": train}) == []

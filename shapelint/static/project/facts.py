@@ -18,9 +18,11 @@ class Unread:
 
 @dataclass(frozen=True)
 class OptionRef:
-    """``args.bidirectional``: the value of a command-line option, by its destination name."""
+    """``args.bidirectional``: the value of a command-line option, by its destination name
+    (``bool(args.bidirectional)``: ``converted`` to a bool)."""
 
     dest: str
+    converted: bool = False
 
 
 @dataclass(frozen=True)

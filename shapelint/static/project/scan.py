@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard
 
 from shapelint.static import python_ast
 from shapelint.static.knowledge import LAYOUT_SOURCES, RESHAPES, STATE_SOURCES
@@ -418,6 +418,12 @@ class _Scanner(ast.NodeVisitor):
             and node.value.id in self.option_holders
         ):
             return OptionRef(node.attr)
+        if _as_bool(node):
+            # `bidirectional=bool(args.bidirectional)` with `--bidirectional 1`: the option's truth.
+            inner = self._value(node.args[0])
+            if isinstance(inner, OptionRef):
+                return OptionRef(inner.dest, converted=True)
+            return bool(inner) if not isinstance(inner, (Unread, PassedOn)) else Unread(dotted(node) or "")
         return Unread(dotted(node) or "")
 
     def _option(self, node: ast.Call) -> OptionFacts | None:
@@ -600,3 +606,15 @@ def _parsed_option_names(tree: ast.Module) -> set[str]:
             if method in ("parse_args", "parse_known_args"):
                 names.update(target_names(node.targets[0]))
     return names
+
+
+def _as_bool(node: ast.expr) -> TypeGuard[ast.Call]:
+    """``bool(x)``, one positional argument."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "bool"
+        and len(node.args) == 1
+        and not node.keywords
+        and not isinstance(node.args[0], ast.Starred)
+    )

@@ -158,15 +158,17 @@ def _settings(project: Project, name: str, value: ArgValue, at: str, key: ClassK
         for option in options:
             where = place(project.option_path(option), option.line)
             if option.values is not None:
-                for choice in sorted(option.values, key=repr):
+                choices = {bool(choice) for choice in option.values} if value.converted else option.values
+                for choice in sorted(choices, key=repr):
                     given = f"with `{option.flag} {choice!r}`"
                     if option.switched is not None:
                         given = f"{'with' if choice == option.switched else 'without'} `{option.flag}`"
                     evidence = f"`{name}={choice!r}` when run {given} ({where}), passed at {at}"
                     settings.append(Setting(name, choice, evidence))
             elif not isinstance(option.default, Unread):
-                evidence = f"`{name}={option.default!r}` is the default of `{option.flag}` ({where}), passed at {at}"
-                settings.append(Setting(name, option.default, evidence))
+                default = bool(option.default) if value.converted else option.default
+                evidence = f"`{name}={default!r}` is the default of `{option.flag}` ({where}), passed at {at}"
+                settings.append(Setting(name, default, evidence))
         return settings or [Setting(name, UNREAD, "")]
     if isinstance(value, (Unread, PassedOn)):
         return [Setting(name, UNREAD, "")]
