@@ -97,6 +97,40 @@ def test_an_option_read_as_a_bool_is_its_truth(tmp_path: Path, default: int, fou
     assert said == ([("SHP203", True)] if found else [])
 
 
+WORD_LM = """\
+import argparse
+import torch
+import torch.nn as nn
+
+
+class RNNModel(nn.Module):
+    def __init__(self, rnn_type, ntoken, nhid, nlayers):
+        super().__init__()
+        self.encoder = nn.Embedding(ntoken, nhid)
+        self.rnn = getattr(nn, rnn_type)(nhid, nhid, nlayers, bidirectional=True)
+        self.decoder = nn.Linear(nhid, ntoken)
+
+    def forward(self, tokens):
+        _, hidden = self.rnn(self.encoder(tokens))
+        return self.decoder({state})
+
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--model", type=str, default="{default}")
+args = parser.parse_args()
+model = RNNModel(args.model, 100, 32, 1)
+"""
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"), [("hidden[-1]", ["SHP203"]), ("torch.cat([hidden[-2], hidden[-1]], dim=-1)", [])]
+)
+def test_an_rnn_class_named_by_a_string_option(tmp_path: Path, state: str, expected: list[str]) -> None:
+    """`getattr(nn, args.model)`: the class the option names, here a bidirectional GRU."""
+    files = {"main.py": WORD_LM.format(default="GRU", state=state)}
+    assert [finding.code for finding in lint(tmp_path, files)] == expected
+
+
 def test_an_unknown_construction_argument_is_no_evidence(tmp_path: Path) -> None:
     train = "from model import Encoder\n\ndef build(flag):\n    return Encoder(100, 32, bidirectional=flag)\n"
     assert lint(tmp_path, {"model.py": ENCODER.format(default=False), "train.py": train}) == []

@@ -108,6 +108,11 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
         if isinstance(func, cst.Name) and func.value not in flow.env:
             if func.value == "len":
                 return _len(flow, call, args)
+            if func.value == "getattr" and len(args) == 2 and isinstance(args[0], Path):
+                # `getattr(nn, rnn_type)` with a known `rnn_type` ("LSTM"): that class of the module.
+                name = args[1]
+                if isinstance(name, Literal) and isinstance(name.value, str) and name.value.isidentifier():
+                    return Path(f"{args[0].path}.{name.value}", (*args[0].evidence, *name.evidence))
             iterator = iterator_call(resolve(func, flow.scope.aliases) or func.value, args, call)
             if iterator is not None:
                 return iterator
