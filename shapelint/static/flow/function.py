@@ -96,6 +96,7 @@ class FunctionFlow:
     )
     # Time axes of buffers filled step by step from a padded tensor, and that padding (flow.buffers).
     filled: dict[Axis, Padding] = field(default_factory=dict)
+    _own_calls: set[int] | None = None  # the ids of the calls in this function's code, once asked
 
     def run(self, function: cst.FunctionDef, arguments: dict[str, Value] | None = None, called: bool = False) -> None:
         """Analyse ``function``; ``arguments`` gives some parameters the values a caller passes.
@@ -125,6 +126,16 @@ class FunctionFlow:
         self.events = [replace(found, event=self._settle_padding(found.event)) for found in self.events]
         if self.depth == 0:
             self.events = _mark_starting_states(self.events)
+
+    def holds(self, node: cst.CSTNode | None) -> bool:
+        """Whether ``node`` lies in this function's own code (a value built here, not in a helper)."""
+        if self.function is None or node is None:
+            return self.function is None
+        if self._own_calls is None:
+            collector = _CallCollector()
+            self.function.visit(collector)
+            self._own_calls = collector.calls
+        return id(node) in self._own_calls
 
     def lengths_in_scope(self) -> list[str]:
         """The lengths and padding masks this function holds (bound, and not None on this path), sorted."""
@@ -453,6 +464,14 @@ def _mark_starting_states(events: list[Evidenced]) -> list[Evidenced]:
         else found
         for found in events
     ]
+
+
+class _CallCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.calls: set[int] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.add(id(node))
 
 
 def _binding_lengths(before: Env, one: Env, other: Env) -> Env | None:

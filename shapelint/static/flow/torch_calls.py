@@ -213,7 +213,8 @@ def rnn_call(flow: FunctionFlow, rnn: RnnModule, call: cst.Call, args: list[Valu
     state = args[1] if len(args) > 1 else UNKNOWN
     initial = tuple(v for v in (state.values if isinstance(state, Items) else (state,)) if isinstance(v, Tensor))
     known_input = given if isinstance(given, Tensor) else None
-    flow.emit(RnnCallEvent(call, rnn.where, rnn.batch_first, rnn.layers_dirs, known_input, initial))
+    apart = tuple(not flow.holds(state.where) for state in initial)
+    flow.emit(RnnCallEvent(call, rnn.where, rnn.batch_first, rnn.layers_dirs, known_input, initial, apart))
     batch, time = Axis(Role.BATCH, call, assumed=True), Axis(Role.TIME, call, assumed=True)
     if isinstance(given, Tensor) and given.rank == 3:
         if given.is_time_major() if rnn.batch_first else given.is_batch_first():

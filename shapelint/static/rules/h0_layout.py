@@ -25,7 +25,9 @@ class H0Layout(StaticRule[RnnCallEvent]):
 
     ## What it does
     Flags an initial state passed to an RNN (`self.lstm(x, (h0, c0))`) whose first axis
-    is the batch, as in `torch.zeros(batch_size, self.num_layers, hidden)`.
+    is the batch, as in `torch.zeros(batch_size, self.num_layers, hidden)`. A state built
+    in a helper (`self.init_hidden(batch)`, a function of a utils module) is reported
+    there, where the fix goes, naming the RNN call that gets it.
 
     ## Why is this bad?
     `h0`/`c0` are `(layers * directions, batch, hidden)` whatever `batch_first` says.
@@ -55,6 +57,10 @@ class H0Layout(StaticRule[RnnCallEvent]):
     )
     INVALID = (
         module(_TWO_LAYERS, _forward("batch_size", "self.num_layers")),
+        # Built in a helper: reported at the helper's `zeros`, where the fix goes.
+        module(_TWO_LAYERS, "out, _ = self.rnn(x, self.init_hidden(x.size(0)))\nreturn out")
+        + "\n    def init_hidden(self, batch_size):\n"
+        + "        return (torch.zeros(batch_size, 2, 16), torch.zeros(batch_size, 2, 16))\n",
         module(_TWO_LAYERS, _forward("x.size(0)", "2")),
         module(
             "nn.GRU(8, 16, num_layers=2)",
@@ -64,14 +70,26 @@ class H0Layout(StaticRule[RnnCallEvent]):
     )
 
     def check(self, event: RnnCallEvent, source: SourceView) -> Iterator[Report]:
-        for state in event.initial_state:
+        for state, apart in zip(event.initial_state, event.built_apart or (False,) * len(event.initial_state)):
             if state.rank != 3 or state.axes[0].role is not Role.BATCH or state.axes[0].assumed:
                 continue
+            fix = "use `torch.zeros(num_layers * num_directions, batch_size, hidden)`"
+            why = (
+                "an RNN's state is (layers*dirs, batch, hidden) whatever `batch_first` says: torch rejects it, or, "
+                "when batch == layers*dirs, gives each sample another layer's state"
+            )
+            if apart and state.where is not None:
+                # Built in a helper (`init_hidden`): reported there, where the fix goes.
+                builder = source.seen_from(state.where)
+                yield Report(
+                    state.where,
+                    f"`{short(builder.code(state.where))}` builds the initial state {layout_words(state)} that "
+                    f"`{short(source.code(event.call))}` at {builder.at(event.call)} gets, but {why}; {fix}",
+                )
+                return
             yield Report(
                 event.call,
                 f"`{short(source.code(event.call))}` gets an initial state {layout_words(state)} (the "
-                f"{state.origin} at {source.at(state.where)}), but an RNN's state is (layers*dirs, batch, "
-                "hidden) whatever `batch_first` says: torch rejects it, or, when batch == layers*dirs, gives each "
-                "sample another layer's state; use `torch.zeros(num_layers * num_directions, batch_size, hidden)`",
+                f"{state.origin} at {source.at(state.where)}), but {why}; {fix}",
             )
             return
