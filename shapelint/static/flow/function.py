@@ -85,7 +85,7 @@ class FunctionFlow:
     live_globals: bool = False
     _declared_return: Tensor | None = None
     names_read: set[str] = field(default_factory=set)
-    _optional: set[str] = field(default_factory=set)  # parameters that default to None
+    optional: set[str] = field(default_factory=set)  # parameters that default to None
     _left: bool = False  # the current path has returned or raised
     _loops_entered: int = 0  # loops whose first iteration was followed (nested loops multiply the work)
     loop_carried: frozenset[str] = frozenset()  # names the loops around the current statement assign again
@@ -111,7 +111,7 @@ class FunctionFlow:
             # What the caller passes is more precise than a declaration, unless nothing is known of it.
             self.env[param.name.value] = self._declared(param) if isinstance(passed, Unknown) else passed
             if isinstance(param.default, cst.Name) and param.default.value == "None":
-                self._optional.add(param.name.value)
+                self.optional.add(param.name.value)
         if function.returns is not None:
             declared = annotation_layout(
                 function.returns.annotation, function.returns, "the return value", self.scope.names
@@ -163,7 +163,7 @@ class FunctionFlow:
 
     def _unread_option(self, padding: Padding | None) -> bool:
         name = padding.lengths_name if padding is not None else None
-        return name is not None and name not in self.names_read and name in self._optional
+        return name is not None and name not in self.names_read and name in self.optional
 
     def _emit_indexings(self) -> None:
         """Index events go out last: each must know every pick made on the same tensor's first axis."""

@@ -257,7 +257,8 @@ def rnn_call(flow: FunctionFlow, rnn: RnnModule, call: cst.Call, args: list[Valu
     if isinstance(given, Packed):
         return Items((Packed(time_major), hidden_state))
     if rnn.batch_first:
-        cause = NonContiguity(call, batch_first_rnn=True)
+        # Over whole sequences the output is a transposed view; one step per call (a decoder's) is contiguous.
+        cause = None if _may_be_one_step(flow, call, given) else NonContiguity(call, batch_first_rnn=True)
         origin = "output of the RNN (batch_first=True)"
         out = Tensor((batch, time, hidden), origin, call, (1.0, 0.0, 2.0), cause, source, padding)
         return Items((out, hidden_state))
@@ -284,6 +285,21 @@ def run_padding(flow: FunctionFlow, call: cst.Call, given: Value) -> Padding | N
         return None
     evidence, at_end = pipeline
     return Padding(call, packed=False, pipeline=evidence, at_end=at_end)
+
+
+def _may_be_one_step(flow: FunctionFlow, call: cst.Call, given: Value) -> bool:
+    """Whether an RNN may read one step per call. Known when its input's layout is; else one given the state to
+    start from (`self.rnn(embedded, hidden)`, unless that state is a parameter that defaults to None), or an
+    input named a step, may be a decoder's."""
+    if isinstance(given, SizeOnes):
+        return True
+    if not isinstance(given, Unknown) or not call.args:
+        return False
+    state = call.args[1].value if len(call.args) > 1 else None
+    first = call.args[0].value
+    named_step = isinstance(first, cst.Name) and "step" in first.value.lower()
+    given_state = state is not None and not (isinstance(state, cst.Name) and state.value in flow.optional)
+    return named_step or given_state or any(arg.star for arg in call.args)
 
 
 def _steps_its_own_state(flow: FunctionFlow, call: cst.Call) -> bool:
