@@ -81,7 +81,7 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
         if isinstance(receiver, Tensor):
             return tensor_method(flow, receiver, func.attr.value, call, args)
         if isinstance(receiver, Batched) and func.attr.value not in kb.RESHAPING_METHODS:
-            return batched_method(receiver, func.attr.value)
+            return batched_method(receiver, func.attr.value, args)
         if func.attr.value in kb.RESHAPING_METHODS and not isinstance(receiver, (Path, SelfRef)):
             return shape_from_sizes(flow, call, args)
         if func.attr.value == "unsqueeze" and args and isinstance(args[0], Literal):
