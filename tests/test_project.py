@@ -523,3 +523,49 @@ def test_scores_from_a_helper_method_deep_in_the_calls_keep_their_padding(tmp_pa
 def test_a_helper_that_masks_its_scores_gives_nothing(tmp_path: Path) -> None:
     model = SEQ2SEQ.format(scores="torch.sum(hidden.unsqueeze(0) * keys, dim=2).masked_fill(mask == 0, float('-inf'))")
     assert lint(tmp_path, {"model.py": model, "train.py": SEQ2SEQ_TRAIN}) == []
+
+
+PAD_HELPER = """\
+import torch
+
+
+def pad_batch(seqs, pad_id=0):
+    max_len = max(len(s) for s in seqs)
+    arr = torch.full((len(seqs), max_len), pad_id, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        arr[i, : len(s)] = torch.tensor(s)
+    return arr, torch.tensor([len(s) for s in seqs])
+"""
+PACKING_ENCODER = """\
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(20, 8, padding_idx=0)
+        self.rnn = nn.GRU(8, 12)
+
+    def forward(self, src, src_len):
+        packed = pack_padded_sequence(self.embed(src), src_len, {flag}enforce_sorted=False)
+        _, hidden = self.rnn(packed)
+        return hidden[-1]
+"""
+PAD_SCRIPT = """\
+from model import Encoder
+from utils import pad_batch
+
+
+def run(data):
+    src, src_len = pad_batch(data)
+    return Encoder()(src, src_len)
+"""
+
+
+@pytest.mark.parametrize(("flag", "expected"), [("", ["SHP301"]), ("batch_first=True, ", [])])
+def test_a_padding_helper_in_another_file_gives_its_layout(tmp_path: Path, flag: str, expected: list[str]) -> None:
+    """`torch.full((len(seqs), max_len), pad)` filled row by row is a batch-first padded batch: a helper that
+    builds one is followed from the script that feeds it to the model, in whatever file it lies."""
+    files = {"utils.py": PAD_HELPER, "model.py": PACKING_ENCODER.format(flag=flag), "run.py": PAD_SCRIPT}
+    assert [finding.code for finding in lint(tmp_path, files)] == expected

@@ -256,4 +256,6 @@ def _len(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
         return Size((args[0].axes[0],))
     if isinstance(argument, cst.Name) and argument.value in flow.scope.names.sequences:
         return Size((RoleSize(Role.TIME),))
+    if isinstance(argument, cst.Name) and argument.value in flow.scope.names.sequence_lists:
+        return Size((RoleSize(Role.BATCH),))
     return UNKNOWN

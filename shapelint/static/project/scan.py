@@ -104,7 +104,8 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         recurrent_functions=frozenset(
             node.name
             for node in top_level(tree.body)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _relevant(lines, node, RECURRENT)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and (_relevant(lines, node, RECURRENT) or _pads(node, scanner.paddings))
         ),
         rnn_functions=frozenset(
             node.name
@@ -618,3 +619,10 @@ def _as_bool(node: ast.expr) -> TypeGuard[ast.Call]:
         and not node.keywords
         and not isinstance(node.args[0], ast.Starred)
     )
+
+
+def _pads(node: ast.FunctionDef | ast.AsyncFunctionDef, paddings: list[PaddingFacts]) -> bool:
+    """A function that pads a batch (`arr[i, :len(s)] = s` into a filled array): what it returns is a
+    layout, worth following from another file."""
+    last = node.end_lineno or node.lineno
+    return any(node.lineno <= padding.line <= last for padding in paddings)
