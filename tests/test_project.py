@@ -569,3 +569,38 @@ def test_a_padding_helper_in_another_file_gives_its_layout(tmp_path: Path, flag:
     builds one is followed from the script that feeds it to the model, in whatever file it lies."""
     files = {"utils.py": PAD_HELPER, "model.py": PACKING_ENCODER.format(flag=flag), "run.py": PAD_SCRIPT}
     assert [finding.code for finding in lint(tmp_path, files)] == expected
+
+
+REORDER_HELPER = """\
+def to_time_major(x):
+    return x.permute(1, 0, 2)
+"""
+PROJECTED = """\
+from torch import nn
+
+from utils import to_time_major
+
+
+class Projected(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 8)
+        self.proj = nn.Linear(8, 8)
+        self.lstm = nn.LSTM(8, 12)
+
+    def forward(self, tokens):
+        x = to_time_major(self.embedding(tokens)){contiguous}
+        seq_len, bsz, _ = x.size()
+        x = self.proj(x.view(seq_len * bsz, -1)).view(seq_len, bsz, -1)
+        return self.lstm(x)[0]
+"""
+
+
+@pytest.mark.parametrize(("contiguous", "expected"), [("", ["SHP103"]), (".contiguous()", [])])
+def test_a_helper_that_permutes_gives_a_non_contiguous_tensor(
+    tmp_path: Path, contiguous: str, expected: list[str]
+) -> None:
+    """Whatever the axes of the embedded tokens mean, `permute(1, 0, 2)` leaves them apart in memory: viewing the
+    first two as one raises."""
+    files = {"utils.py": REORDER_HELPER, "model.py": PROJECTED.format(contiguous=contiguous)}
+    assert [finding.code for finding in lint(tmp_path, files)] == expected

@@ -31,7 +31,7 @@ from shapelint.static.flow.torch_calls import (
     softmax_module,
 )
 from shapelint.static.imports import dotted_name, resolve
-from shapelint.static.layout import Role, RoleSize, Tensor
+from shapelint.static.layout import Axis, Role, RoleSize, Tensor
 from shapelint.static.project.index import ClassKey, normalised_path
 from shapelint.static.values import (
     UNKNOWN,
@@ -39,6 +39,7 @@ from shapelint.static.values import (
     Batched,
     Either,
     Instance,
+    Items,
     LayerModule,
     Literal,
     Path,
@@ -47,6 +48,7 @@ from shapelint.static.values import (
     SelfRef,
     Size,
     SizeOnes,
+    Unknown,
     Value,
 )
 from shapelint.static.walk import method_named
@@ -80,6 +82,8 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
             return masked
         if isinstance(receiver, Tensor):
             return tensor_method(flow, receiver, func.attr.value, call, args)
+        if isinstance(receiver, Unknown) and func.attr.value == "permute":
+            return _permuted(flow, call, args)
         if isinstance(receiver, Batched) and func.attr.value not in kb.RESHAPING_METHODS:
             return batched_method(receiver, func.attr.value, args)
         if func.attr.value in kb.RESHAPING_METHODS and not isinstance(receiver, (Path, SelfRef)):
@@ -246,6 +250,17 @@ def _torch_elementwise(flow: FunctionFlow, path: str, call: cst.Call, args: list
         return UNKNOWN
     multiply = path in kb.MULTIPLICATIONS
     return elementwise(left, right, call.args[0].value, call.args[1].value, multiply)
+
+
+def _permuted(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
+    """``x.permute(1, 0, 2)`` of a tensor of unknown layout: the dims say its rank, and the result is
+    non-contiguous whatever its axes mean (a view that merges axes apart raises)."""
+    dims = args[0].values if len(args) == 1 and isinstance(args[0], Items) else args
+    if not dims or not all(isinstance(dim, Literal) and type(dim.value) is int for dim in dims):
+        return UNKNOWN
+    rank = len(dims)
+    unknown = Tensor(tuple(Axis(Role.UNKNOWN, call) for _ in range(rank)), "a tensor of unknown layout", call)
+    return tensor_method(flow, unknown, "permute", call, args)
 
 
 def _len(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:

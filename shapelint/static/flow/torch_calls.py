@@ -91,6 +91,10 @@ def concatenate(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
         return UNKNOWN
     axes = list(known.axes)
     axes[position] = Axis(axes[position].role, call)
+    # A piece of one step fixes that axis of every piece to size 1 (`cat((embedded, context), dim=2)`).
+    for one in frozenset().union(*(piece.positions for piece in pieces if isinstance(piece, SizeOnes))):
+        if one != position and one < len(axes) and not axes[one].singleton:
+            axes[one] = Axis(axes[one].role, call, singleton=True)
     # Pieces joined along another axis than time keep the padded steps of any of them.
     paddings = [piece.padding for piece in pieces if isinstance(piece, Tensor) and piece.padding is not None]
     padding = paddings[0] if paddings and axes[position].role is not Role.TIME else None

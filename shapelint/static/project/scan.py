@@ -65,6 +65,12 @@ RECURRENT = re.compile(
     "LSTM|GRU|RNN|pack_padded|pad_packed|pad_sequence|Embedding|hidden|Loader|loader|Iterator|iterator"
 )
 
+# Statements of a helper small enough to follow for what it reorders alone.
+SMALL_HELPER = 5
+# A helper that moves axes (`return x.permute(1, 0, 2)`): what it returns is laid out anew, and
+# non-contiguous, wherever it is called from.
+REORDERING = re.compile(r"\.(?:permute|transpose|movedim)\(")
+
 # The strictest: code that runs an RNN. A script that imports such code drives a model.
 RNN_WORDS = ("LSTM", "GRU", "RNN", "pack_padded", "pad_packed")
 
@@ -105,7 +111,11 @@ def scan(text: str, path: str) -> ModuleFacts | None:
             node.name
             for node in top_level(tree.body)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and (_relevant(lines, node, RECURRENT) or _pads(node, scanner.paddings))
+            and (
+                _relevant(lines, node, RECURRENT)
+                or _pads(node, scanner.paddings)
+                or (len(node.body) <= SMALL_HELPER and _relevant(lines, node, REORDERING))
+            )
         ),
         rnn_functions=frozenset(
             node.name
