@@ -604,3 +604,37 @@ def test_a_helper_that_permutes_gives_a_non_contiguous_tensor(
     first two as one raises."""
     files = {"utils.py": REORDER_HELPER, "model.py": PROJECTED.format(contiguous=contiguous)}
     assert [finding.code for finding in lint(tmp_path, files)] == expected
+
+
+CONFIG_MODULE = "BIDIRECTIONAL = {value}\nCONFIG = {{'bidirectional': {value}, 'hidden': 32}}\n"
+
+
+@pytest.mark.parametrize(
+    ("imports", "argument", "shown"),
+    [
+        ("import config", "config.BIDIRECTIONAL", "`BIDIRECTIONAL` is True in "),
+        ("from config import BIDIRECTIONAL", "BIDIRECTIONAL", "`BIDIRECTIONAL` is True in "),
+        ("from config import CONFIG as cfg", "cfg['bidirectional']", "`CONFIG['bidirectional']` is True in "),
+    ],
+)
+@pytest.mark.parametrize("value", [True, False])
+def test_a_setting_from_a_config_module(tmp_path: Path, imports: str, argument: str, shown: str, value: bool) -> None:
+    """A Python config module's constants, and the entries of its dict of settings, are settings the project
+    builds its models with."""
+    train = f"{imports}\nfrom model import Encoder\n\nmodel = Encoder(100, 32, bidirectional={argument})\n"
+    files = {
+        "config.py": CONFIG_MODULE.format(value=value),
+        "model.py": ENCODER.format(default=False),
+        "train.py": train,
+    }
+    findings = lint(tmp_path, files)
+    assert [(f.code, shown in f.message and "config.py" in f.message) for f in findings] == (
+        [("SHP203", True)] if value else []
+    )
+
+
+def test_a_dict_of_settings_in_the_script_itself(tmp_path: Path) -> None:
+    train = "from model import Encoder\n\nCONFIG = {'bidirectional': True}\n"
+    train += "model = Encoder(100, 32, bidirectional=CONFIG['bidirectional'])\n"
+    findings = lint(tmp_path, {"model.py": ENCODER.format(default=False), "train.py": train})
+    assert [finding.code for finding in findings] == ["SHP203"]

@@ -32,6 +32,7 @@ from shapelint.static.project.facts import (
     CallFacts,
     ClassFacts,
     Constant,
+    ConstantRef,
     FileOutline,
     ImportFacts,
     ModuleFacts,
@@ -422,7 +423,21 @@ class _Scanner(ast.NodeVisitor):
                     return Unread(node.id)  # a local of this function, not the module's constant
             if node.id in self.module_constants:
                 return self.module_constants[node.id]
-            return Unread(node.id)
+            return self._imported_constant(node.id, None) or Unread(node.id)
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
+            entry = f"{node.value.id}[{node.slice.value!r}]"
+            if entry in self.module_constants:
+                return self.module_constants[entry]
+            return self._imported_constant(node.value.id, node.slice.value) or Unread(entry)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            module = next((b for b in self.imports if b.local == node.value.id and b.name is None), None)
+            if module is not None and node.value.id not in self.option_holders:
+                return ConstantRef(module.module, module.level, node.attr)
         if (
             isinstance(node, ast.Attribute)
             and isinstance(node.value, ast.Name)
@@ -436,6 +451,13 @@ class _Scanner(ast.NodeVisitor):
                 return OptionRef(inner.dest, converted=True)
             return bool(inner) if not isinstance(inner, (Unread, PassedOn)) else Unread(dotted(node) or "")
         return Unread(dotted(node) or "")
+
+    def _imported_constant(self, local: str, key: str | None) -> ConstantRef | None:
+        """``HIDDEN`` (or ``CONFIG['hidden']``, ``key`` given) bound by ``from config import ...``."""
+        binding = next((b for b in self.imports if b.local == local and b.name is not None), None)
+        if binding is None or binding.name is None:
+            return None
+        return ConstantRef(binding.module, binding.level, binding.name if key is None else f"{binding.name}[{key!r}]")
 
     def _option(self, node: ast.Call) -> OptionFacts | None:
         flags = [literal(arg) for arg in node.args]
