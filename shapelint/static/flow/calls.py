@@ -84,6 +84,8 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
             return tensor_method(flow, receiver, func.attr.value, call, args)
         if isinstance(receiver, Unknown) and func.attr.value == "permute":
             return _permuted(flow, call, args)
+        if isinstance(receiver, SizeOnes) and func.attr.value == "repeat":
+            return _tiled(flow, receiver, call, args)
         if isinstance(receiver, Batched) and func.attr.value not in kb.RESHAPING_METHODS:
             return batched_method(receiver, func.attr.value, args)
         if func.attr.value in kb.RESHAPING_METHODS and not isinstance(receiver, (Path, SelfRef)):
@@ -259,8 +261,18 @@ def _permuted(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     if not dims or not all(isinstance(dim, Literal) and type(dim.value) is int for dim in dims):
         return UNKNOWN
     rank = len(dims)
-    unknown = Tensor(tuple(Axis(Role.UNKNOWN, call) for _ in range(rank)), "a tensor of unknown layout", call)
+    unknown = Tensor(tuple(Axis(Role.UNKNOWN, call) for _ in range(rank)), "permuted tensor", call)
     return tensor_method(flow, unknown, "permute", call, args)
+
+
+def _tiled(flow: FunctionFlow, receiver: SizeOnes, call: cst.Call, args: list[Value]) -> Value:
+    """``context.unsqueeze(1).repeat(1, n_layers, 1)``: the size-1 axes a count tiles are axes of what the
+    count counts (the layers of an initial state), the others of unknown role; the counts give the rank."""
+    counts = args[0].values if len(args) == 1 and isinstance(args[0], Items) else args
+    if not counts or max(receiver.positions) >= len(counts):
+        return UNKNOWN
+    axes = tuple(Axis(Role.UNKNOWN, call, singleton=position in receiver.positions) for position in range(len(counts)))
+    return tensor_method(flow, Tensor(axes, "copy tiled by `repeat`", call), "repeat", call, args)
 
 
 def _len(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
