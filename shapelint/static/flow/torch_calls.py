@@ -26,6 +26,7 @@ from shapelint.static.flow.tensor_ops import (
     axis_for,
     entry,
     keyword_name,
+    literal_int,
 )
 from shapelint.static.imports import dotted_name, resolve
 from shapelint.static.layout import (
@@ -123,6 +124,7 @@ def rnn_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value],
     batch_first = setting("batch_first")
     # With a projection, the final state has `proj_size` features, not `hidden_size`.
     plain = "hidden_size" in positions and settings.get("proj_size", Literal(0)) == Literal(0)
+    width = settings.get("hidden_size") if plain else None
     return RnnModule(
         None if batch_first is None else bool(batch_first),
         layers_dirs,
@@ -134,6 +136,7 @@ def rnn_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value],
             *evidence,
             *evidence_of(*(settings.get(name, UNKNOWN) for name in ("num_layers", "bidirectional", "batch_first"))),
         ),
+        literal_int(width) if width is not None else None,
     )
 
 
@@ -246,7 +249,7 @@ def rnn_call(flow: FunctionFlow, rnn: RnnModule, call: cst.Call, args: list[Valu
     layer_count = None
     if rnn.layers_dirs is not None and rnn.bidirectional is not None:
         layer_count = rnn.layers_dirs // (2 if rnn.bidirectional else 1)
-    source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first, rnn.state_size, layer_count)
+    source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first, rnn.state_size, layer_count, rnn.width)
     time_major = Tensor((time, batch, hidden), "output of the RNN (batch_first=False)", call, rnn=source)
     # Over a padded batch that is not packed, the state is the one after the padding.
     padding = None if isinstance(given, Packed) else run_padding(flow, call, given)
