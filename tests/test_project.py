@@ -224,6 +224,8 @@ def test_padding_at_the_front_leaves_the_last_step_real(tmp_path: Path) -> None:
         "from utils import pad_sequences\n\nX = pad_sequences(texts, 50)\n",
         "def pad_sequences(seqs, n):\n    return [s + [0] * (n - len(s)) for s in seqs]\n\n\n"
         "X = pad_sequences(texts, 50)\n",
+        # Brought by a star import: no import names it, and it is still the project's own.
+        "from utils import *\n\nX = pad_sequences(texts, 50)\n",
     ],
 )
 def test_a_projects_own_pad_sequences_is_not_keras(tmp_path: Path, helper: str) -> None:

@@ -391,7 +391,11 @@ class Project:
         """Every place the project pads token sequences to one length, in path and line order."""
         if self._paddings is None:
             self._paddings = [
-                (path, padding) for path in sorted(self.modules) for padding in self.modules[path].paddings
+                (path, padding)
+                for path in sorted(self.modules)
+                for padding in self.modules[path].paddings
+                # keras' by its name, unless a star import brings the project's own function of that name
+                if padding.unless_defined is None or self.resolve(path, padding.unless_defined) is None
             ]
         return self._paddings
 
