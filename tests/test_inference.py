@@ -488,6 +488,23 @@ def test_packing_on_the_branch_that_has_the_lengths(branch: str, expected: list[
     assert codes(model("nn.LSTM(4, 8, batch_first=True)", body, imports)) == expected
 
 
+@pytest.mark.parametrize(
+    ("back", "expected"),
+    [
+        ("flat.view(out.size(0), out.size(1), -1)", []),  # split by the sizes it came from: (batch, time, -1)
+        ("flat.view(out.size(1), out.size(0), -1)", ["SHP101"]),  # split the other way round: a re-cut
+    ],
+)
+def test_a_flattened_output_split_back_by_its_own_sizes(back: str, expected: list[str]) -> None:
+    """A per-step head: a batch_first output flattened to (batch*time, feat) and split again. Whatever its
+    input, the rows come back in (batch, time) order."""
+    body = f"out, _ = self.rnn(x)\nflat = self.fc(out.contiguous().view(-1, out.size(2)))\nreturn {back}\n"
+    source = model("nn.LSTM(4, 8, batch_first=True)", body).replace(
+        "        self.rnn =", "        self.fc = nn.Linear(8, 3)\n        self.rnn ="
+    )
+    assert codes(source) == expected
+
+
 def test_a_loop_position_named_idx_picks_one_step() -> None:
     body = """\
         steps = torch.zeros(seq_len, batch_size, 4, 2)
