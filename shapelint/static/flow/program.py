@@ -58,6 +58,7 @@ class Program:
         self._whole_modules: dict[str, tuple[cst.Module, ModuleScope] | None] = {}
         self._calls_left = MAX_CALLS
         self._pipelines: dict[str, tuple[str, bool | None] | None] = {}
+        self._holding_models: set[ClassKey] = set()  # classes the project builds from models
         self._resolved: dict[tuple[str, str], ClassKey | FunctionKey | None] = {}
         # Files read in pieces, by their skeleton's id; the pieces the analysis of the current
         # definition reached, and those the module's top-level code reached (its globals may hold
@@ -192,6 +193,8 @@ class Program:
         packing, an embedding or a state (following it there costs a parse)."""
         if self.project is None:
             return False
+        if key in self._holding_models:
+            return True
         return self.project.relevant(key, recurrent=key.path != self.linted_path)
 
     def method(self, key: ClassKey, name: str) -> tuple[cst.FunctionDef, ModuleScope] | None:
@@ -327,7 +330,10 @@ class Program:
     # ---------------------------------------------------------------- calls
 
     def construct(self, caller: FunctionFlow, key: ClassKey, call: cst.Call, args: list[Value]) -> Value:
-        """``Encoder(256, bidirectional=True)``: the object, with the attributes its ``__init__`` leaves."""
+        """``Encoder(256, bidirectional=True)``: the object, with the attributes its ``__init__`` leaves.
+        A class built from models (``Seq2Seq(Encoder(), Decoder())``) runs them, whatever words it uses."""
+        if any(isinstance(arg, (Instance, Either)) for arg in args):
+            self._holding_models.add(key)
         found = self.class_def(key)
         if found is None or not self._spend(caller):
             return UNKNOWN
