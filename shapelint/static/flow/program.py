@@ -59,6 +59,7 @@ class Program:
         self._calls_left = MAX_CALLS
         self._pipelines: dict[str, tuple[str, bool | None] | None] = {}
         self._resolved: dict[tuple[str, str], ClassKey | FunctionKey | None] = {}
+        self._other_globals: dict[tuple[str, str], Value | None] = {}
         # Files read in pieces, by their skeleton's id; the pieces the analysis of the current
         # definition reached, and those the module's top-level code reached (its globals may hold
         # their nodes), by skeleton id and piece.
@@ -161,6 +162,26 @@ class Program:
             return UNKNOWN
         value = owner.constants[key]
         return Literal(value, (f"`{key}` is {value!r} in {shown_path(path)}",))
+
+    def other_global(self, caller: FunctionFlow, name: str) -> Value | None:
+        """A global of another module than the linted one, whose top-level code binds it once to a call
+        (``enc = layers.Encoder(...)``, read by its ``load_model()``): that call's value, evaluated
+        once, as its top-level code was not run; None if bound otherwise (a class, an import)."""
+        scope = caller.scope
+        key = (scope.path, name)
+        if key in self._other_globals:
+            return self._other_globals[key]
+        made = _bound_to_call(scope.module, name) if scope.module is not None else None
+        if made is None:
+            self._other_globals[key] = None
+            return None
+        self._other_globals[key] = UNKNOWN  # a global built from itself
+        if not self._spend(caller):
+            return UNKNOWN
+        flow = FunctionFlow(scope, {}, env=scope.globals, recording=False, depth=caller.depth + 1, active=caller.active)
+        value = flow.expression(made, record=False)
+        self._other_globals[key] = value
+        return value
 
     def class_def(self, key: ClassKey) -> tuple[cst.ClassDef, ModuleScope] | None:
         found = self._definition(key)
@@ -402,6 +423,19 @@ class Program:
             return False
         self._calls_left -= 1
         return True
+
+
+def _bound_to_call(module: cst.Module, name: str) -> cst.Call | None:
+    """The call a module's top level assigns to ``name`` (``enc = Encoder(...)``), if that is how it binds it."""
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            continue
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call):
+            target = small.targets[0].target
+            if isinstance(target, cst.Name) and target.value == name:
+                return small.value
+    return None
 
 
 def _feeds(where: str, model: str, imported: set[str], project: Project) -> bool:
