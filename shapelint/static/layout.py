@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import libcst as cst
+
+if TYPE_CHECKING:
+    from shapelint.static.values import Stacking
 
 # Where a value came from: the syntax node, turned into a line only when a finding
 # needs it (positions cost more than parsing when computed for every node).
@@ -123,6 +126,11 @@ class Padding:
     # The RNN (where it is built) whose final state this is, after the padding: kept through reshapes
     # and layers, as the state goes on to start another RNN.
     state_of: Where = None
+    # Padded where the batches were made (a collate function's `pad_sequence`, a torchtext iterator):
+    # the token batch itself holds the padding, and so does what an embedding (``tokens``: ``where``)
+    # or an RNN looks up or runs over in it.
+    batches: Stacking | None = None
+    tokens: bool = False
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from shapelint.static.flow.torch_calls import (
     parameter,
     pool_module,
     pooled,
+    pooled_rows,
     rnn_call,
     rnn_module,
     sequential_module,
@@ -42,6 +43,7 @@ from shapelint.static.values import (
     Items,
     LayerModule,
     Literal,
+    Nested,
     Path,
     ProjectName,
     RnnModule,
@@ -139,6 +141,8 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
         return _torch_function(flow, callee.path, call, args, callee.evidence)
     if isinstance(callee, (ProjectName, Instance, Either)):
         return _call_project(flow, callee, call, args)
+    if isinstance(callee, Nested) and flow.scope.program is not None:
+        return flow.scope.program.invoke_nested(flow, callee, call, args)
     return UNKNOWN
 
 
@@ -191,6 +195,8 @@ def _torch_function(
     flow: FunctionFlow, path: str, call: cst.Call, args: list[Value], evidence: tuple[str, ...] = ()
 ) -> Value:
     """A call of a torch function or class (``evidence``: how the name was taken to be torch's)."""
+    if path in kb.PASS_THROUGH_ITERATORS:
+        return iterator_call(path, args, call) or UNKNOWN  # `tqdm.tqdm(loader)`: the loader
     if path in kb.RNN_CLASSES:
         return rnn_module(flow, path, call, args, evidence)
     if path == kb.ATTENTION_CLASS:
@@ -218,6 +224,9 @@ def _torch_function(
     if path in kb.POOL_FUNCTIONS:
         given, size = [*args, UNKNOWN, UNKNOWN][:2]
         return pooled(flow, given, kb.POOL_FUNCTIONS[path], call, size, adaptive="adaptive" in path)
+    if path in kb.POOL_2D_FUNCTIONS:
+        given, kernel = [*args, UNKNOWN, UNKNOWN][:2]
+        return pooled_rows(flow, given, kb.POOL_2D_FUNCTIONS[path], call, kernel)
     if path == kb.PARAMETER:
         return parameter(flow, call, args)
     if path in kb.SOFTMAX_FUNCTIONS | kb.MATMUL_FUNCTIONS and args and isinstance(args[0], Tensor):

@@ -49,6 +49,7 @@ from shapelint.static.values import (
     Items,
     LayerModule,
     Literal,
+    Nested,
     Packed,
     Shape,
     Size,
@@ -250,6 +251,9 @@ class FunctionFlow:
                 self._block(body_of(statement.orelse.body))
             if statement.finalbody is not None:
                 self._block(body_of(statement.finalbody.body))
+        elif isinstance(statement, cst.FunctionDef) and self.function is not None:
+            # A function defined in this one: called (or returned and called) with what it sees here.
+            self.env[statement.name.value] = Nested(statement, self.scope, self.attributes, self.owner)
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             self.env[statement.name.value] = expressions.project_name(self, statement.name.value) or UNKNOWN
         else:  # match statements and anything newer: give up on what they assign

@@ -34,7 +34,7 @@ from shapelint.static.project.facts import PaddingFacts, Unread
 from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
 from shapelint.static.project.settings import configurations, place, shown_path
 from shapelint.static.reading import decoded_text
-from shapelint.static.values import UNKNOWN, Either, Instance, Literal, Value
+from shapelint.static.values import UNKNOWN, Either, Instance, Literal, Nested, Value
 from shapelint.static.walk import body_of, method_named, self_assignments
 
 # How deep calls are followed (a model's forward -> its encoder's forward -> a helper), and how
@@ -390,11 +390,13 @@ class Program:
         args: list[Value],
         owner: cst.ClassDef | None,
         deeper: bool = True,
+        method: bool | None = None,
     ) -> Value:
         """Run ``function`` with the caller's arguments; what it reports is kept, with the call as
         evidence (in another file, it is reported there). ``deeper=False``: a helper method of the
         caller's own object (``self.score(...)``), part of the method that calls it, which costs a
-        callee analysis but no depth (recursion is still refused)."""
+        callee analysis but no depth (recursion is still refused). ``method``: its first parameter is
+        ``self`` (by default, when it has an ``owner``; not so for a function a method defines)."""
         if function in caller.active or not self._spend(caller, deeper):
             return UNKNOWN  # recursion, or the budget is spent
         recording = caller.recording
@@ -408,7 +410,8 @@ class Program:
             active=caller.active | {function},
             evidence=dict(caller.evidence),
         )
-        callee.run(function, bind(function, call, args, method=owner is not None), passes_all(call))
+        bound = owner is not None if method is None else method
+        callee.run(function, bind(function, call, args, method=bound), passes_all(call))
         if recording:
             here = CalledAt(function.name.value, call)
             there = CalledAt(function.name.value, call, caller.scope.module, normalised_path(caller.scope.path))
@@ -417,6 +420,12 @@ class Program:
                 for found in callee.events
             )
         return callee.returned if callee.returned is not None else UNKNOWN
+
+    def invoke_nested(self, caller: FunctionFlow, nested: Nested, call: cst.Call, args: list[Value]) -> Value:
+        """Run a function defined inside another, with what its definition sees."""
+        return self.invoke(
+            caller, nested.function, nested.scope, nested.attributes, call, args, nested.owner, method=False
+        )
 
     def _spend(self, caller: FunctionFlow, deeper: bool = True) -> bool:
         if (deeper and caller.depth >= MAX_DEPTH) or self._calls_left <= 0:

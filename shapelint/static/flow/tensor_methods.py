@@ -53,6 +53,7 @@ from shapelint.static.values import (
     UNKNOWN,
     Batched,
     Items,
+    Keyed,
     Literal,
     Position,
     Shape,
@@ -312,6 +313,15 @@ def subscript(flow: FunctionFlow, node: cst.Subscript) -> Value:
     base = flow.expression(node.value)
     if isinstance(base, Batched):
         return _field(flow, base, node)
+    if isinstance(base, Keyed):
+        # `batch["ids"]` of a collate function's `{"ids": ..., "label": ...}`
+        key = node.slice[0].slice if len(node.slice) == 1 else None
+        named = (
+            key.value.evaluated_value
+            if isinstance(key, cst.Index) and isinstance(key.value, cst.SimpleString)
+            else None
+        )
+        return dict(base.entries).get(named, UNKNOWN) if isinstance(named, str) else UNKNOWN
     if isinstance(base, (Shape, Items)) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
         return slice_sizes(flow, base, node.slice[0].slice)
     indices: list[Value | str | SliceOf] = []

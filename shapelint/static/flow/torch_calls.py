@@ -195,6 +195,22 @@ def pooled(flow: FunctionFlow, tensor: Value, op: str, call: cst.Call, size: Val
     return UNKNOWN
 
 
+def pooled_rows(flow: FunctionFlow, tensor: Value, op: str, call: cst.Call, kernel: Value) -> Value:
+    """``F.avg_pool2d(x, (x.shape[1], 1))`` of ``x`` (batch, time, feat), a one-channel image per sample
+    to the pooling: a window as tall as the second-to-last axis and one wide pools that axis whole."""
+    if not isinstance(tensor, Tensor) or tensor.rank not in (3, 4) or not call.args:
+        return UNKNOWN
+    if not isinstance(kernel, Items) or len(kernel.values) != 2:
+        return UNKNOWN
+    height, width = kernel.values
+    rows = tensor.axes[-2]
+    atoms: tuple[SizeAtom, ...] = height.atoms if isinstance(height, Size) else ()
+    one_wide = isinstance(width, Literal) and width.value == 1
+    if one_wide and len(atoms) == 1 and (atoms[0] is rows or atoms[0] == RoleSize(Role.TIME)):
+        flow.emit(ReduceEvent(call, op, call.args[0].value, flow.live_padding(tensor), tensor.rank - 2))
+    return UNKNOWN
+
+
 def parameter(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     """``nn.Parameter(t)`` is ``t``; ``nn.Parameter(torch.zeros(hidden))`` is at least known as a vector."""
     if not args:
@@ -273,9 +289,10 @@ def run_padding(flow: FunctionFlow, call: cst.Call, given: Value) -> Padding | N
     """Whether an RNN runs over padded steps of its batch.
 
     Lengths in scope (a parameter or a name assigned before the call, not None on this path) say
-    so; `_settle_padding` later drops that if they are optional and never used. Else a project that
-    pads its token batches (a collate function, torchtext, a loader) says so. Either only for an RNN
-    fed whole sequences: not one step (a decoder's), not a sequence of known length one.
+    so; `_settle_padding` later drops that if they are optional and never used. Else a batch that came
+    padded (a collate function's `pad_sequence`, a torchtext iterator) says so, or a project that pads
+    its token batches (a collate function, torchtext, a loader). Either only for an RNN fed whole
+    sequences: not one step (a decoder's), not a sequence of known length one.
     """
     one_step = isinstance(given, SizeOnes) or (isinstance(given, Tensor) and any(axis.singleton for axis in given.axes))
     if one_step or _steps_its_own_state(flow, call):
@@ -283,6 +300,9 @@ def run_padding(flow: FunctionFlow, call: cst.Call, given: Value) -> Padding | N
     lengths = flow.lengths_in_scope()
     if lengths:
         return Padding(call, packed=False, lengths_name=lengths[0])
+    batches = given.padding.batches if isinstance(given, Tensor) and given.padding is not None else None
+    if batches is not None:
+        return Padding(call, packed=False, at_end=batches.pads_at_end, batches=batches)
     program = flow.scope.program
     pipeline = program.pipeline_padding(flow.scope.path) if program is not None else None
     if pipeline is None:
@@ -335,7 +355,7 @@ def layer_call(flow: FunctionFlow, layer: LayerModule, call: cst.Call, args: lis
         return pooled(flow, given, layer.kind, call, layer.dim, adaptive=False)
     if layer.kind == "embedding":
         axes = (*given.axes, Axis(Role.FEAT, call))
-        return Tensor(axes, f"embedding of {given.origin}", given.where)
+        return Tensor(axes, f"embedding of {given.origin}", given.where, padding=given.padding)
     out = Axis(Role.FEAT, call, singleton=layer.out_is_one)
     return replace(given.with_axes((*given.axes[:-1], out), None), origin=given.origin)
 
