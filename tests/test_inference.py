@@ -194,9 +194,11 @@ def test_nested_functions_and_comprehensions_have_their_own_names() -> None:
         def helper(out):
             return out.view(batch_size, -1)
         rows = [out.view(batch_size, -1) for out in chunks]
-        return helper(out), rows
+        return helper(chunks[0]), rows
     """
     assert codes(model("nn.LSTM(4, 8)", body)) == []
+    # Called with the RNN's output, the nested function does flatten a time-major tensor.
+    assert codes(model("nn.LSTM(4, 8)", body.replace("helper(chunks[0])", "helper(out)"))) == ["SHP102"]
 
 
 def test_one_finding_per_call_even_when_nested_in_other_calls() -> None:

@@ -193,6 +193,8 @@ POOL_MODULES = {
     **{f"torch.nn.Adaptive{kind}Pool1d": op for kind, op in (("Max", "max"), ("Avg", "mean"))},
 }
 PARAMETER = "torch.nn.Parameter"
+# Functions of a number that give a number (`scores / np.sqrt(d_k)`: a scale, not a tensor).
+SCALAR_FUNCTIONS = frozenset({"math.sqrt", "numpy.sqrt", "math.log", "numpy.log"})
 # Factories whose one size argument makes a vector (`nn.Parameter(torch.zeros(hidden))`).
 VECTOR_FACTORIES = frozenset({f"torch.{name}" for name in ("zeros", "ones", "randn", "rand", "empty", "Tensor")})
 

@@ -158,10 +158,11 @@ class Tensor:
         return found[0] if len(found) == 1 else None
 
     def padded_position(self) -> int | None:
-        """Index of the axis that holds the padding: the one the padding names, else the time axis."""
+        """Index of the axis that holds the padding: the one the padding names (the last of them: the
+        keys of a sequence scored against itself, ``out @ out.transpose(1, 2)``), else the time axis."""
         axis = self.padding.axis if self.padding is not None else None
         found = [i for i, own in enumerate(self.axes) if own is axis] if axis is not None else []
-        return found[0] if found else self.role_position(Role.TIME)
+        return found[-1] if found else self.role_position(Role.TIME)
 
     def is_time_major(self) -> bool:
         time, batch = self.role_position(Role.TIME), self.role_position(Role.BATCH)

@@ -13,7 +13,7 @@ from shapelint.static.flow import expressions
 from shapelint.static.flow.attention import attention_call, attention_module
 from shapelint.static.flow.loaders import batched_method, data_loader, iterator_call, torchtext_iterator
 from shapelint.static.flow.tensor_methods import shape_from_sizes, tensor_method
-from shapelint.static.flow.tensor_ops import elementwise
+from shapelint.static.flow.tensor_ops import OPAQUE_ATOM, elementwise
 from shapelint.static.flow.torch_calls import (
     concatenate,
     factory,
@@ -195,6 +195,8 @@ def _torch_function(
     flow: FunctionFlow, path: str, call: cst.Call, args: list[Value], evidence: tuple[str, ...] = ()
 ) -> Value:
     """A call of a torch function or class (``evidence``: how the name was taken to be torch's)."""
+    if path in kb.SCALAR_FUNCTIONS and len(args) == 1 and isinstance(args[0], (Size, Literal)):
+        return Size((OPAQUE_ATOM,))
     if path in kb.PASS_THROUGH_ITERATORS:
         return iterator_call(path, args, call) or UNKNOWN  # `tqdm.tqdm(loader)`: the loader
     if path in kb.RNN_CLASSES:

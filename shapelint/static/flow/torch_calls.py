@@ -212,7 +212,8 @@ def pooled_rows(flow: FunctionFlow, tensor: Value, op: str, call: cst.Call, kern
 
 
 def parameter(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
-    """``nn.Parameter(t)`` is ``t``; ``nn.Parameter(torch.zeros(hidden))`` is at least known as a vector."""
+    """``nn.Parameter(t)`` is ``t``; ``nn.Parameter(torch.zeros(hidden))`` is at least known as a vector,
+    ``nn.Parameter(torch.randn(hidden, hidden))`` as a matrix (``q @ W @ k.transpose(1, 2)``)."""
     if not args:
         return UNKNOWN
     if isinstance(args[0], Tensor):
@@ -220,8 +221,10 @@ def parameter(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     made = call.args[0].value
     if isinstance(made, cst.Call) and resolve(made.func, flow.scope.aliases) in kb.VECTOR_FACTORIES:
         sizes = [arg for arg in made.args if arg.keyword is None]
-        if len(sizes) == 1 and not sizes[0].star and not isinstance(sizes[0].value, (cst.Tuple, cst.List)):
-            return Tensor((Axis(Role.UNKNOWN, call),), "a parameter vector", call)
+        plain = not any(size.star or isinstance(size.value, (cst.Tuple, cst.List)) for size in sizes)
+        if len(sizes) in (1, 2) and plain:
+            axes = tuple(Axis(Role.UNKNOWN, call) for _ in sizes)
+            return Tensor(axes, "a parameter vector" if len(axes) == 1 else "a parameter matrix", call)
     return UNKNOWN
 
 
