@@ -595,3 +595,32 @@ def test_a_helper_that_returns_none_on_one_path_returns_its_tensor_to_a_caller_t
     assert codes(VARIATIONAL_DROPOUT.format(in_place="None")) == ["SHP105"]
     # Two tensors that may differ are still unknown where they meet.
     assert codes(VARIATIONAL_DROPOUT.format(in_place="x.transpose(0, 1)")) == []
+
+
+def test_an_in_place_update_keeps_the_layout_whatever_is_added() -> None:
+    # `x += y` broadcasts `y` into `x`: a coverage term of unknown shape leaves the scores as they were.
+    body = """\
+        out, _ = self.rnn(x)
+        scores = self.score(out).squeeze(-1)
+        scores += self.cover_weight * torch.log(coverage + 1e-12)
+        return torch.softmax(scores, dim=1)
+    """
+    source = model("nn.LSTM(4, 8, batch_first=True)", body, params="x, lengths, coverage").replace(
+        "super().__init__()", "super().__init__()\n        self.score = nn.Linear(8, 1)"
+    )
+    assert codes(source) == ["SHP304"]
+    assert codes(source.replace("scores += self.cover_weight", "scores += mask * self.cover_weight")) == []
+
+
+def test_a_bilinear_score_of_padded_steps_is_laid_out_as_its_inputs() -> None:
+    body = """\
+        out, _ = self.rnn(x)
+        query = h.expand(out.size(0), -1, -1).contiguous()
+        energy = self.bilinear(query, out)
+        return torch.softmax(energy, dim={dim})
+    """
+    source = model("nn.GRU(4, 8)", body, params="x, lengths, h").replace(
+        "super().__init__()", "super().__init__()\n        self.bilinear = nn.Bilinear(8, 8, 1)"
+    )
+    assert codes(source.format(dim=0)) == ["SHP304"]  # time-major: over the steps
+    assert codes(source.format(dim=1)) == []  # over the batch: a layout bug of its own, not padding

@@ -87,6 +87,8 @@ ATTENTION_MASKS = ("key_padding_mask", "attn_mask", "is_causal")
 
 EMBEDDING_CLASSES = frozenset({"torch.nn.Embedding"})
 LINEAR_CLASSES = frozenset({"torch.nn.Linear", "torch.nn.LazyLinear"})
+# `nn.Bilinear(in1, in2, out)`: two inputs of the same leading axes, the last one mapped to `out`.
+BILINEAR = "torch.nn.Bilinear"
 LINEAR_POSITIONAL = ("in_features", "out_features", "bias")
 # Layers that take their input size from their first input, not from a constructor argument.
 LAZY_CLASSES = frozenset({"torch.nn.LazyLinear"})

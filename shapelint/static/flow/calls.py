@@ -15,6 +15,7 @@ from shapelint.static.flow.loaders import batched_method, data_loader, iterator_
 from shapelint.static.flow.tensor_methods import shape_from_sizes, tensor_method
 from shapelint.static.flow.tensor_ops import OPAQUE_ATOM, elementwise
 from shapelint.static.flow.torch_calls import (
+    bilinear_module,
     concatenate,
     factory,
     layer_call,
@@ -209,6 +210,8 @@ def _torch_function(
         return LayerModule("embedding")
     if path in kb.LINEAR_CLASSES:
         return linear_module(flow, path, call)
+    if path == kb.BILINEAR:
+        return bilinear_module(call)
     if path in kb.ELEMENTWISE_MODULES:
         return LayerModule("elementwise")
     if path == kb.SEQUENTIAL:

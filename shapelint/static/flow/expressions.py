@@ -287,7 +287,7 @@ def _binary(flow: FunctionFlow, node: cst.BinaryOperation) -> Value:
         # or softmax then picks: the padding is masked (the padded operand's own name says nothing).
         for operand, code in ((left, node.left), (right, node.right)):
             carries_padding = isinstance(operand, Tensor) and operand.padding is not None
-            if not carries_padding and _names_a_mask(code):
+            if not carries_padding and names_a_mask(code):
                 return replace(value, padding=None)
     return value
 
@@ -312,7 +312,7 @@ def _combined(node: cst.BinaryOperation, left: Value, right: Value) -> Value:
     return UNKNOWN
 
 
-def _names_a_mask(code: cst.BaseExpression) -> bool:
+def names_a_mask(code: cst.BaseExpression) -> bool:
     """Whether the expression reads a name that says it is a mask (`mask`, `self.attn_mask`)."""
     stack: list[cst.CSTNode] = [code]
     while stack:

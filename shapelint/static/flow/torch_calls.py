@@ -151,6 +151,12 @@ def linear_module(flow: FunctionFlow, path: str, call: cst.Call) -> LayerModule:
     return LayerModule("linear", None if index is None else call.args[index].value, out_is_one=out_is_one)
 
 
+def bilinear_module(call: cst.Call) -> LayerModule:
+    """``nn.Bilinear(in1, in2, out)``: maps like a linear layer; ``out_is_one``: a score per position."""
+    out = call.args[2].value if len(call.args) > 2 and not any(arg.star for arg in call.args[:3]) else None
+    return LayerModule("bilinear", out_is_one=isinstance(out, cst.Integer) and out.value == "1")
+
+
 def sequential_module(call: cst.Call, args: list[Value]) -> Value:
     """``nn.Sequential(nn.Linear(h, 24), nn.ReLU(), nn.Linear(24, 1))``: a chain of linear layers and
     elementwise ones maps layouts as one linear layer does (scores per step, when it ends in one)."""
@@ -341,6 +347,10 @@ def _steps_its_own_state(flow: FunctionFlow, call: cst.Call) -> bool:
 
 def layer_call(flow: FunctionFlow, layer: LayerModule, call: cst.Call, args: list[Value]) -> Value:
     given = args[0] if args else UNKNOWN
+    if layer.kind == "bilinear":
+        # Both inputs have the output's leading axes: the one known (the padded one, if either is) says them.
+        known = [arg for arg in args[:2] if isinstance(arg, Tensor)]
+        given = next((arg for arg in known if arg.padding is not None), known[0] if known else UNKNOWN)
     if layer.kind == "embedding" and isinstance(given, Unknown) and flow.scope.names.input_layout is not None:
         given = configured_tokens(flow, call)
     elif layer.kind == "embedding" and isinstance(given, Batched):
