@@ -624,3 +624,18 @@ def test_a_bilinear_score_of_padded_steps_is_laid_out_as_its_inputs() -> None:
     )
     assert codes(source.format(dim=0)) == ["SHP304"]  # time-major: over the steps
     assert codes(source.format(dim=1)) == []  # over the batch: a layout bug of its own, not padding
+
+
+def test_windows_pooled_along_a_padded_time_axis_end_in_padding() -> None:
+    body = """\
+        out, _ = self.rnn(x)
+        pooled = self.pool(torch.tanh(out.permute(1, 2, 0)))
+        return pooled.permute(2, 0, 1)[-1]
+    """
+    source = model("nn.LSTM(4, 8)", body, params="x, lengths").replace(
+        "super().__init__()", "super().__init__()\n        self.pool = nn.MaxPool1d(kernel_size=3, stride=2)"
+    )
+    assert codes(source) == ["SHP303"]
+    assert codes(source.replace("x, lengths", "x")) == []  # nothing padded
+    # Windows over the features of each step: no time axis left to take the last of.
+    assert codes(source.replace("out.permute(1, 2, 0)", "out.permute(1, 0, 2)")) == []

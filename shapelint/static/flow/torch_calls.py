@@ -187,7 +187,8 @@ def pool_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value]
 def pooled(flow: FunctionFlow, tensor: Value, op: str, call: cst.Call, size: Value | None, adaptive: bool) -> Value:
     """``F.max_pool1d(x, k)``, ``nn.AdaptiveAvgPool1d(1)(x)``: a max or mean over windows of the last
     axis of ``x`` (batch, channels, length). With one window over all of it (a kernel of the time
-    axis's own size, an adaptive output of 1), that is a reduction over time."""
+    axis's own size, an adaptive output of 1), that is a reduction over time; smaller windows along
+    time leave a (shorter) time axis."""
     if not isinstance(tensor, Tensor) or tensor.rank != 3 or not call.args:
         return UNKNOWN
     last = tensor.axes[2]
@@ -198,7 +199,12 @@ def pooled(flow: FunctionFlow, tensor: Value, op: str, call: cst.Call, size: Val
         whole = len(atoms) == 1 and (atoms[0] is last or atoms[0] == RoleSize(Role.TIME))
     if whole:
         flow.emit(ReduceEvent(call, op, call.args[0].value, flow.live_padding(tensor), 2))
-    return UNKNOWN
+        return UNKNOWN
+    if adaptive or last.role is not Role.TIME:
+        return UNKNOWN
+    # Windows along time: a shorter time axis, whose last windows cover the padding the input ends with.
+    padding = replace(tensor.padding, axis=None) if tensor.padding is not None else None
+    return replace(tensor.with_axes((*tensor.axes[:2], Axis(Role.TIME, call)), None), padding=padding)
 
 
 def pooled_rows(flow: FunctionFlow, tensor: Value, op: str, call: cst.Call, kernel: Value) -> Value:
