@@ -639,3 +639,22 @@ def test_windows_pooled_along_a_padded_time_axis_end_in_padding() -> None:
     assert codes(source.replace("x, lengths", "x")) == []  # nothing padded
     # Windows over the features of each step: no time axis left to take the last of.
     assert codes(source.replace("out.permute(1, 2, 0)", "out.permute(1, 0, 2)")) == []
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ('torch.einsum("bld,bdk->blk", q, keys.transpose(1, 2))', ["SHP304"]),  # queries against padded keys
+        ('torch.einsum("bkd,bld->blk", keys, q)', ["SHP304"]),  # the same, written keys first
+        ('torch.einsum("bld,bkd->bld", q, keys)', []),  # the keys' steps summed away: nothing padded is left
+        ('torch.einsum("bld,bdk->blk", q, keys.transpose(1, 2)).masked_fill(mask, -1e9)', []),
+    ],
+)
+def test_einsum_scores_keep_the_padded_axis_they_keep(scores: str, expected: list[str]) -> None:
+    body = f"""\
+        keys, _ = self.rnn(x)
+        q, _ = self.rnn(y)
+        return torch.softmax({scores}, dim=-1)
+    """
+    source = model("nn.LSTM(4, 8, batch_first=True)", body, params="x, y, lengths, mask")
+    assert codes(source) == expected

@@ -182,6 +182,7 @@ SOFTMAX_FUNCTIONS = frozenset(
 )
 SOFTMAX_MODULES = frozenset({"torch.nn.Softmax", "torch.nn.LogSoftmax"})
 MATMUL_FUNCTIONS = frozenset({"torch.matmul", "torch.bmm"})
+EINSUM = "torch.einsum"
 # Pooling over the last axis of a (batch, channels, length) tensor, and what it computes there.
 POOL_FUNCTIONS = {
     **{f"torch.nn.functional.{kind}_pool1d": op for kind, op in (("max", "max"), ("avg", "mean"))},

@@ -12,7 +12,7 @@ from shapelint.static import knowledge as kb
 from shapelint.static.flow import expressions
 from shapelint.static.flow.attention import attention_call, attention_module
 from shapelint.static.flow.loaders import batched_method, data_loader, iterator_call, torchtext_iterator
-from shapelint.static.flow.tensor_methods import shape_from_sizes, tensor_method
+from shapelint.static.flow.tensor_methods import einsum, shape_from_sizes, tensor_method
 from shapelint.static.flow.tensor_ops import OPAQUE_ATOM, elementwise
 from shapelint.static.flow.torch_calls import (
     bilinear_module,
@@ -234,6 +234,8 @@ def _torch_function(
         return pooled_rows(flow, given, kb.POOL_2D_FUNCTIONS[path], call, kernel)
     if path == kb.PARAMETER:
         return parameter(flow, call, args)
+    if path == kb.EINSUM:
+        return einsum(call, args)
     if path in kb.SOFTMAX_FUNCTIONS | kb.MATMUL_FUNCTIONS and args and isinstance(args[0], Tensor):
         method = path.rpartition(".")[2]
         return tensor_method(flow, args[0], method, call, args[1:], receiver=call.args[0].value, offset=1)
