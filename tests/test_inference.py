@@ -658,3 +658,21 @@ def test_einsum_scores_keep_the_padded_axis_they_keep(scores: str, expected: lis
     """
     source = model("nn.LSTM(4, 8, batch_first=True)", body, params="x, y, lengths, mask")
     assert codes(source) == expected
+
+
+def test_a_softmax_helper_over_any_axis_is_followed_through_its_reshapes() -> None:
+    # The axis moved last by `len(x.size()) - 1`, the rest merged into rows: the legacy 2-D softmax
+    # then runs over the time axis (dim=1), padded steps included.
+    helper = """
+    def softmax(self, values, axis=1):
+        size = values.size()
+        moved = values.transpose(axis, len(size) - 1)
+        moved_size = moved.size()
+        flat = F.softmax(moved.contiguous().view(-1, moved_size[-1]))
+        return flat.view(*moved_size).transpose(axis, len(size) - 1)
+"""
+    imports = "import torch\nfrom torch import nn\nfrom torch.nn import functional as F\n"
+    body = "out, _ = self.rnn(x)\nreturn self.softmax(out, 1)\n"
+    source = model("nn.LSTM(4, 8, batch_first=True)", body, imports=imports, params="x, lengths") + helper
+    assert codes(source) == ["SHP304"]
+    assert codes(source.replace("self.softmax(out, 1)", "self.softmax(out, 2)")) == []  # over the features

@@ -49,6 +49,7 @@ from shapelint.static.values import (
     ProjectName,
     RnnModule,
     SelfRef,
+    Shape,
     Size,
     SizeOnes,
     Unknown,
@@ -297,6 +298,8 @@ def _len(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     argument = call.args[0].value
     if args and isinstance(args[0], Tensor) and args[0].rank:
         return Size((args[0].axes[0],))
+    if args and isinstance(args[0], Shape):
+        return Literal(args[0].tensor.rank)  # `len(x.size())`: the number of axes
     if isinstance(argument, cst.Name) and argument.value in flow.scope.names.sequences:
         return Size((RoleSize(Role.TIME),))
     if isinstance(argument, cst.Name) and argument.value in flow.scope.names.sequence_lists:
