@@ -191,3 +191,46 @@ def test_one_decoder_step_of_a_padded_batch_is_no_padded_run(tmp_path: Path) -> 
         "self.embedding(tokens)", "self.embedding(tokens[:, 0].unsqueeze(1))"
     )
     assert lint(tmp_path, {"model.py": one_step, "train.py": RNN_TRAIN.format(lengths="")}) == []
+
+
+PACKED_TORCHTEXT = """\
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+from torchtext.legacy import data
+
+TEXT = data.Field(tokenize="spacy", include_lengths=True)
+LABEL = data.LabelField(dtype=torch.float)
+train_data, test_data = load_imdb(TEXT, LABEL)
+train_iterator, test_iterator = data.BucketIterator.splits((train_data, test_data), batch_size=64)
+
+
+class Classifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8, padding_idx=1)
+        self.rnn = nn.LSTM(8, 16)
+        self.fc = nn.Linear(16, 1)
+
+    def forward(self, text, text_lengths):
+        packed = pack_padded_sequence(self.embedding(text), text_lengths.cpu())
+        _, (hidden, _) = self.rnn(packed)
+        return self.fc(hidden[-1])
+
+
+def train(model, iterator):
+    for batch in iterator:
+        text, text_lengths = batch.text
+        predictions = model(text, text_lengths)
+
+
+train(Classifier(), train_iterator)
+"""
+
+
+def test_a_packed_run_over_a_torchtext_batch_has_each_sequence_end_in_its_state(tmp_path: Path) -> None:
+    assert lint_one(tmp_path, "classifier.py", PACKED_TORCHTEXT) == []
+    unpacked = PACKED_TORCHTEXT.replace(
+        "pack_padded_sequence(self.embedding(text), text_lengths.cpu())", "self.embedding(text)"
+    )
+    assert [finding.code for finding in lint_one(tmp_path, "classifier.py", unpacked)] == ["SHP303"]
