@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from shapelint.static.layout import Axis, Tensor
+from dataclasses import replace
+
+from shapelint.static.layout import UNKNOWN_MEMORY, Axis, Tensor
 from shapelint.static.values import UNKNOWN, Either, Instance, Items, LayerModule, Value
 
 Env = dict[str, Value]
@@ -12,12 +14,13 @@ MAX_OPTIONS = 4
 
 
 def join(first: Env, second: Env) -> Env:
-    """``self.X`` set on one path only (``if config.use_attention: self.attention = ...``) keeps its
-    value: on the other path reading it raises, so wherever it is read it holds that value."""
+    """A name bound on one path only (``self.attention`` set under ``if config.use_attention:``,
+    ``scores`` in each branch of an ``if``/``elif`` chain without ``else``) keeps its value: on the
+    other path reading it raises, so wherever it is read it holds that value."""
     joined = {}
     for name in first.keys() | second.keys():
         one, other = first.get(name), second.get(name)
-        if name.startswith("self.") and (one is None or other is None):
+        if one is None or other is None:
             joined[name] = one if one is not None else other or UNKNOWN
         else:
             joined[name] = merged_value(one, other)
@@ -28,6 +31,18 @@ def merged_value(first: Value | None, second: Value | None) -> Value:
     """What a name holds after two paths (or two assignments) gave it these values."""
     if first is not None and agree(first, second):
         return first
+    if isinstance(first, Tensor) and isinstance(second, Tensor) and _axis_shape(first.axes) == _axis_shape(second.axes):
+        # The same roles either way, laid out differently in memory (an RNN's output, or a layer's of it:
+        # `if self.proj is not None: keys = self.proj(keys)`): the roles hold, not the memory order. Padded
+        # only if padded either way.
+        both_padded = first.padding is not None and second.padding is not None
+        return replace(
+            first,
+            memory=UNKNOWN_MEMORY,
+            noncontiguous=None,
+            rnn=first.rnn if first.rnn == second.rnn else None,
+            padding=first.padding if both_padded else None,
+        )
     if isinstance(first, LayerModule) and isinstance(second, LayerModule) and first.kind == second.kind:
         return LayerModule(first.kind)  # the same kind of layer either way; its sizes are not known
     if isinstance(first, (Instance, Either)) and isinstance(second, (Instance, Either)):
