@@ -66,6 +66,7 @@ class Project:
     _imported: dict[str, set[str]] = field(default_factory=dict)
     _module_files: dict[tuple[str, str, int], str | None] = field(default_factory=dict)
     _builders: dict[FunctionKey, bool] = field(default_factory=dict)
+    _top_level_builders: dict[str, bool] = field(default_factory=dict)
     # What a name means in a file, as asked (the path as given): the index answers the same question for
     # each construction, each script's imports and each file linted, for every file of the run.
     _meaning: dict[tuple[str, str], ClassKey | FunctionKey | None] = field(default_factory=dict)
@@ -98,6 +99,7 @@ class Project:
         self._imported.clear()
         self._module_files.clear()
         self._builders.clear()
+        self._top_level_builders.clear()
         self._meaning.clear()
         self._classes = None
 
@@ -154,16 +156,23 @@ class Project:
 
     def _builds_models_at_top_level(self, path: str, module: ModuleFacts) -> bool:
         """Whether a module's code outside its definitions constructs a class that runs an RNN: a factory
-        there that wraps them (``return Seq2Seq(enc, dec)`` after ``enc = Encoder(...)``) builds a model."""
-        outline = module.outline
-        spans = [(definition.first, definition.last) for definition in (outline.definitions if outline else ())]
-        return any(
-            call.in_class is None
-            and not any(first <= call.line <= last for first, last in spans)
-            and (found := self.resolve_class(path, call.callee)) is not None
-            and self.runs_rnn(found)
-            for call in module.calls
-        )
+        there that wraps them (``return Seq2Seq(enc, dec)`` after ``enc = Encoder(...)``) builds a model.
+        Asked once per module (every factory of the module asks it)."""
+        if path not in self._top_level_builders:
+            outline = module.outline
+            inside = {
+                line
+                for definition in (outline.definitions if outline else ())
+                for line in range(definition.first, definition.last + 1)
+            }
+            self._top_level_builders[path] = any(
+                call.in_class is None
+                and call.line not in inside
+                and (found := self.resolve_class(path, call.callee)) is not None
+                and self.runs_rnn(found)
+                for call in module.calls
+            )
+        return self._top_level_builders[path]
 
     def runs_rnn(self, key: ClassKey | FunctionKey) -> bool:
         """Whether the definition's code names an RNN or packing, or builds a model that does."""
