@@ -27,6 +27,10 @@ RNN_CLASSES: dict[str, RnnSignature] = {
     ),
 }
 RNN_DEFAULTS = {"num_layers": 1, "batch_first": False, "bidirectional": False}
+# One step of a recurrence: the class, and whether its call returns the cell state too (`h, c`).
+CELL_CLASSES = {"torch.nn.LSTMCell": True, "torch.nn.GRUCell": False, "torch.nn.RNNCell": False}
+# List methods that fill or reorder a list of steps in place.
+STEP_LIST_METHODS = frozenset({"append", "insert", "reverse"})
 
 # nn.MultiheadAttention: its constructor's parameters in order (`batch_first` defaults to False:
 # query, key and value are (time, batch, feat)), and its call's.

@@ -89,7 +89,7 @@ class RnnSource:
 
     ``state_size`` is the constructor's expression for the size of each direction's final state
     (``hidden_size``), when it says so plainly (no ``proj_size``, no ``*args``); ``layers`` is
-    ``num_layers``, when known.
+    ``num_layers``, when known. ``where`` is the loop, for the per-step outputs of a hand-written one.
     """
 
     where: Where
@@ -98,6 +98,9 @@ class RnnSource:
     batch_first: bool
     state_size: cst.BaseExpression | None = None
     layers: int | None = None
+    # Outputs of a hand-written loop: the order it read the time steps in (``forward``, ``backward``,
+    # None: not known), as they lie on the time axis.
+    steps_order: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from shapelint.static import knowledge as kb
-from shapelint.static.flow import expressions
+from shapelint.static.flow import expressions, recurrence
 from shapelint.static.flow.attention import attention_call, attention_module
 from shapelint.static.flow.loaders import batched_method, data_loader, iterator_call, torchtext_iterator
 from shapelint.static.flow.tensor_methods import shape_from_sizes, tensor_method
@@ -37,8 +37,10 @@ from shapelint.static.values import (
     UNKNOWN,
     AttentionModule,
     Batched,
+    CellModule,
     Either,
     Instance,
+    Items,
     LayerModule,
     Literal,
     Path,
@@ -47,6 +49,7 @@ from shapelint.static.values import (
     SelfRef,
     Size,
     SizeOnes,
+    Stepped,
     Value,
 )
 from shapelint.static.walk import method_named
@@ -80,6 +83,8 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
             return masked
         if isinstance(receiver, Tensor):
             return tensor_method(flow, receiver, func.attr.value, call, args)
+        if func.attr.value in kb.STEP_LIST_METHODS and isinstance(func.value, cst.Name):
+            return _fill_list(flow, func.value, receiver, func.attr.value, args)
         if isinstance(receiver, Batched) and func.attr.value not in kb.RESHAPING_METHODS:
             return batched_method(receiver, func.attr.value)
         if func.attr.value in kb.RESHAPING_METHODS and not isinstance(receiver, (Path, SelfRef)):
@@ -116,10 +121,14 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
             iterator = iterator_call(resolve(func, flow.scope.aliases) or func.value, args, call)
             if iterator is not None:
                 return iterator
+            if func.value in ("reversed", "list") and len(args) == 1 and isinstance(args[0], Stepped):
+                return recurrence.reversed_steps(args[0]) if func.value == "reversed" else args[0]
     if isinstance(callee, RnnModule):
         return rnn_call(flow, callee, call, args)
     if isinstance(callee, AttentionModule):
         return attention_call(flow, callee, call, args)
+    if isinstance(callee, CellModule):
+        return recurrence.cell_call(flow, callee, call, args)
     if isinstance(callee, LayerModule):
         if isinstance(func, cst.Attribute) and isinstance(receiver, SelfRef) and len(call.args) == 1:
             only = call.args[0]
@@ -134,6 +143,21 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
     if isinstance(callee, (ProjectName, Instance, Either)):
         return _call_project(flow, callee, call, args)
     return UNKNOWN
+
+
+def _fill_list(flow: FunctionFlow, name: cst.Name, held: Value, method: str, args: list[Value]) -> Value:
+    """``outs.append(h)``, ``outs.insert(0, h)``, ``outs.reverse()``: what the list ``name`` then holds."""
+    if method == "reverse" and not args:
+        filled: Value = recurrence.reversed_steps(held) if isinstance(held, Stepped) else UNKNOWN
+    elif method == "append" and len(args) == 1:
+        filled = recurrence.appended(flow, held, args[0], front=False)
+    elif method == "insert" and len(args) == 2 and args[0] == Literal(0):
+        filled = recurrence.appended(flow, held, args[1], front=True)
+    else:
+        filled = UNKNOWN
+    if isinstance(held, (Items, Stepped)):
+        flow.bind(name, filled)
+    return Literal(None)
 
 
 def _call_project(
@@ -187,6 +211,8 @@ def _torch_function(
     """A call of a torch function or class (``evidence``: how the name was taken to be torch's)."""
     if path in kb.RNN_CLASSES:
         return rnn_module(flow, path, call, args, evidence)
+    if path in kb.CELL_CLASSES:
+        return CellModule(kb.CELL_CLASSES[path], call)
     if path == kb.ATTENTION_CLASS:
         return attention_module(call, args, evidence)
     if path == kb.ATTENTION_FUNCTION:
@@ -228,7 +254,11 @@ def _torch_function(
     if path in kb.FACTORIES:
         return factory(flow, path, call, args)
     if path in ("torch.cat", "torch.concat", "torch.concatenate"):
+        if args and isinstance(args[0], Stepped):
+            return recurrence.joined_steps(call, args)
         return concatenate(flow, call, args)
+    if path == "torch.stack":
+        return recurrence.stacked(call, args)
     method = path.rpartition(".")[2]
     is_torch_function = path.startswith("torch.") and path.count(".") == 1
     if is_torch_function and method in kb.TENSOR_FUNCTIONS | kb.REDUCTIONS and args and isinstance(args[0], Tensor):

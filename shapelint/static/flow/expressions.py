@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from shapelint.static import knowledge as kb
-from shapelint.static.flow import calls
+from shapelint.static.flow import calls, recurrence
 from shapelint.static.flow.buffers import seen_filled
 from shapelint.static.flow.constants import arithmetic, comparison, evidence_of, truth
 from shapelint.static.flow.joins import merged_value
@@ -36,6 +36,7 @@ from shapelint.static.values import (
     Shape,
     Size,
     SizeOnes,
+    Stepped,
     Unknown,
     Value,
 )
@@ -123,15 +124,20 @@ def _comprehension(flow: FunctionFlow, node: cst.ListComp | cst.SetComp | cst.Di
     the names it binds are its own, so the function's are put back after."""
     outside = dict(flow.env)
     clause: cst.CompFor | None = node.for_in
+    over: Value = UNKNOWN
     while clause is not None:
-        flow.bind(clause.target, iterated(flow.expression(clause.iter)))
+        over = flow.expression(clause.iter)
+        flow.bind(clause.target, over.element if isinstance(over, Stepped) else iterated(over))
         for condition in clause.ifs:
             flow.expression(condition.test)
         clause = clause.inner_for_in
     parts = (node.key, node.value) if isinstance(node, cst.DictComp) else (node.elt,)
-    for part in parts:
-        flow.expression(part)
+    values = [flow.expression(part) for part in parts]
     flow.set_env(outside)
+    # `[o.unsqueeze(1) for o in outs]`: the steps of `outs`, each mapped.
+    single = node.for_in.inner_for_in is None and not node.for_in.ifs
+    if isinstance(node, cst.ListComp) and single and isinstance(over, Stepped):
+        return recurrence.mapped(over, values[0])
     return UNKNOWN
 
 

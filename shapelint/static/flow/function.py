@@ -29,7 +29,7 @@ from shapelint.static.events import (
     SliceOf,
     SqueezeEvent,
 )
-from shapelint.static.flow import expressions
+from shapelint.static.flow import expressions, recurrence
 from shapelint.static.flow.buffers import record_fill
 from shapelint.static.flow.constants import truth
 from shapelint.static.flow.declarations import annotation_layout
@@ -52,6 +52,7 @@ from shapelint.static.values import (
     Packed,
     Shape,
     Size,
+    Stepped,
     Unknown,
     Value,
 )
@@ -96,6 +97,11 @@ class FunctionFlow:
     )
     # Time axes of buffers filled step by step from a padded tensor, and that padding (flow.buffers).
     filled: dict[Axis, Padding] = field(default_factory=dict)
+    # Loops over positions (flow.recurrence): those whose body runs now, innermost last; all met so far;
+    # the time axes given to the steps of recurrences, one per size counted.
+    stepping: list[recurrence.Loop] = field(default_factory=list)
+    loops: dict[cst.For, recurrence.Loop] = field(default_factory=dict)
+    step_axes: dict[tuple[object, Role], Axis] = field(default_factory=dict)
 
     def run(self, function: cst.FunctionDef, arguments: dict[str, Value] | None = None, called: bool = False) -> None:
         """Analyse ``function``; ``arguments`` gives some parameters the values a caller passes.
@@ -280,7 +286,13 @@ class FunctionFlow:
             self._iteration(loop)
             self.set_env(dict(before))
             self._left = False
-        self._forget(reassigned)
+        # A list of steps only extended in the loop (`outs += [h]`) keeps what it holds: the round adds to it.
+        extended = {
+            name
+            for name in reassigned - assigned_names(loop, augmented=False)
+            if isinstance(before.get(name), Stepped) or before.get(name) == Items(())
+        }
+        self._forget(reassigned - extended)
         self._iteration(loop)
         self._left = False  # the loop may not have run, or may have broken out
         self.set_env(join(before, self.env))
@@ -288,13 +300,20 @@ class FunctionFlow:
             self._block(body_of(loop.orelse.body))
 
     def _iteration(self, loop: cst.For | cst.While) -> None:
+        walking = None
         if isinstance(loop, cst.For):
-            self.bind(loop.target, iterated(self.expression(loop.iter)))
+            bound = iterated(self.expression(loop.iter))
+            self.bind(loop.target, bound)
+            walking = recurrence.entered(self, loop, bound)
         else:
             self.expression(loop.test)
         outer = self.loop_carried
         self.loop_carried = outer | assigned_names(loop)
+        if walking is not None:
+            self.stepping.append(walking)
         self._block(body_of(loop.body))
+        if walking is not None:
+            self.stepping.pop()
         self.loop_carried = outer
 
     def _forget(self, names: set[str]) -> None:
@@ -321,8 +340,8 @@ class FunctionFlow:
             )
             self.bind(small.target, declared if isinstance(declared, Tensor) else value)
         elif isinstance(small, cst.AugAssign):
-            self.expression(small.value)
-            self.bind(small.target, UNKNOWN)
+            added = self.expression(small.value)
+            self.bind(small.target, self._extended(small, added))
         elif isinstance(small, cst.Return):
             value = self.expression(small.value) if small.value is not None else UNKNOWN
             self.returned = value if self.returned is None else _returns_joined(self.returned, value)
@@ -339,6 +358,14 @@ class FunctionFlow:
             self.expression(small.test, record=False)  # a check of the values, not a use of them
         elif isinstance(small, cst.Del):
             self.bind(small.target, UNKNOWN)
+
+    def _extended(self, small: cst.AugAssign, added: Value) -> Value:
+        """``outs += [h]`` in a loop over positions: one more step."""
+        if not (isinstance(small.operator, cst.AddAssign) and isinstance(small.target, cst.Name)):
+            return UNKNOWN
+        if not (isinstance(added, Items) and len(added.values) == 1):
+            return UNKNOWN
+        return recurrence.appended(self, self.env.get(small.target.value, UNKNOWN), added.values[0], front=False)
 
     def bind(self, target: cst.BaseExpression, value: Value) -> None:
         if isinstance(target, cst.Name):

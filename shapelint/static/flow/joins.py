@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shapelint.static.layout import Axis, Tensor
-from shapelint.static.values import UNKNOWN, Either, Instance, Items, LayerModule, Value
+from shapelint.static.values import UNKNOWN, Either, Instance, Items, LayerModule, Stepped, Value
 
 Env = dict[str, Value]
 
@@ -28,6 +28,9 @@ def merged_value(first: Value | None, second: Value | None) -> Value:
     """What a name holds after two paths (or two assignments) gave it these values."""
     if first is not None and agree(first, second):
         return first
+    for steps, other in ((first, second), (second, first)):
+        if isinstance(steps, Stepped) and other == Items(()):
+            return steps  # a loop over steps that may not have run
     if isinstance(first, LayerModule) and isinstance(second, LayerModule) and first.kind == second.kind:
         return LayerModule(first.kind)  # the same kind of layer either way; its sizes are not known
     if isinstance(first, (Instance, Either)) and isinstance(second, (Instance, Either)):

@@ -88,11 +88,9 @@ def iterator_call(name: str, args: list[Value], where: cst.CSTNode) -> Value | N
     (or ``reversed``) makes of a size known by what it counts; None if neither."""
     given = args[0] if args else UNKNOWN
     if name == "range" and args:
-        start, stop = (Literal(0), given) if len(args) == 1 else (given, args[1])
-        counted = stop.atoms if isinstance(stop, Size) and start == Literal(0) and len(args) <= 2 else ()
-        return Steps(counted[0], where) if len(counted) == 1 else None
+        return _range(args, where)
     if name == "reversed" and isinstance(given, Steps):
-        return given
+        return replace(given, backward=not given.backward)
     if name == "enumerate" and isinstance(given, Loader):
         return replace(given, numbered=True)
     if (name == "iter" or name in kb.PASS_THROUGH_ITERATORS) and isinstance(given, Loader):
@@ -100,6 +98,17 @@ def iterator_call(name: str, args: list[Value], where: cst.CSTNode) -> Value | N
     if name == "next" and isinstance(given, Loader) and not given.numbered:
         return given.batch
     return None
+
+
+def _range(args: list[Value], where: cst.CSTNode) -> Steps:
+    """``range(n)``, ``range(1, n)``: positions of what ``n`` counts (from 0, it is all of them);
+    ``range(n - 1, -1, -1)``: the same positions, backward. An integer each time, whatever it counts."""
+    start, stop = (Literal(0), args[0]) if len(args) == 1 else (args[0], args[1])
+    step = args[2] if len(args) > 2 else Literal(1)
+    if step == Literal(-1) and stop == Literal(-1):
+        return Steps(None, where, backward=True)
+    counted = stop.atoms if isinstance(stop, Size) and start == Literal(0) and step == Literal(1) else ()
+    return Steps(counted[0] if len(counted) == 1 else None, where)
 
 
 def iterated(value: Value) -> Value:

@@ -21,6 +21,7 @@ from shapelint.static.events import (
     SqueezeEvent,
     picks_one_row,
 )
+from shapelint.static.flow.recurrence import read_at, reversed_steps
 from shapelint.static.flow.tensor_ops import (
     axis_for,
     drop_axes,
@@ -57,6 +58,7 @@ from shapelint.static.values import (
     Position,
     Shape,
     Size,
+    Stepped,
     Unknown,
     Value,
 )
@@ -314,6 +316,8 @@ def subscript(flow: FunctionFlow, node: cst.Subscript) -> Value:
         return _field(flow, base, node)
     if isinstance(base, (Shape, Items)) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
         return slice_sizes(flow, base, node.slice[0].slice)
+    if isinstance(base, Stepped):
+        return _step(flow, base, node)
     indices: list[Value | str | SliceOf] = []
     for element in node.slice:
         piece = element.slice
@@ -349,6 +353,22 @@ def subscript(flow: FunctionFlow, node: cst.Subscript) -> Value:
         return base  # `x[sorted_idx]`, `h_n[:, unperm_idx]`: the same samples in another order, on the same axes
     if isinstance(base, Tensor):
         return index_tensor(flow, base, indices, node)
+    return UNKNOWN
+
+
+def _step(flow: FunctionFlow, held: Stepped, node: cst.Subscript) -> Value:
+    """``outs[-1]``: one step's output; ``outs[::-1]``: the steps in the other order."""
+    if len(node.slice) != 1:
+        return UNKNOWN
+    piece = node.slice[0].slice
+    if isinstance(piece, cst.Index):
+        index = flow.expression(piece.value)
+        return held.element if isinstance(index, (Literal, Position)) else UNKNOWN
+    if not isinstance(piece, cst.Slice):
+        return UNKNOWN
+    step = flow.expression(piece.step) if piece.step is not None else None
+    if piece.lower is None and piece.upper is None and step == Literal(-1):
+        return reversed_steps(held)
     return UNKNOWN
 
 
@@ -425,9 +445,14 @@ def index_tensor(
 
 def _position_index(flow: FunctionFlow, tensor: Tensor, axis: int, position: Position, node: cst.Subscript) -> None:
     """``x[t]`` with ``t`` from ``range(...)`` of another axis than the one it indexes."""
+    read_at(flow, position)
     counted = position.steps.counts
     indexed = tensor.axes[axis]
-    if counted is indexed or any(atom.assumed for atom in (indexed, counted) if isinstance(atom, Axis)):
+    if (
+        counted is None
+        or counted is indexed
+        or any(atom.assumed for atom in (indexed, counted) if isinstance(atom, Axis))
+    ):
         return
     roles = {indexed.role, counted.role}
     if roles == {Role.BATCH, Role.TIME}:

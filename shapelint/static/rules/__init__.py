@@ -19,6 +19,7 @@ from shapelint.static.events import (
     ReturnEvent,
     RnnCallEvent,
     RowPick,
+    StepsJoinedEvent,
 )
 
 
@@ -63,6 +64,7 @@ EventT = TypeVar(
     ReturnEvent,
     PositionIndexEvent,
     AttentionEvent,
+    StepsJoinedEvent,
 )
 
 

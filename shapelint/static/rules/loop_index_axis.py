@@ -74,6 +74,7 @@ class LoopIndexAxis(StaticRule[PositionIndexEvent]):
 
     def check(self, event: PositionIndexEvent, source: SourceView) -> Iterator[Report]:
         tensor, counted = event.tensor, event.position.steps.counts
+        assert counted is not None  # an event says what the loop counts
         indexed = tensor.axes[event.axis]
         index = short(source.code(event.index), 20)
         receiver = short(source.code(event.node.value), 30)

@@ -1,0 +1,227 @@
+"""Hand-written recurrent layers: a cell stepped in a loop over time, and the per-step outputs it leaves.
+
+``for t in range(x.size(1)): h = self.cell(x[:, t], h); outs.append(h)`` then ``torch.stack(outs, 1)``:
+each step's output is ``(batch, hidden)`` (``x[:, t]`` drops the axis the loop walks), the list holds
+one per step (:class:`Stepped`), and the stack puts the steps on the axis it is given: ``dim=0`` is
+time-major, ``dim=1`` batch-first. The rules on RNN outputs then read the stack as they read an
+``nn.LSTM``'s output.
+
+A loop walks time when it counts a size known to be time, or when it is a recurrence: it steps a
+cell (``nn.LSTMCell``, ``nn.GRUCell``, ``nn.RNNCell``), or it carries a state through a call
+(``h = f(..., h)``) while it reads a tensor at its position. A loop over layers (``x = layer(x)``)
+reads no tensor at its position and says nothing of time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from shapelint.static.flow.tensor_ops import keyword_name
+from shapelint.static.layout import Axis, RnnSource, Role, RoleSize, Tensor, normalise_dim
+from shapelint.static.values import UNKNOWN, CellModule, Items, Literal, Position, Stepped, Value
+
+if TYPE_CHECKING:
+    from shapelint.static.flow.function import FunctionFlow
+
+# The roles a counted size gives the axis of the steps as they are: a loop over time steps, or one over samples.
+_KNOWN_STEPS = (Role.TIME, Role.BATCH)
+# Reversing a list: a backward loop's outputs put back in time order. A forward loop's reversed is left
+# unknown: it may have read an input reversed beforehand (``torch.flip``), which nothing here follows.
+_FLIPPED = {"backward": "forward"}
+
+
+@dataclass
+class Loop:
+    """A ``for`` loop over positions as the flow runs it: ``recurrent`` once it shows a recurrence."""
+
+    node: cst.For
+    position: Position
+    order: str | None
+    carries_state: bool
+    recurrent: bool = False
+    reads_steps: bool = False
+
+
+def entered(flow: FunctionFlow, loop: cst.For, bound: Value) -> Loop | None:
+    """The loop ``loop`` as it starts a round, if it walks positions (``for t in range(...)``)."""
+    if not isinstance(bound, Position) or not isinstance(loop.target, cst.Name):
+        return None
+    known = flow.loops.get(loop)
+    if known is not None:
+        known.position = bound  # a second run of the body (after its first iteration): what it showed holds
+        return known
+    name = loop.target.value
+    bare = all(_bare(index, name) for index in _indices_naming(loop.body, name))
+    order = ("backward" if bound.steps.backward else "forward") if bare else None
+    found = Loop(loop, bound, order, _carries_state(loop.body))
+    flow.loops[loop] = found
+    return found
+
+
+def read_at(flow: FunctionFlow, position: Position) -> None:
+    """A tensor indexed at a loop's position (``x[:, t]``): the loop reads one step of it per round."""
+    for loop in flow.stepping:
+        if loop.position is position:
+            loop.reads_steps = True
+            loop.recurrent = loop.recurrent or loop.carries_state
+
+
+def cell_call(flow: FunctionFlow, cell: CellModule, call: cst.Call, args: list[Value]) -> Value:
+    """``self.cell(x_t, state)``: ``(batch, hidden)``, its batch that of the input (or of the state)."""
+    if flow.stepping:
+        flow.stepping[-1].recurrent = True
+    given = args[0] if args else UNKNOWN
+    state = args[1] if len(args) > 1 else UNKNOWN
+    states = state.values if isinstance(state, Items) else (state,)
+    candidates = [value for value in (given, *states) if isinstance(value, Tensor) and value.rank == 2]
+    if not candidates or (isinstance(given, Tensor) and given.rank != 2):
+        return UNKNOWN  # an unbatched step, or nothing known of the batch
+    batch = next((value.axes[0] for value in candidates if value.axes[0].role is Role.BATCH), candidates[0].axes[0])
+    out = Tensor((batch, Axis(Role.FEAT, call)), "state of the RNN cell", call)
+    return Items((out, replace(out))) if cell.returns_cell_state else out
+
+
+def appended(flow: FunctionFlow, held: Value, item: Value, front: bool) -> Value:
+    """``outs.append(h)`` (or ``outs.insert(0, h)``: ``front``) in a loop over positions."""
+    loop = flow.stepping[-1] if flow.stepping else None
+    if loop is None or not isinstance(item, Tensor):
+        return UNKNOWN
+    order = loop.order if not front else _FLIPPED.get(loop.order or "")
+    if isinstance(held, Stepped) and held.where is loop.node:
+        return replace(held, element=item, order=order)
+    if held != Items(()):
+        return UNKNOWN  # a list with other items, or filled by another loop
+    return Stepped(item, _step_axis(flow, loop), order, loop.node)
+
+
+def reversed_steps(held: Stepped) -> Stepped:
+    """``outs[::-1]``, ``reversed(outs)``, ``outs.reverse()``."""
+    return replace(held, order=_FLIPPED.get(held.order or ""))
+
+
+def mapped(held: Stepped, element: Value) -> Value:
+    """``[o.unsqueeze(0) for o in outs]``: the same steps, each mapped."""
+    return replace(held, element=element) if isinstance(element, Tensor) else UNKNOWN
+
+
+def stacked(call: cst.Call, args: list[Value]) -> Value:
+    """``torch.stack(outs, dim)``: the steps on a new axis ``dim``; ``torch.stack([h_f, h_b])`` of
+    tensors of one layout: a new axis of unknown role."""
+    given = args[0] if args else UNKNOWN
+    dim = _dim(call, args)
+    if isinstance(given, Stepped):
+        position = normalise_dim(dim, given.element.rank + 1) if dim is not None else None
+        if position is None:
+            return UNKNOWN
+        axes = list(given.element.axes)
+        axes.insert(position, given.step)
+        return _steps_tensor(given, tuple(axes), call)
+    tensors = given.values if isinstance(given, Items) else ()
+    if not tensors or not all(isinstance(value, Tensor) for value in tensors) or dim is None:
+        return UNKNOWN
+    first = tensors[0]
+    assert isinstance(first, Tensor)
+    position = normalise_dim(dim, first.rank + 1)
+    if position is None or any(value.rank != first.rank for value in tensors if isinstance(value, Tensor)):
+        return UNKNOWN
+    axes = list(first.axes)
+    axes.insert(position, Axis(Role.UNKNOWN, call))
+    return Tensor(tuple(axes), first.origin, first.where)
+
+
+def joined_steps(call: cst.Call, args: list[Value]) -> Value:
+    """``torch.cat(outs, dim)`` of steps that each have a size-1 axis ``dim`` (``o.unsqueeze(1)``, a
+    one-step RNN output): the steps on that axis."""
+    given = args[0]
+    assert isinstance(given, Stepped)
+    dim = _dim(call, args)
+    position = normalise_dim(dim, given.element.rank) if dim is not None else None
+    if position is None or not given.element.axes[position].singleton:
+        return UNKNOWN
+    axes = list(given.element.axes)
+    axes[position] = given.step
+    return _steps_tensor(given, tuple(axes), call)
+
+
+def _steps_tensor(given: Stepped, axes: tuple[Axis, ...], call: cst.Call) -> Tensor:
+    tensor = Tensor(axes, "", call)
+    if not (tensor.is_time_major() or tensor.is_batch_first()):
+        return Tensor(axes, given.element.origin, given.element.where)
+    layout = "time-major" if tensor.is_time_major() else "batch-first"
+    source = RnnSource(given.where, False, None, tensor.is_batch_first(), steps_order=given.order)
+    return replace(tensor, origin=f"per-step outputs of the loop, stacked {layout}", rnn=source)
+
+
+def _dim(call: cst.Call, args: list[Value]) -> int | None:
+    dims = [value for arg, value in zip(call.args[1:], args[1:]) if keyword_name(arg) in (None, "dim")]
+    dim = dims[0] if dims else Literal(0)
+    return dim.value if isinstance(dim, Literal) and type(dim.value) is int else None
+
+
+def _step_axis(flow: FunctionFlow, loop: Loop) -> Axis:
+    """The axis a stack of the loop's outputs gets: the axis the loop counts, if its role is known; a
+    time axis if the loop is a recurrence (one per counted size, so that two directions share it)."""
+    counts = loop.position.steps.counts
+    if isinstance(counts, Axis) and counts.role in _KNOWN_STEPS:
+        return counts
+    key = counts if counts is not None else loop.node
+    role = counts.role if isinstance(counts, RoleSize) and counts.role in _KNOWN_STEPS else None
+    if role is None and loop.recurrent:
+        role = Role.TIME
+    if role is None:
+        return counts if isinstance(counts, Axis) else Axis(Role.UNKNOWN, loop.node)
+    axis = flow.step_axes.get((key, role))
+    if axis is None:
+        axis = flow.step_axes[(key, role)] = Axis(role, loop.node)
+    return axis
+
+
+def _carries_state(body: cst.BaseSuite) -> bool:
+    """An assignment in the loop whose value is a call given what it assigns (``h = self.cell(x_t, h)``,
+    ``out, (h, c) = self.step(x_t, (h, c))``)."""
+    for node in _walk(body):
+        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
+            targets = {name for target in node.targets for name in _names(target.target)}
+            given = {name for arg in node.value.args for name in _names(arg.value)}
+            if targets & given:
+                return True
+    return False
+
+
+def _names(node: cst.BaseExpression) -> Iterator[str]:
+    if isinstance(node, cst.Name):
+        yield node.value
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for element in node.elements:
+            yield from _names(element.value)
+
+
+def _indices_naming(body: cst.BaseSuite, name: str) -> Iterator[cst.BaseExpression]:
+    """The subscript indices in the loop that use the loop's position."""
+    for node in _walk(body):
+        if isinstance(node, cst.Subscript):
+            for element in node.slice:
+                piece = element.slice
+                if isinstance(piece, cst.Index) and any(
+                    isinstance(part, cst.Name) and part.value == name for part in _walk(piece.value)
+                ):
+                    yield piece.value
+
+
+def _bare(index: cst.BaseExpression, name: str) -> bool:
+    return isinstance(index, cst.Name) and index.value == name
+
+
+def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """Every node under ``node``, not into nested functions or classes (their names are their own)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(
+            child for child in current.children if not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda))
+        )
