@@ -169,7 +169,7 @@ SHAPE_CHANGING_IN_PLACE = frozenset(
 # In-place methods that mask what they fill: padded steps set to `-inf` (or any value) are dealt with.
 MASKING_IN_PLACE = frozenset({"masked_fill_", "masked_scatter_"})
 # `torch.<name>(x, ...)` that behave as `x.<name>(...)`.
-TENSOR_FUNCTIONS = RESHAPING_METHODS | PERMUTING_METHODS | {"flatten", "squeeze", "unsqueeze"}
+TENSOR_FUNCTIONS = RESHAPING_METHODS | PERMUTING_METHODS | {"flatten", "squeeze", "unsqueeze", "chunk"}
 
 PACK_PADDED = "torch.nn.utils.rnn.pack_padded_sequence"
 PAD_PACKED = "torch.nn.utils.rnn.pad_packed_sequence"
@@ -281,6 +281,8 @@ LENGTHS_NAMES = frozenset(
 )
 # Tensor factories whose arguments are the sizes of the result.
 FACTORIES = frozenset(f"torch.{name}" for name in ("zeros", "ones", "randn", "rand", "empty", "full"))
+# Tensor methods that make a new tensor of the sizes given (`x.new_zeros(batch, hidden)`): the factory they mirror.
+NEW_TENSOR_METHODS = {f"new_{name}": f"torch.{name}" for name in ("zeros", "ones", "empty", "full")}
 CONCATENATIONS = frozenset({"torch.cat", "torch.concat", "torch.concatenate", "torch.stack", "torch.hstack"})
 # Those that join along an axis the pieces have, so every other axis keeps its size.
 JOINS = frozenset({"torch.cat", "torch.concat", "torch.concatenate"})

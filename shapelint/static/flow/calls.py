@@ -81,6 +81,8 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
             masked = replace(receiver, padding=None)
             flow.bind(func.value, masked)
             return masked
+        if func.attr.value in kb.NEW_TENSOR_METHODS and not isinstance(receiver, (Path, SelfRef)):
+            return factory(flow, kb.NEW_TENSOR_METHODS[func.attr.value], call, args)
         if isinstance(receiver, Tensor):
             return tensor_method(flow, receiver, func.attr.value, call, args)
         if func.attr.value in kb.STEP_LIST_METHODS and isinstance(func.value, cst.Name):
@@ -150,9 +152,9 @@ def _fill_list(flow: FunctionFlow, name: cst.Name, held: Value, method: str, arg
     if method == "reverse" and not args:
         filled: Value = recurrence.reversed_steps(held) if isinstance(held, Stepped) else UNKNOWN
     elif method == "append" and len(args) == 1:
-        filled = recurrence.appended(flow, held, args[0], front=False)
+        filled = recurrence.appended(flow, name.value, held, args[0], front=False)
     elif method == "insert" and len(args) == 2 and args[0] == Literal(0):
-        filled = recurrence.appended(flow, held, args[1], front=True)
+        filled = recurrence.appended(flow, name.value, held, args[1], front=True)
     else:
         filled = UNKNOWN
     if isinstance(held, (Items, Stepped)):

@@ -192,7 +192,7 @@ def _name(flow: FunctionFlow, name: str) -> Value:
         if value is None:
             return project_name(flow, name) or UNKNOWN
         return UNKNOWN
-    return _named(flow, name, seen_filled(flow, value) if flow.filled else value)
+    return _named(flow, name, seen_filled(flow, value) if flow.filled or flow.steps_written else value)
 
 
 def project_name(flow: FunctionFlow, name: str) -> ProjectName | None:

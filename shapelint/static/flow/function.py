@@ -33,12 +33,13 @@ from shapelint.static.flow import expressions, recurrence
 from shapelint.static.flow.buffers import record_fill
 from shapelint.static.flow.constants import truth
 from shapelint.static.flow.declarations import annotation_layout
-from shapelint.static.flow.joins import Env, join, merged_value
+from shapelint.static.flow.joins import Env, join, join_after_loop, merged_value
 from shapelint.static.flow.loaders import iterated
 from shapelint.static.imports import dotted_name
 from shapelint.static.layout import (
     Axis,
     Padding,
+    RnnSource,
     Role,
     Tensor,
 )
@@ -102,6 +103,8 @@ class FunctionFlow:
     stepping: list[recurrence.Loop] = field(default_factory=list)
     loops: dict[cst.For, recurrence.Loop] = field(default_factory=dict)
     step_axes: dict[tuple[object, Role], Axis] = field(default_factory=dict)
+    # Time axes of buffers that a recurrence writes its steps into (flow.buffers): as whose outputs.
+    steps_written: dict[Axis, tuple[RnnSource, str]] = field(default_factory=dict)
 
     def run(self, function: cst.FunctionDef, arguments: dict[str, Value] | None = None, called: bool = False) -> None:
         """Analyse ``function``; ``arguments`` gives some parameters the values a caller passes.
@@ -295,7 +298,7 @@ class FunctionFlow:
         self._forget(reassigned - extended)
         self._iteration(loop)
         self._left = False  # the loop may not have run, or may have broken out
-        self.set_env(join(before, self.env))
+        self.set_env(join_after_loop(before, self.env))
         if loop.orelse is not None:
             self._block(body_of(loop.orelse.body))
 
@@ -332,7 +335,7 @@ class FunctionFlow:
                 self.bind(target.target, value)
                 self._observe_binding(target.target, small.value)
                 if isinstance(target.target, cst.Subscript):
-                    record_fill(self, target.target, small.value)
+                    record_fill(self, target.target, small.value, value)
         elif isinstance(small, cst.AnnAssign):
             value = self.expression(small.value) if small.value is not None else UNKNOWN
             declared = annotation_layout(
@@ -365,7 +368,8 @@ class FunctionFlow:
             return UNKNOWN
         if not (isinstance(added, Items) and len(added.values) == 1):
             return UNKNOWN
-        return recurrence.appended(self, self.env.get(small.target.value, UNKNOWN), added.values[0], front=False)
+        name = small.target.value
+        return recurrence.appended(self, name, self.env.get(name, UNKNOWN), added.values[0], front=False)
 
     def bind(self, target: cst.BaseExpression, value: Value) -> None:
         if isinstance(target, cst.Name):

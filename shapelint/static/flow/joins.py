@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shapelint.static.layout import Axis, Tensor
+from shapelint.static.layout import UNKNOWN_MEMORY, Axis, Tensor
 from shapelint.static.values import UNKNOWN, Either, Instance, Items, LayerModule, Stepped, Value
 
 Env = dict[str, Value]
@@ -21,6 +21,20 @@ def join(first: Env, second: Env) -> Env:
             joined[name] = one if one is not None else other or UNKNOWN
         else:
             joined[name] = merged_value(one, other)
+    return joined
+
+
+def join_after_loop(before: Env, after: Env) -> Env:
+    """As :func:`join`; a tensor that a loop replaced by one of the same layout in another memory order
+    (``layer_input = outputs`` of a layer stacked by hand on a transposed input) keeps that layout,
+    as the last round left it, its memory order unknown."""
+    joined = join(before, after)
+    for name, value in after.items():
+        old = before.get(name)
+        if not (isinstance(value, Tensor) and isinstance(old, Tensor)) or joined.get(name) is not UNKNOWN:
+            continue
+        if _axis_shape(value.axes) == _axis_shape(old.axes):
+            joined[name] = value.with_axes(value.axes, UNKNOWN_MEMORY)
     return joined
 
 

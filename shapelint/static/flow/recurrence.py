@@ -15,7 +15,7 @@ reads no tensor at its position and says nothing of time.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -39,11 +39,15 @@ class Loop:
     """A ``for`` loop over positions as the flow runs it: ``recurrent`` once it shows a recurrence."""
 
     node: cst.For
+    name: str
     position: Position
     order: str | None
     carries_state: bool
     recurrent: bool = False
     reads_steps: bool = False
+    # The lists it fills, as its first round left them: a later round starts from a state that is
+    # not followed (`h` unknown at the head of the loop), but a recurrence keeps its state's layout.
+    filled: dict[str, Stepped] = field(default_factory=dict)
 
 
 def entered(flow: FunctionFlow, loop: cst.For, bound: Value) -> Loop | None:
@@ -57,7 +61,7 @@ def entered(flow: FunctionFlow, loop: cst.For, bound: Value) -> Loop | None:
     name = loop.target.value
     bare = all(_bare(index, name) for index in _indices_naming(loop.body, name))
     order = ("backward" if bound.steps.backward else "forward") if bare else None
-    found = Loop(loop, bound, order, _carries_state(loop.body))
+    found = Loop(loop, name, bound, order, _carries_state(loop.body))
     flow.loops[loop] = found
     return found
 
@@ -85,17 +89,17 @@ def cell_call(flow: FunctionFlow, cell: CellModule, call: cst.Call, args: list[V
     return Items((out, replace(out))) if cell.returns_cell_state else out
 
 
-def appended(flow: FunctionFlow, held: Value, item: Value, front: bool) -> Value:
+def appended(flow: FunctionFlow, name: str, held: Value, item: Value, front: bool) -> Value:
     """``outs.append(h)`` (or ``outs.insert(0, h)``: ``front``) in a loop over positions."""
     loop = flow.stepping[-1] if flow.stepping else None
-    if loop is None or not isinstance(item, Tensor):
-        return UNKNOWN
-    order = loop.order if not front else _FLIPPED.get(loop.order or "")
-    if isinstance(held, Stepped) and held.where is loop.node:
-        return replace(held, element=item, order=order)
-    if held != Items(()):
+    if loop is None or not (held == Items(()) or (isinstance(held, Stepped) and held.where is loop.node)):
         return UNKNOWN  # a list with other items, or filled by another loop
-    return Stepped(item, _step_axis(flow, loop), order, loop.node)
+    if not isinstance(item, Tensor):
+        return loop.filled.get(name, UNKNOWN)
+    order = loop.order if not front else _FLIPPED.get(loop.order or "")
+    step = held.step if isinstance(held, Stepped) else _step_axis(flow, loop)
+    loop.filled[name] = Stepped(item, step, order, loop.node)
+    return loop.filled[name]
 
 
 def reversed_steps(held: Stepped) -> Stepped:

@@ -157,6 +157,12 @@ def tensor_method(
         if position is None:
             return UNKNOWN
         return shrink(tensor, position, call)
+    if method == "chunk" and ints and ints[0] is not None and ints[0] > 1:
+        # `gates.chunk(4, 1)` of a hand-written LSTM cell: as many parts, each a slice of that axis.
+        position = normalise_dim(ints[1] if len(ints) > 1 and ints[1] is not None else 0, tensor.rank)
+        if position is None or (len(ints) > 1 and ints[1] is None):
+            return UNKNOWN
+        return Items(tuple(shrink(tensor, position, call) for _ in range(ints[0])))
     if method == "expand":
         return expand(tensor, call, args)
     if method == "repeat":
