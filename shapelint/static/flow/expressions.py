@@ -30,6 +30,7 @@ from shapelint.static.values import (
     Keyed,
     Literal,
     Path,
+    Position,
     ProjectName,
     RnnModule,
     SelfRef,
@@ -37,6 +38,7 @@ from shapelint.static.values import (
     Size,
     SizeOnes,
     Stepped,
+    Steps,
     Unknown,
     Value,
 )
@@ -138,6 +140,13 @@ def _comprehension(flow: FunctionFlow, node: cst.ListComp | cst.SetComp | cst.Di
     single = node.for_in.inner_for_in is None and not node.for_in.ifs
     if isinstance(node, cst.ListComp) and single and isinstance(over, Stepped):
         return recurrence.mapped(over, values[0])
+    if (
+        isinstance(node, cst.ListComp)
+        and single
+        and isinstance(over, Steps)
+        and isinstance(node.for_in.target, cst.Name)
+    ):
+        return recurrence.comprehended(flow, node, Position(over), values[0])
     return UNKNOWN
 
 

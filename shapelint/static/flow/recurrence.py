@@ -97,7 +97,7 @@ def appended(flow: FunctionFlow, name: str, held: Value, item: Value, front: boo
     if not isinstance(item, Tensor):
         return loop.filled.get(name, UNKNOWN)
     order = loop.order if not front else _FLIPPED.get(loop.order or "")
-    step = held.step if isinstance(held, Stepped) else _step_axis(flow, loop)
+    step = held.step if isinstance(held, Stepped) else _step_axis(flow, loop.position, loop.node, loop.recurrent)
     loop.filled[name] = Stepped(item, step, order, loop.node)
     return loop.filled[name]
 
@@ -152,8 +152,10 @@ def joined_steps(call: cst.Call, args: list[Value]) -> Value:
 
 
 def _steps_tensor(given: Stepped, axes: tuple[Axis, ...], call: cst.Call) -> Tensor:
+    """The steps joined into one tensor: an RNN's outputs where they are the steps of time (a loop over
+    samples, or over layers, makes another axis of what each round gives)."""
     tensor = Tensor(axes, "", call)
-    if not (tensor.is_time_major() or tensor.is_batch_first()):
+    if given.step.role is not Role.TIME or not (tensor.is_time_major() or tensor.is_batch_first()):
         return Tensor(axes, given.element.origin, given.element.where)
     layout = "time-major" if tensor.is_time_major() else "batch-first"
     source = RnnSource(given.where, False, None, tensor.is_batch_first(), steps_order=given.order)
@@ -166,21 +168,30 @@ def _dim(call: cst.Call, args: list[Value]) -> int | None:
     return dim.value if isinstance(dim, Literal) and type(dim.value) is int else None
 
 
-def _step_axis(flow: FunctionFlow, loop: Loop) -> Axis:
-    """The axis a stack of the loop's outputs gets: the axis the loop counts, if its role is known; a
+def comprehended(flow: FunctionFlow, node: cst.ListComp, position: Position, element: Value) -> Value:
+    """``[self.proj(x[:, t]) for t in range(x.size(1))]``: one output per position; not a recurrence
+    (a comprehension carries no state), so the steps are an axis only where what it counts is known."""
+    if not isinstance(element, Tensor):
+        return UNKNOWN
+    order = "backward" if position.steps.backward else "forward"
+    return Stepped(element, _step_axis(flow, position, node, recurrent=False), order, node)
+
+
+def _step_axis(flow: FunctionFlow, position: Position, where: cst.CSTNode, recurrent: bool) -> Axis:
+    """The axis a stack of a loop's outputs gets: the axis the loop counts, if its role is known; a
     time axis if the loop is a recurrence (one per counted size, so that two directions share it)."""
-    counts = loop.position.steps.counts
+    counts = position.steps.counts
     if isinstance(counts, Axis) and counts.role in _KNOWN_STEPS:
         return counts
-    key = counts if counts is not None else loop.node
+    key = counts if counts is not None else where
     role = counts.role if isinstance(counts, RoleSize) and counts.role in _KNOWN_STEPS else None
-    if role is None and loop.recurrent:
+    if role is None and recurrent:
         role = Role.TIME
     if role is None:
-        return counts if isinstance(counts, Axis) else Axis(Role.UNKNOWN, loop.node)
+        return counts if isinstance(counts, Axis) else Axis(Role.UNKNOWN, where)
     axis = flow.step_axes.get((key, role))
     if axis is None:
-        axis = flow.step_axes[(key, role)] = Axis(role, loop.node)
+        axis = flow.step_axes[(key, role)] = Axis(role, where)
     return axis
 
 

@@ -454,11 +454,12 @@ def _position_index(flow: FunctionFlow, tensor: Tensor, axis: int, position: Pos
     read_at(flow, position)
     counted = position.steps.counts
     indexed = tensor.axes[axis]
-    if (
-        counted is None
-        or counted is indexed
-        or any(atom.assumed for atom in (indexed, counted) if isinstance(atom, Axis))
-    ):
+    if counted is None or counted is indexed:
+        return
+    # Roles from an RNN's convention are sure where it was told `batch_first=True` and the loop counts
+    # an axis of that very output: its axes then are batch and time, whatever the sizes.
+    stated = tensor.rnn is not None and tensor.rnn.batch_first and not tensor.rnn.state and counted in tensor.axes
+    if not stated and any(atom.assumed for atom in (indexed, counted) if isinstance(atom, Axis)):
         return
     roles = {indexed.role, counted.role}
     if roles == {Role.BATCH, Role.TIME}:
