@@ -263,6 +263,13 @@ def _binary(flow: FunctionFlow, node: cst.BinaryOperation) -> Value:
 
 
 def _combined(node: cst.BinaryOperation, left: Value, right: Value) -> Value:
+    if isinstance(node.operator, (cst.Add, cst.Subtract)) and (
+        isinstance(left, Position) or isinstance(right, Position)
+    ):
+        # `seq_len - 1 - t`, `t + 1`: an integer index on the axis the loop walks, as `t` is.
+        other = right if isinstance(left, Position) else left
+        if isinstance(other, (Literal, Size, Position)):
+            return left if isinstance(left, Position) else right
     folded = arithmetic(node.operator, left, right)
     if folded is not None:
         return folded

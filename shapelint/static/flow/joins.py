@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shapelint.static.layout import UNKNOWN_MEMORY, Axis, Tensor
+from shapelint.static.layout import UNKNOWN_MEMORY, Axis, Role, Tensor
 from shapelint.static.values import UNKNOWN, Either, Instance, Items, LayerModule, Stepped, Value
 
 Env = dict[str, Value]
@@ -33,9 +33,24 @@ def join_after_loop(before: Env, after: Env) -> Env:
         old = before.get(name)
         if not (isinstance(value, Tensor) and isinstance(old, Tensor)) or joined.get(name) is not UNKNOWN:
             continue
-        if _axis_shape(value.axes) == _axis_shape(old.axes):
+        if _same_layout(value, old):
             joined[name] = value.with_axes(value.axes, UNKNOWN_MEMORY)
     return joined
+
+
+def _same_layout(first: Tensor, second: Tensor) -> bool:
+    """Batch, time and layers where they were; features may be what was of unknown role (an initial
+    state of ``zeros(batch, self.hidden)``, then a cell's output)."""
+    if first.rank != second.rank:
+        return False
+    loose = {Role.FEAT, Role.UNKNOWN}
+    return all(
+        one.singleton == other.singleton
+        and not one.parts
+        and not other.parts
+        and (one.role is other.role or {one.role, other.role} <= loose)
+        for one, other in zip(first.axes, second.axes)
+    )
 
 
 def merged_value(first: Value | None, second: Value | None) -> Value:
