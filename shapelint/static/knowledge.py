@@ -96,6 +96,7 @@ LINEAR_POSITIONAL = ("in_features", "out_features", "bias")
 LAZY_CLASSES = frozenset({"torch.nn.LazyLinear"})
 # Modules whose output has the input's layout and strides.
 SEQUENTIAL = "torch.nn.Sequential"
+MODULE_LIST = "torch.nn.ModuleList"
 ELEMENTWISE_MODULES = frozenset(
     f"torch.nn.{name}"
     for name in (
@@ -169,7 +170,7 @@ SHAPE_CHANGING_IN_PLACE = frozenset(
 # In-place methods that mask what they fill: padded steps set to `-inf` (or any value) are dealt with.
 MASKING_IN_PLACE = frozenset({"masked_fill_", "masked_scatter_"})
 # `torch.<name>(x, ...)` that behave as `x.<name>(...)`.
-TENSOR_FUNCTIONS = RESHAPING_METHODS | PERMUTING_METHODS | {"flatten", "squeeze", "unsqueeze", "chunk"}
+TENSOR_FUNCTIONS = RESHAPING_METHODS | PERMUTING_METHODS | {"flatten", "squeeze", "unsqueeze", "chunk", "unbind"}
 
 PACK_PADDED = "torch.nn.utils.rnn.pack_padded_sequence"
 PAD_PACKED = "torch.nn.utils.rnn.pad_packed_sequence"

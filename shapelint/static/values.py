@@ -178,6 +178,8 @@ class Steps:
     counts: SizeAtom | None
     where: cst.CSTNode
     backward: bool = False
+    # `x.unbind(1)`: a loop over it binds each step's slice (this tensor, or UNKNOWN), not a position.
+    slices: Value | None = None
 
 
 @dataclass(frozen=True)

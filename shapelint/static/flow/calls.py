@@ -50,6 +50,8 @@ from shapelint.static.values import (
     Size,
     SizeOnes,
     Stepped,
+    Steps,
+    Unknown,
     Value,
 )
 from shapelint.static.walk import method_named
@@ -85,6 +87,8 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
             return factory(flow, kb.NEW_TENSOR_METHODS[func.attr.value], call, args)
         if isinstance(receiver, Tensor):
             return tensor_method(flow, receiver, func.attr.value, call, args)
+        if func.attr.value == "unbind" and isinstance(receiver, Unknown):
+            return Steps(None, call, slices=UNKNOWN)  # steps of something: a loop over them walks an axis
         if func.attr.value in kb.STEP_LIST_METHODS and isinstance(func.value, cst.Name):
             return _fill_list(flow, func.value, receiver, func.attr.value, args)
         if isinstance(receiver, Batched) and func.attr.value not in kb.RESHAPING_METHODS:
@@ -225,6 +229,8 @@ def _torch_function(
         return linear_module(flow, path, call)
     if path in kb.ELEMENTWISE_MODULES:
         return LayerModule("elementwise")
+    if path == kb.MODULE_LIST:
+        return args[0] if len(args) == 1 and isinstance(args[0], Items) else UNKNOWN
     if path == kb.SEQUENTIAL:
         return sequential_module(call, args)
     if path == kb.DATA_LOADER:

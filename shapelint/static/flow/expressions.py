@@ -23,11 +23,13 @@ from shapelint.static.layout import Role, RoleSize, Tensor
 from shapelint.static.values import (
     UNKNOWN,
     Batched,
+    CellModule,
     Either,
     FieldBatch,
     Instance,
     Items,
     Keyed,
+    LayerModule,
     Literal,
     Path,
     Position,
@@ -140,6 +142,8 @@ def _comprehension(flow: FunctionFlow, node: cst.ListComp | cst.SetComp | cst.Di
     single = node.for_in.inner_for_in is None and not node.for_in.ifs
     if isinstance(node, cst.ListComp) and single and isinstance(over, Stepped):
         return recurrence.mapped(over, values[0])
+    if isinstance(node, cst.ListComp) and isinstance(values[0], (CellModule, LayerModule, RnnModule)):
+        return Items((values[0],))  # `[nn.GRUCell(...) for i in range(layers)]`: modules alike, each as this one
     if (
         isinstance(node, cst.ListComp)
         and single

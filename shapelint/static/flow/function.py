@@ -33,8 +33,9 @@ from shapelint.static.flow import expressions, recurrence
 from shapelint.static.flow.buffers import record_fill
 from shapelint.static.flow.constants import truth
 from shapelint.static.flow.declarations import annotation_layout
-from shapelint.static.flow.joins import Env, join, join_after_loop, merged_value
+from shapelint.static.flow.joins import Env, join, join_after_loop, merged_value, same_layout
 from shapelint.static.flow.loaders import iterated
+from shapelint.static.flow.tensor_methods import written_at
 from shapelint.static.imports import dotted_name
 from shapelint.static.layout import (
     Axis,
@@ -287,6 +288,11 @@ class FunctionFlow:
             # encoder's state); what later ones see is unknown, below.
             self._loops_entered += 1
             self._iteration(loop)
+            if not self._left and self._loops_entered < MAX_FIRST_ITERATIONS and _relaid(before, self.env, reassigned):
+                # The second round sees what the first left, where that is a tensor laid out otherwise (the
+                # time-major stack a layer written by hand leaves to the next one).
+                self._loops_entered += 1
+                self._iteration(loop)
             self.set_env(dict(before))
             self._left = False
         # A list of steps only extended in the loop (`outs += [h]`) keeps what it holds: the round adds to it.
@@ -305,9 +311,10 @@ class FunctionFlow:
     def _iteration(self, loop: cst.For | cst.While) -> None:
         walking = None
         if isinstance(loop, cst.For):
-            bound = iterated(self.expression(loop.iter))
+            over = self.expression(loop.iter)
+            bound = iterated(over)
             self.bind(loop.target, bound)
-            walking = recurrence.entered(self, loop, bound)
+            walking = recurrence.entered(self, loop, over, bound)
         else:
             self.expression(loop.test)
         outer = self.loop_carried
@@ -336,6 +343,7 @@ class FunctionFlow:
                 self._observe_binding(target.target, small.value)
                 if isinstance(target.target, cst.Subscript):
                     record_fill(self, target.target, small.value, value)
+                    written_at(self, target.target)
         elif isinstance(small, cst.AnnAssign):
             value = self.expression(small.value) if small.value is not None else UNKNOWN
             declared = annotation_layout(
@@ -452,6 +460,15 @@ class FunctionFlow:
         program = self.scope.program
         path = normalised_path(self.scope.path) if self.scope.path else ""
         return "" if program is None or path == program.linted_path else path
+
+
+def _relaid(before: Env, after: Env, names: set[str]) -> bool:
+    """Whether a round of a loop left one of ``names`` a tensor of another layout than it had before."""
+    for name in names:
+        old, new = before.get(name), after.get(name)
+        if isinstance(old, Tensor) and isinstance(new, Tensor) and not same_layout(old, new):
+            return True
+    return False
 
 
 def _returns_joined(first: Value, second: Value) -> Value:

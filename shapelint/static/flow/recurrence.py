@@ -22,7 +22,7 @@ import libcst as cst
 
 from shapelint.static.flow.tensor_ops import keyword_name
 from shapelint.static.layout import Axis, RnnSource, Role, RoleSize, Tensor, normalise_dim
-from shapelint.static.values import UNKNOWN, CellModule, Items, Literal, Position, Stepped, Value
+from shapelint.static.values import UNKNOWN, CellModule, Items, Literal, Position, Stepped, Steps, Value
 
 if TYPE_CHECKING:
     from shapelint.static.flow.function import FunctionFlow
@@ -50,18 +50,23 @@ class Loop:
     filled: dict[str, Stepped] = field(default_factory=dict)
 
 
-def entered(flow: FunctionFlow, loop: cst.For, bound: Value) -> Loop | None:
-    """The loop ``loop`` as it starts a round, if it walks positions (``for t in range(...)``)."""
-    if not isinstance(bound, Position) or not isinstance(loop.target, cst.Name):
+def entered(flow: FunctionFlow, loop: cst.For, over: Value, bound: Value) -> Loop | None:
+    """The loop ``loop`` as it starts a round, if it walks steps: positions (``for t in range(...)``),
+    or the slices of ``x.unbind(1)`` (``over``: what it iterates, ``bound``: what a round binds)."""
+    if not isinstance(over, Steps) or not isinstance(loop.target, cst.Name):
         return None
+    position = bound if isinstance(bound, Position) else Position(over)
     known = flow.loops.get(loop)
     if known is not None:
-        known.position = bound  # a second run of the body (after its first iteration): what it showed holds
+        known.position = position  # a second run of the body (after its first iteration): what it showed holds
         return known
     name = loop.target.value
-    bare = all(_bare(index, name) for index in _indices_naming(loop.body, name))
-    order = ("backward" if bound.steps.backward else "forward") if bare else None
-    found = Loop(loop, name, bound, order, _carries_state(loop.body))
+    # Read at its own position (`x[:, t]`), the loop reads in the order it runs; `x[:, T - 1 - t]` is not followed.
+    bare = over.slices is not None or all(_bare(index, name) for index in _indices_naming(loop.body, name))
+    order = ("backward" if over.backward else "forward") if bare else None
+    found = Loop(loop, name, position, order, _carries_state(loop.body))
+    if over.slices is not None:
+        found.reads_steps, found.recurrent = True, found.carries_state  # each round is handed one step
     flow.loops[loop] = found
     return found
 

@@ -59,6 +59,7 @@ from shapelint.static.values import (
     Shape,
     Size,
     Stepped,
+    Steps,
     Unknown,
     Value,
 )
@@ -163,6 +164,11 @@ def tensor_method(
         if position is None or (len(ints) > 1 and ints[1] is None):
             return UNKNOWN
         return Items(tuple(shrink(tensor, position, call) for _ in range(ints[0])))
+    if method == "unbind" and len(ints) <= 1:
+        position = normalise_dim(ints[0] if ints and ints[0] is not None else 0, tensor.rank)
+        if position is None or (ints and ints[0] is None):
+            return UNKNOWN
+        return Steps(tensor.axes[position], call, slices=drop_axes(tensor, {position}, call))
     if method == "expand":
         return expand(tensor, call, args)
     if method == "repeat":
@@ -447,6 +453,22 @@ def index_tensor(
         elif not (isinstance(index, Literal) and isinstance(index.value, int)):
             kept_position += 1
     return result
+
+
+def written_at(flow: FunctionFlow, target: cst.Subscript) -> None:
+    """``outputs[:, t] = out``: a write at a loop position is checked as a read there would be (SHP108)."""
+    buffer = flow.expression(target.value, record=False)
+    if not isinstance(buffer, Tensor) or len(target.slice) > buffer.rank:
+        return
+    for axis, element in enumerate(target.slice):
+        piece = element.slice
+        if not isinstance(piece, cst.Index):
+            continue
+        if isinstance(piece.value, cst.Ellipsis) or (isinstance(piece.value, cst.Name) and piece.value.value == "None"):
+            return  # the axes after it are not counted from the front
+        index = flow.expression(piece.value, record=False)
+        if isinstance(index, Position):
+            _position_index(flow, buffer, axis, index, target)
 
 
 def _position_index(flow: FunctionFlow, tensor: Tensor, axis: int, position: Position, node: cst.Subscript) -> None:
