@@ -201,13 +201,15 @@ def _step_axis(flow: FunctionFlow, position: Position, where: cst.CSTNode, recur
 
 
 def _carries_state(body: cst.BaseSuite) -> bool:
-    """An assignment in the loop whose value is a call given what it assigns (``h = self.cell(x_t, h)``,
-    ``out, (h, c) = self.step(x_t, (h, c))``)."""
+    """An assignment in the loop that computes, by calls, what it assigns from what it held (``h =
+    self.cell(x_t, h)``, ``out, (h, c) = self.step(x_t, (h, c))``, ``h = torch.tanh(self.w(x_t) +
+    self.u(h))``); a counter (``i = i + 1``) calls nothing."""
     for node in _walk(body):
-        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
+        if isinstance(node, cst.Assign):
             targets = {name for target in node.targets for name in _names(target.target)}
-            given = {name for arg in node.value.args for name in _names(arg.value)}
-            if targets & given:
+            read = list(_walk(node.value))
+            calls = any(isinstance(part, cst.Call) for part in read)
+            if calls and any(isinstance(part, cst.Name) and part.value in targets for part in read):
                 return True
     return False
 
