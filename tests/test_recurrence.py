@@ -278,3 +278,45 @@ def test_a_loop_over_a_batch_first_rnn_output_must_walk_its_time_axis() -> None:
     assert codes(source.replace("seq[t]", "seq[:, t]")) == []
     # Without batch_first the roles are only the default's guess (the input may be a sentence of one).
     assert codes(source.replace(", batch_first=True", "").replace("seq.size(1)", "seq.size(0)")) == []
+
+
+def test_a_state_handed_on_through_another_name_is_carried() -> None:
+    """The pattern of a batch-normalised LSTM by hand: the cell reads `hx`, the round builds the next pair
+    and hands it on at its end (`hx = hx_next`); lengths in scope imply no padding of the steps it makes."""
+    source = """
+    import torch
+    import torch.nn as nn
+
+
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.cell = Cell()
+
+        def forward(self, input_, length):
+            max_time, batch_size, _ = input_.size()
+            hx = (torch.zeros(batch_size, 16), torch.zeros(batch_size, 16))
+            output = []
+            for time in range(max_time):
+                h_next, c_next = self.cell(input_[time], hx)
+                hx_next = (h_next, c_next)
+                output.append(h_next)
+                hx = hx_next
+            output = torch.stack(output, 0)
+            return output[-1], output.max(0)[0]
+
+
+    class Cell(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Linear(8, 32)
+            self.u = nn.Linear(16, 32)
+
+        def forward(self, x, hx):
+            h, c = hx
+            f, g = (self.w(x) + self.u(h)).chunk(2, 1)
+            c = torch.sigmoid(f) * c + torch.tanh(g)
+            return torch.tanh(c), c
+    """
+    assert codes(source) == []
+    assert codes(source.replace("output[-1]", "output[:, -1]")) == ["SHP107"]

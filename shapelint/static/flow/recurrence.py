@@ -64,7 +64,7 @@ def entered(flow: FunctionFlow, loop: cst.For, over: Value, bound: Value) -> Loo
     # Read at its own position (`x[:, t]`), the loop reads in the order it runs; `x[:, T - 1 - t]` is not followed.
     bare = over.slices is not None or all(_bare(index, name) for index in _indices_naming(loop.body, name))
     order = ("backward" if over.backward else "forward") if bare else None
-    found = Loop(loop, name, position, order, _carries_state(loop.body))
+    found = Loop(loop, name, position, order, _carries_state(flow, loop.body))
     if over.slices is not None:
         found.reads_steps, found.recurrent = True, found.carries_state  # each round is handed one step
     flow.loops[loop] = found
@@ -200,18 +200,62 @@ def _step_axis(flow: FunctionFlow, position: Position, where: cst.CSTNode, recur
     return axis
 
 
-def _carries_state(body: cst.BaseSuite) -> bool:
-    """An assignment in the loop that computes, by calls, what it assigns from what it held (``h =
-    self.cell(x_t, h)``, ``out, (h, c) = self.step(x_t, (h, c))``, ``h = torch.tanh(self.w(x_t) +
-    self.u(h))``); a counter (``i = i + 1``) calls nothing."""
+def _carries_state(flow: FunctionFlow, body: cst.BaseSuite) -> bool:
+    """Whether a round hands the next a state: a name that held a tensor before the loop (``h0``, an
+    ``(h, c)`` pair) and that a round reads before it assigns it anew (``hx = (h_next, c_next)`` after
+    ``cell(x[t], hx)``); or an assignment that computes by calls what it assigns from what it held
+    (``h = self.cell(x_t, h)``: the state of a loop that starts from nothing known). A name each round
+    assigns before reading it (``h = self.proj(x[:, t])``) carries nothing, and a counter holds no tensor."""
+    first: dict[str, bool] = {}  # name -> whether the round first reads it (else first assigns it)
+    assigned: set[str] = set()
+    for name, read in _uses(body):
+        first.setdefault(name, read)
+        if not read:
+            assigned.add(name)
+    carried = {name for name in assigned if first[name]}
+    if any(_holds_tensor(flow.env.get(name)) for name in carried):
+        return True
     for node in _walk(body):
-        if isinstance(node, cst.Assign):
-            targets = {name for target in node.targets for name in _names(target.target)}
-            read = list(_walk(node.value))
-            calls = any(isinstance(part, cst.Call) for part in read)
-            if calls and any(isinstance(part, cst.Name) and part.value in targets for part in read):
+        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
+            own = {name for target in node.targets for name in _names(target.target)}
+            if any(isinstance(part, cst.Name) and part.value in own for part in _walk(node.value)):
                 return True
     return False
+
+
+def _uses(node: cst.CSTNode) -> Iterator[tuple[str, bool]]:
+    """The names ``node`` reads (True) and assigns (False), in the order a round meets them: an
+    assignment's value before its targets."""
+    if isinstance(node, cst.Name):
+        yield node.value, True
+    elif isinstance(node, cst.Assign):
+        yield from _uses(node.value)
+        for target in node.targets:
+            yield from _targets(target.target)
+    elif isinstance(node, cst.AugAssign):
+        yield from _uses(node.value)
+        yield from _uses(node.target)
+        yield from _targets(node.target)
+    elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        for child in node.children:
+            yield from _uses(child)
+
+
+def _targets(target: cst.BaseExpression) -> Iterator[tuple[str, bool]]:
+    """What an assignment target binds (False), and what it reads (``outputs[t] = ...`` reads ``t``)."""
+    if isinstance(target, cst.Name):
+        yield target.value, False
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _targets(element.value)
+    else:
+        yield from _uses(target)
+
+
+def _holds_tensor(value: Value | None) -> bool:
+    if isinstance(value, Items):
+        return any(_holds_tensor(item) for item in value.values)
+    return isinstance(value, Tensor)
 
 
 def _names(node: cst.BaseExpression) -> Iterator[str]:
