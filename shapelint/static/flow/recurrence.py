@@ -14,6 +14,8 @@ reads no tensor at its position and says nothing of time.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -34,20 +36,49 @@ _KNOWN_STEPS = (Role.TIME, Role.BATCH)
 _FLIPPED = {"backward": "forward"}
 
 
+@dataclass(frozen=True)
+class _Body:
+    """What a loop's code says, read once per loop (its syntax, not its values): whether every index
+    that uses the position is the position itself (``x[:, t]``, not ``x[:, T - 1 - t]``); the names a
+    round reads before it assigns them anew; whether an assignment computes by calls what it held."""
+
+    bare: bool
+    carried: frozenset[str]
+    calls_itself: bool
+
+
 @dataclass
 class Loop:
-    """A ``for`` loop over positions as the flow runs it: ``recurrent`` once it shows a recurrence."""
+    """A ``for`` loop over steps as the flow runs it. It is a recurrence once it steps a cell, or once
+    it reads a tensor at its position while it carries a state (asked only then: reading the body costs)."""
 
     node: cst.For
     name: str
     position: Position
-    order: str | None
-    carries_state: bool
-    recurrent: bool = False
+    backward: bool
+    held_tensors: frozenset[str]  # names holding tensors as the loop starts
+    steps_a_cell: bool = False
     reads_steps: bool = False
     # The lists it fills, as its first round left them: a later round starts from a state that is
     # not followed (`h` unknown at the head of the loop), but a recurrence keeps its state's layout.
     filled: dict[str, Stepped] = field(default_factory=dict)
+    slices: bool = False  # each round is handed a step's slice (`for x_t in x.unbind(1)`)
+
+    @property
+    def recurrent(self) -> bool:
+        if self.steps_a_cell:
+            return True
+        if not self.reads_steps:
+            return False
+        body = _body(self.node, self.name)
+        return body.calls_itself or bool(body.carried & self.held_tensors)
+
+    @property
+    def order(self) -> str | None:
+        """``forward`` or ``backward`` where the loop reads its steps at its own position, else None."""
+        if not (self.slices or _body(self.node, self.name).bare):
+            return None
+        return "backward" if self.backward else "forward"
 
 
 def entered(flow: FunctionFlow, loop: cst.For, over: Value, bound: Value) -> Loop | None:
@@ -60,13 +91,10 @@ def entered(flow: FunctionFlow, loop: cst.For, over: Value, bound: Value) -> Loo
     if known is not None:
         known.position = position  # a second run of the body (after its first iteration): what it showed holds
         return known
-    name = loop.target.value
-    # Read at its own position (`x[:, t]`), the loop reads in the order it runs; `x[:, T - 1 - t]` is not followed.
-    bare = over.slices is not None or all(_bare(index, name) for index in _indices_naming(loop.body, name))
-    order = ("backward" if over.backward else "forward") if bare else None
-    found = Loop(loop, name, position, order, _carries_state(flow, loop.body))
+    held = frozenset(name for name, value in flow.env.items() if _holds_tensor(value))
+    found = Loop(loop, loop.target.value, position, over.backward, held)
     if over.slices is not None:
-        found.reads_steps, found.recurrent = True, found.carries_state  # each round is handed one step
+        found.slices = found.reads_steps = True
     flow.loops[loop] = found
     return found
 
@@ -76,13 +104,12 @@ def read_at(flow: FunctionFlow, position: Position) -> None:
     for loop in flow.stepping:
         if loop.position is position:
             loop.reads_steps = True
-            loop.recurrent = loop.recurrent or loop.carries_state
 
 
 def cell_call(flow: FunctionFlow, cell: CellModule, call: cst.Call, args: list[Value]) -> Value:
     """``self.cell(x_t, state)``: ``(batch, hidden)``, its batch that of the input (or of the state)."""
     if flow.stepping:
-        flow.stepping[-1].recurrent = True
+        flow.stepping[-1].steps_a_cell = True
     given = args[0] if args else UNKNOWN
     state = args[1] if len(args) > 1 else UNKNOWN
     states = state.values if isinstance(state, Items) else (state,)
@@ -200,27 +227,29 @@ def _step_axis(flow: FunctionFlow, position: Position, where: cst.CSTNode, recur
     return axis
 
 
-def _carries_state(flow: FunctionFlow, body: cst.BaseSuite) -> bool:
-    """Whether a round hands the next a state: a name that held a tensor before the loop (``h0``, an
-    ``(h, c)`` pair) and that a round reads before it assigns it anew (``hx = (h_next, c_next)`` after
-    ``cell(x[t], hx)``); or an assignment that computes by calls what it assigns from what it held
-    (``h = self.cell(x_t, h)``: the state of a loop that starts from nothing known). A name each round
-    assigns before reading it (``h = self.proj(x[:, t])``) carries nothing, and a counter holds no tensor."""
+@functools.lru_cache(maxsize=4096)
+def _body(loop: cst.For, name: str) -> _Body:
+    """The facts of :class:`_Body` for the loop whose position is ``name`` (nodes hash by identity).
+
+    A state a round hands the next is a name it reads before it assigns it (``hx = (h_next, c_next)``
+    after ``cell(x[t], hx)``), or one an assignment computes by calls from itself (``h = self.cell(x_t,
+    h)``: the state of a loop that starts from nothing known). A name each round assigns before reading
+    it (``h = self.proj(x[:, t])``) carries nothing, and a counter holds no tensor."""
+    bare = all(_bare(index, name) for index in _indices_naming(loop.body, name))
     first: dict[str, bool] = {}  # name -> whether the round first reads it (else first assigns it)
     assigned: set[str] = set()
-    for name, read in _uses(body):
-        first.setdefault(name, read)
+    for used, read in _uses(loop.body):
+        first.setdefault(used, read)
         if not read:
-            assigned.add(name)
-    carried = {name for name in assigned if first[name]}
-    if any(_holds_tensor(flow.env.get(name)) for name in carried):
-        return True
-    for node in _walk(body):
+            assigned.add(used)
+    calls_itself = False
+    for node in _walk(loop.body):
         if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
-            own = {name for target in node.targets for name in _names(target.target)}
+            own = {target for piece in node.targets for target in _names(piece.target)}
             if any(isinstance(part, cst.Name) and part.value in own for part in _walk(node.value)):
-                return True
-    return False
+                calls_itself = True
+                break
+    return _Body(bare, frozenset(used for used in assigned if first[used]), calls_itself)
 
 
 def _uses(node: cst.CSTNode) -> Iterator[tuple[str, bool]]:
@@ -237,7 +266,7 @@ def _uses(node: cst.CSTNode) -> Iterator[tuple[str, bool]]:
         yield from _uses(node.target)
         yield from _targets(node.target)
     elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-        for child in node.children:
+        for child in _children(node):
             yield from _uses(child)
 
 
@@ -289,5 +318,21 @@ def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         current = stack.pop()
         yield current
         stack.extend(
-            child for child in current.children if not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda))
+            child for child in _children(current) if not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda))
         )
+
+
+def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The nodes in ``node``'s fields, in order: libcst's ``children`` rebuilds the node to find them,
+    many times slower."""
+    for name in _field_names(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            yield from (item for item in value if isinstance(item, cst.CSTNode))
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(item.name for item in dataclasses.fields(kind))
