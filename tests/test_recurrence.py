@@ -213,16 +213,24 @@ def test_a_layer_stacked_by_hand_hands_its_layout_to_the_next() -> None:
     assert codes(source.replace("torch.stack(steps)", "torch.stack(steps, dim=1)")) == []
 
 
-def test_final_states_of_two_directions_cut_as_layers() -> None:
-    body = """
+@pytest.mark.parametrize(
+    ("join", "expected"),
+    [
+        ("torch.stack([h_f, h_b], dim=1)", ["SHP101"]),  # (batch, 2, hidden): cut as (2, batch, hidden)
+        ("torch.cat([h_f, h_b], dim=1)", ["SHP101"]),  # (batch, 2 * hidden)
+        ("torch.stack([h_f, h_b], dim=0)", []),
+        ("torch.cat([h_f, h_b], dim=0)", []),  # the samples once per direction, directions outermost
+    ],
+)
+def test_final_states_of_two_directions_cut_as_layers(join: str, expected: list[str]) -> None:
+    body = f"""
     h_f = h_b = torch.zeros(batch_size, 16)
     for t in range(seq_len):
         h_f = self.cell(tokens[:, t], h_f)
         h_b = self.cell(tokens[:, seq_len - 1 - t], h_b)
-    return torch.stack([h_f, h_b], dim={dim}).view(2, batch_size, 16)
+    return {join}.view(2, batch_size, 16)
     """
-    assert codes(cell_program(body.format(dim=1))) == ["SHP101"]
-    assert codes(cell_program(body.format(dim=0))) == []
+    assert codes(cell_program(body)) == expected
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ time-major, ``dim=1`` batch-first. The rules on RNN outputs then read the stack 
 ``nn.LSTM``'s output.
 
 A loop walks time when it counts a size known to be time, or when it is a recurrence: it steps a
-cell (``nn.LSTMCell``, ``nn.GRUCell``, ``nn.RNNCell``), or it carries a state through a call
-(``h = f(..., h)``) while it reads a tensor at its position. A loop over layers (``x = layer(x)``)
-reads no tensor at its position and says nothing of time.
+cell (``nn.LSTMCell``, ``nn.GRUCell``, ``nn.RNNCell``), or it reads a tensor at its position while
+each round hands the next a state (``h = f(x[:, t], h)``, ``hx = (h_next, c_next)``). A loop over
+layers (``x = layer(x)``) reads no tensor at its position and says nothing of time.
 """
 
 from __future__ import annotations

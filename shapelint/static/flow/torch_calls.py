@@ -91,7 +91,14 @@ def concatenate(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     if known is None or position is None:
         return UNKNOWN
     axes = list(known.axes)
-    axes[position] = Axis(axes[position].role, call)
+    joined = axes[position]
+    axes[position] = Axis(joined.role, call)
+    same = all(
+        isinstance(piece, Tensor) and piece.rank == known.rank and piece.axes[position] is joined for piece in pieces
+    )
+    if joined.role is Role.BATCH and len(pieces) > 1 and same:
+        # The same samples once per piece (`cat([h_fwd, h_bwd], 0)`): pieces outermost, then the batch.
+        axes[position] = Axis(Role.UNKNOWN, call, parts=(Axis(Role.UNKNOWN, call), joined))
     # Pieces joined along another axis than time keep the padded steps of any of them.
     paddings = [piece.padding for piece in pieces if isinstance(piece, Tensor) and piece.padding is not None]
     padding = paddings[0] if paddings and axes[position].role is not Role.TIME else None
