@@ -263,7 +263,14 @@ def test_the_squeezed_row_of_a_padded_one_layer_state_is_its_last_step(params: s
     assert codes(model("nn.GRU(4, 8)", "out, h = self.rnn(x)\nreturn h.squeeze(0)\n", params=params)) == ["SHP303"]
 
 
-@pytest.mark.parametrize("step", ["token.unsqueeze(0)", "torch.cat((token.unsqueeze(0), context), dim=2)"])
+@pytest.mark.parametrize(
+    "step",
+    [
+        "token.unsqueeze(0)",
+        "torch.cat((token.unsqueeze(0), context), dim=2)",
+        "torch.cat((token.unsqueeze(0), context.permute(1, 0, 2)), dim=2)",
+    ],
+)
 def test_a_decoder_step_reads_no_padding_whatever_masks_it_holds(step: str) -> None:
     """One step of a decoder (the token joined to a context keeps its one step) with the source mask in scope
     for its attention: its state has read no padding, so neither its row nor its output is a padded last step."""

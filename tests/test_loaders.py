@@ -257,3 +257,17 @@ def test_fields_that_disagree_say_nothing(tmp_path: Path) -> None:
     disagreeing = ", batch_first=True)\nOTHER = data.Field(lower=True"
     assert lint_torchtext(tmp_path, disagreeing, "") == []
     assert lint_torchtext(tmp_path, ", batch_first=flag", "") == []
+
+
+def test_sizes_of_a_batch_say_what_its_axes_count(tmp_path: Path) -> None:
+    """`sentence.size(1)` of a batch-first batch of token ids is its time steps: a view of the embedded batch
+    to (size(1), size(0), -1) re-cuts it instead of moving its axes; in their own order the sizes change nothing."""
+    swapped = "self.lstm(embeds.view(sentence.size(1), sentence.size(0), -1))"
+    (tmp_path / "model.py").write_text(MODEL.format(batch_first="").replace("self.lstm(embeds)", swapped))
+    (tmp_path / "train.py").write_text(TRAIN.format(tokens="tokens", loader=", 32"))
+    assert [finding.code for finding in lint_paths([tmp_path], Config()).findings] == ["SHP101"]
+    kept = "self.lstm(embeds.view(sentence.size(0), sentence.size(1), -1))"
+    (tmp_path / "model.py").write_text(
+        MODEL.format(batch_first=", batch_first=True").replace("self.lstm(embeds)", kept)
+    )
+    assert list(lint_paths([tmp_path], Config()).findings) == []

@@ -523,3 +523,118 @@ def test_scores_from_a_helper_method_deep_in_the_calls_keep_their_padding(tmp_pa
 def test_a_helper_that_masks_its_scores_gives_nothing(tmp_path: Path) -> None:
     model = SEQ2SEQ.format(scores="torch.sum(hidden.unsqueeze(0) * keys, dim=2).masked_fill(mask == 0, float('-inf'))")
     assert lint(tmp_path, {"model.py": model, "train.py": SEQ2SEQ_TRAIN}) == []
+
+
+PAD_HELPER = """\
+import torch
+
+
+def pad_batch(seqs, pad_id=0):
+    max_len = max(len(s) for s in seqs)
+    arr = torch.full((len(seqs), max_len), pad_id, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        arr[i, : len(s)] = torch.tensor(s)
+    return arr, torch.tensor([len(s) for s in seqs])
+"""
+PACKING_ENCODER = """\
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(20, 8, padding_idx=0)
+        self.rnn = nn.GRU(8, 12)
+
+    def forward(self, src, src_len):
+        packed = pack_padded_sequence(self.embed(src), src_len, {flag}enforce_sorted=False)
+        _, hidden = self.rnn(packed)
+        return hidden[-1]
+"""
+PAD_SCRIPT = """\
+from model import Encoder
+from utils import pad_batch
+
+
+def run(data):
+    src, src_len = pad_batch(data)
+    return Encoder()(src, src_len)
+"""
+
+
+@pytest.mark.parametrize(("flag", "expected"), [("", ["SHP301"]), ("batch_first=True, ", [])])
+def test_a_padding_helper_in_another_file_gives_its_layout(tmp_path: Path, flag: str, expected: list[str]) -> None:
+    """`torch.full((len(seqs), max_len), pad)` filled row by row is a batch-first padded batch: a helper that
+    builds one is followed from the script that feeds it to the model, in whatever file it lies."""
+    files = {"utils.py": PAD_HELPER, "model.py": PACKING_ENCODER.format(flag=flag), "run.py": PAD_SCRIPT}
+    assert [finding.code for finding in lint(tmp_path, files)] == expected
+
+
+REORDER_HELPER = """\
+def to_time_major(x):
+    return x.permute(1, 0, 2)
+"""
+PROJECTED = """\
+from torch import nn
+
+from utils import to_time_major
+
+
+class Projected(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 8)
+        self.proj = nn.Linear(8, 8)
+        self.lstm = nn.LSTM(8, 12)
+
+    def forward(self, tokens):
+        x = to_time_major(self.embedding(tokens)){contiguous}
+        seq_len, bsz, _ = x.size()
+        x = self.proj(x.view(seq_len * bsz, -1)).view(seq_len, bsz, -1)
+        return self.lstm(x)[0]
+"""
+
+
+@pytest.mark.parametrize(("contiguous", "expected"), [("", ["SHP103"]), (".contiguous()", [])])
+def test_a_helper_that_permutes_gives_a_non_contiguous_tensor(
+    tmp_path: Path, contiguous: str, expected: list[str]
+) -> None:
+    """Whatever the axes of the embedded tokens mean, `permute(1, 0, 2)` leaves them apart in memory: viewing the
+    first two as one raises."""
+    files = {"utils.py": REORDER_HELPER, "model.py": PROJECTED.format(contiguous=contiguous)}
+    assert [finding.code for finding in lint(tmp_path, files)] == expected
+
+
+CONFIG_MODULE = "BIDIRECTIONAL = {value}\nCONFIG = {{'bidirectional': {value}, 'hidden': 32}}\n"
+
+
+@pytest.mark.parametrize(
+    ("imports", "argument", "shown"),
+    [
+        ("import config", "config.BIDIRECTIONAL", "`BIDIRECTIONAL` is True in "),
+        ("from config import BIDIRECTIONAL", "BIDIRECTIONAL", "`BIDIRECTIONAL` is True in "),
+        ("from config import CONFIG as cfg", "cfg['bidirectional']", "`CONFIG['bidirectional']` is True in "),
+    ],
+)
+@pytest.mark.parametrize("value", [True, False])
+def test_a_setting_from_a_config_module(tmp_path: Path, imports: str, argument: str, shown: str, value: bool) -> None:
+    """A Python config module's constants, and the entries of its dict of settings, are settings the project
+    builds its models with."""
+    train = f"{imports}\nfrom model import Encoder\n\nmodel = Encoder(100, 32, bidirectional={argument})\n"
+    files = {
+        "config.py": CONFIG_MODULE.format(value=value),
+        "model.py": ENCODER.format(default=False),
+        "train.py": train,
+    }
+    findings = lint(tmp_path, files)
+    assert [(f.code, shown in f.message and "config.py" in f.message) for f in findings] == (
+        [("SHP203", True)] if value else []
+    )
+
+
+def test_a_dict_of_settings_in_the_script_itself(tmp_path: Path) -> None:
+    train = "from model import Encoder\n\nCONFIG = {'bidirectional': True}\n"
+    train += "model = Encoder(100, 32, bidirectional=CONFIG['bidirectional'])\n"
+    findings = lint(tmp_path, {"model.py": ENCODER.format(default=False), "train.py": train})
+    assert [finding.code for finding in findings] == ["SHP203"]

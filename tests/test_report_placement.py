@@ -183,3 +183,42 @@ def test_an_encoder_that_packs_whenever_lengths_are_given_is_packed(tmp_path: Pa
     # Without the packing, the lengths say the batch is padded.
     unpacked = model.replace("pack_padded_sequence(embedded, lengths, batch_first=True)", "embedded")
     assert [finding.code for finding in lint(tmp_path, {"model.py": unpacked})] == ["SHP305"]
+
+
+UTILS = """\
+import torch
+
+
+def init_state(batch_size, n_layers, hidden_size):
+    return torch.zeros({sizes}), torch.zeros({sizes})
+"""
+TAGGER = """\
+from torch import nn
+
+from utils import init_state
+
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.lstm = nn.LSTM(8, 16, num_layers=2, batch_first=True)
+
+    def forward(self, tokens):
+        state = init_state(tokens.size(0), 2, 16)
+        out, _ = self.lstm(self.embedding(tokens), state)
+        return out
+"""
+
+
+@pytest.mark.parametrize(
+    ("sizes", "found"), [("batch_size, n_layers, hidden_size", True), ("n_layers, batch_size, hidden_size", False)]
+)
+def test_an_initial_state_built_in_a_helper_is_reported_there(tmp_path: Path, sizes: str, found: bool) -> None:
+    findings = lint(tmp_path, {"utils.py": UTILS.format(sizes=sizes), "tagger.py": TAGGER})
+    placed = [(finding.code, Path(finding.path).name, finding.line) for finding in findings]
+    assert placed == ([("SHP204", "utils.py", 5)] if found else [])
+    if found:
+        assert re.search(
+            r"that `self\.lstm\(self\.embedding\(tokens\), state\)` at \S*tagger\.py:14 gets", findings[0].message
+        )

@@ -19,6 +19,7 @@ class Conventions:
     batch: frozenset[str] = kb.BATCH_SIZE_NAMES
     time: frozenset[str] = kb.TIME_SIZE_NAMES
     sequences: frozenset[str] = kb.SEQUENCE_NAMES
+    sequence_lists: frozenset[str] = kb.SEQUENCE_LIST_NAMES
     layers: frozenset[str] = kb.LAYER_SIZE_NAMES
     dimensions: Mapping[str, Role] = field(default_factory=lambda: dict(kb.DIMENSION_ROLES))
     input_layout: str | None = None  # "batch-first" or "time-major": tokens of unknown layout given to an Embedding

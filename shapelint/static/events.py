@@ -112,6 +112,8 @@ class RnnCallEvent:
     layers_dirs: int | None
     given: Tensor | None
     initial_state: tuple[Tensor, ...]
+    # Per state: built in another function (an `init_hidden` helper), where a fix of its layout goes.
+    built_apart: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -292,6 +292,8 @@ REDUCTIONS = frozenset({"mean", "sum", "max", "min", "amax", "amin", "logsumexp"
 # `len(x)` for these names is a sequence length (`len(sentence)`), unless `x`'s layout is known.
 # Not `tokens`/`inputs`: those name batches as often as single sequences.
 SEQUENCE_NAMES = frozenset({"sentence", "sent", "seq", "sequence", "words"})
+# Lists of sequences (`len(seqs)` counts samples): what a collate or padding helper is given.
+SEQUENCE_LIST_NAMES = frozenset({"seqs", "sequences", "sentences", "sents", "samples", "examples", "batch"})
 
 # jaxtyping dimension names -> roles. Anything else is a named axis of unknown role.
 DIMENSION_ROLES: dict[str, Role] = {

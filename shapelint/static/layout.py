@@ -88,8 +88,9 @@ class RnnSource:
     """The RNN a tensor came out of: its output (``state=False``) or its final state ``h_n``/``c_n``.
 
     ``state_size`` is the constructor's expression for the size of each direction's final state
-    (``hidden_size``), when it says so plainly (no ``proj_size``, no ``*args``); ``layers`` is
-    ``num_layers``, when known. ``where`` is the loop, for the per-step outputs of a hand-written one.
+    (``hidden_size``), when it says so plainly (no ``proj_size``, no ``*args``), and ``width`` its
+    value when known; ``layers`` is ``num_layers``, when known. ``where`` is the loop, for the per-step
+    outputs of a hand-written one.
     """
 
     where: Where
@@ -98,6 +99,7 @@ class RnnSource:
     batch_first: bool
     state_size: cst.BaseExpression | None = None
     layers: int | None = None
+    width: int | None = None
     # Outputs of a hand-written loop: the order it read the time steps in (``forward``, ``backward``,
     # None: not known), as they lie on the time axis.
     steps_order: str | None = None

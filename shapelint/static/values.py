@@ -89,6 +89,7 @@ class RnnModule:
     where: cst.CSTNode
     state_size: cst.BaseExpression | None = None  # as in RnnSource
     evidence: tuple[str, ...] = ()  # where settings that came from the project were learnt
+    width: int | None = None  # that size, when it is a known number
 
 
 @dataclass(frozen=True)

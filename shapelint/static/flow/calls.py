@@ -31,7 +31,7 @@ from shapelint.static.flow.torch_calls import (
     softmax_module,
 )
 from shapelint.static.imports import dotted_name, resolve
-from shapelint.static.layout import Role, RoleSize, Tensor
+from shapelint.static.layout import Axis, Role, RoleSize, Tensor
 from shapelint.static.project.index import ClassKey, normalised_path
 from shapelint.static.values import (
     UNKNOWN,
@@ -91,8 +91,12 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
             return Steps(None, call, slices=UNKNOWN)  # steps of something: a loop over them walks an axis
         if func.attr.value in kb.STEP_LIST_METHODS and isinstance(func.value, cst.Name):
             return _fill_list(flow, func.value, receiver, func.attr.value, args)
+        if isinstance(receiver, Unknown) and func.attr.value == "permute":
+            return _permuted(flow, call, args)
+        if isinstance(receiver, SizeOnes) and func.attr.value == "repeat":
+            return _tiled(flow, receiver, call, args)
         if isinstance(receiver, Batched) and func.attr.value not in kb.RESHAPING_METHODS:
-            return batched_method(receiver, func.attr.value)
+            return batched_method(receiver, func.attr.value, args)
         if func.attr.value in kb.RESHAPING_METHODS and not isinstance(receiver, (Path, SelfRef)):
             return shape_from_sizes(flow, call, args)
         if func.attr.value == "unsqueeze" and args and isinstance(args[0], Literal):
@@ -286,6 +290,27 @@ def _torch_elementwise(flow: FunctionFlow, path: str, call: cst.Call, args: list
     return elementwise(left, right, call.args[0].value, call.args[1].value, multiply)
 
 
+def _permuted(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
+    """``x.permute(1, 0, 2)`` of a tensor of unknown layout: the dims say its rank, and the result is
+    non-contiguous whatever its axes mean (a view that merges axes apart raises)."""
+    dims = args[0].values if len(args) == 1 and isinstance(args[0], Items) else args
+    if not dims or not all(isinstance(dim, Literal) and type(dim.value) is int for dim in dims):
+        return UNKNOWN
+    rank = len(dims)
+    unknown = Tensor(tuple(Axis(Role.UNKNOWN, call) for _ in range(rank)), "permuted tensor", call)
+    return tensor_method(flow, unknown, "permute", call, args)
+
+
+def _tiled(flow: FunctionFlow, receiver: SizeOnes, call: cst.Call, args: list[Value]) -> Value:
+    """``context.unsqueeze(1).repeat(1, n_layers, 1)``: the size-1 axes a count tiles are axes of what the
+    count counts (the layers of an initial state), the others of unknown role; the counts give the rank."""
+    counts = args[0].values if len(args) == 1 and isinstance(args[0], Items) else args
+    if not counts or max(receiver.positions) >= len(counts):
+        return UNKNOWN
+    axes = tuple(Axis(Role.UNKNOWN, call, singleton=position in receiver.positions) for position in range(len(counts)))
+    return tensor_method(flow, Tensor(axes, "copy tiled by `repeat`", call), "repeat", call, args)
+
+
 def _len(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     if len(call.args) != 1:
         return UNKNOWN
@@ -294,4 +319,6 @@ def _len(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
         return Size((args[0].axes[0],))
     if isinstance(argument, cst.Name) and argument.value in flow.scope.names.sequences:
         return Size((RoleSize(Role.TIME),))
+    if isinstance(argument, cst.Name) and argument.value in flow.scope.names.sequence_lists:
+        return Size((RoleSize(Role.BATCH),))
     return UNKNOWN

@@ -66,7 +66,8 @@ def evaluate(flow: FunctionFlow, node: cst.BaseExpression) -> Value:
     if isinstance(node, cst.Call):
         return calls.value_of_call(flow, node)
     if isinstance(node, cst.Subscript):
-        return subscript(flow, node)
+        found = subscript(flow, node)
+        return setting_entry(flow, node) if isinstance(found, Unknown) else found
     if isinstance(node, cst.Integer):
         return Literal(int(node.value, 0))
     if isinstance(node, cst.Float):
@@ -192,7 +193,9 @@ def _name(flow: FunctionFlow, name: str) -> Value:
         if role is not None:
             return Size((RoleSize(role),))
         if value is None and name in flow.scope.aliases:
-            return Path(resolve(cst.Name(name), flow.scope.aliases) or name)
+            path = resolve(cst.Name(name), flow.scope.aliases) or name
+            found = UNKNOWN if path.startswith("torch") else _imported(flow, name, None, None)
+            return found if not isinstance(found, Unknown) else Path(path)
         if value is None and name in kb.CONVENTIONAL_IMPORTS and name not in flow.scope.bound:
             # `nn.LSTM(...)` in a file that never imports `nn` (it comes from `from utils import *`,
             # or from a notebook's earlier cell): almost surely torch's.
@@ -203,9 +206,26 @@ def _name(flow: FunctionFlow, name: str) -> Value:
         if value is None and name in flow.scope.constants:
             return flow.scope.constants[name]
         if value is None:
-            return project_name(flow, name) or UNKNOWN
+            return project_name(flow, name) or _imported(flow, name, None, None)
         return UNKNOWN
     return _named(flow, name, seen_filled(flow, value) if flow.filled or flow.steps_written else value)
+
+
+def _imported(flow: FunctionFlow, local: str, attribute: str | None, entry: str | None) -> Value:
+    program = flow.scope.program
+    found = program.module_constant(flow.scope, local, attribute, entry) if program is not None else UNKNOWN
+    return _named(flow, attribute or entry or local, found)
+
+
+def setting_entry(flow: FunctionFlow, node: cst.Subscript) -> Value:
+    """``CONFIG['batch_first']`` of a module's dict of settings (this module's or an imported one)."""
+    if not isinstance(node.value, cst.Name) or node.value.value in flow.env or len(node.slice) != 1:
+        return UNKNOWN
+    piece = node.slice[0].slice
+    if not isinstance(piece, cst.Index) or not isinstance(piece.value, cst.SimpleString):
+        return UNKNOWN
+    key = piece.value.evaluated_value
+    return _imported(flow, node.value.value, None, key) if isinstance(key, str) else UNKNOWN
 
 
 def project_name(flow: FunctionFlow, name: str) -> ProjectName | None:
@@ -248,6 +268,10 @@ def attribute(flow: FunctionFlow, node: cst.Attribute) -> Value:
     if isinstance(base, Tensor) and attr == "data":
         return base
     if isinstance(base, Path):
+        if isinstance(node.value, cst.Name) and not base.path.startswith("torch"):
+            found = _imported(flow, node.value.value, attr, None)  # `config.N_LAYERS` of a project module
+            if not isinstance(found, Unknown):
+                return found
         return Path(resolve(node, flow.scope.aliases) or f"{base.path}.{attr}", base.evidence)
     role = flow.scope.names.role_of(attr)
     return Size((RoleSize(role),)) if role is not None else UNKNOWN

@@ -88,7 +88,7 @@ class FunctionFlow:
     live_globals: bool = False
     _declared_return: Tensor | None = None
     names_read: set[str] = field(default_factory=set)
-    _optional: set[str] = field(default_factory=set)  # parameters that default to None
+    optional: set[str] = field(default_factory=set)  # parameters that default to None
     _left: bool = False  # the current path has returned or raised
     _loops_entered: int = 0  # loops whose first iteration was followed (nested loops multiply the work)
     loop_carried: frozenset[str] = frozenset()  # names the loops around the current statement assign again
@@ -106,6 +106,7 @@ class FunctionFlow:
     step_axes: dict[tuple[object, Role], Axis] = field(default_factory=dict)
     # Time axes of buffers that a recurrence writes its steps into (flow.buffers): as whose outputs.
     steps_written: dict[Axis, tuple[RnnSource, str]] = field(default_factory=dict)
+    _own_calls: set[int] | None = None  # the ids of the calls in this function's code, once asked
 
     def run(self, function: cst.FunctionDef, arguments: dict[str, Value] | None = None, called: bool = False) -> None:
         """Analyse ``function``; ``arguments`` gives some parameters the values a caller passes.
@@ -120,7 +121,7 @@ class FunctionFlow:
             # What the caller passes is more precise than a declaration, unless nothing is known of it.
             self.env[param.name.value] = self._declared(param) if isinstance(passed, Unknown) else passed
             if isinstance(param.default, cst.Name) and param.default.value == "None":
-                self._optional.add(param.name.value)
+                self.optional.add(param.name.value)
         if function.returns is not None:
             declared = annotation_layout(
                 function.returns.annotation, function.returns, "the return value", self.scope.names
@@ -135,6 +136,16 @@ class FunctionFlow:
         self.events = [replace(found, event=self._settle_padding(found.event)) for found in self.events]
         if self.depth == 0:
             self.events = _mark_starting_states(self.events)
+
+    def holds(self, node: cst.CSTNode | None) -> bool:
+        """Whether ``node`` lies in this function's own code (a value built here, not in a helper)."""
+        if self.function is None or node is None:
+            return self.function is None
+        if self._own_calls is None:
+            collector = _CallCollector()
+            self.function.visit(collector)
+            self._own_calls = collector.calls
+        return id(node) in self._own_calls
 
     def lengths_in_scope(self) -> list[str]:
         """The lengths and padding masks this function holds (bound, and not None on this path), sorted."""
@@ -162,7 +173,7 @@ class FunctionFlow:
 
     def _unread_option(self, padding: Padding | None) -> bool:
         name = padding.lengths_name if padding is not None else None
-        return name is not None and name not in self.names_read and name in self._optional
+        return name is not None and name not in self.names_read and name in self.optional
 
     def _emit_indexings(self) -> None:
         """Index events go out last: each must know every pick made on the same tensor's first axis."""
@@ -501,6 +512,14 @@ def _mark_starting_states(events: list[Evidenced]) -> list[Evidenced]:
         else found
         for found in events
     ]
+
+
+class _CallCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.calls: set[int] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.add(id(node))
 
 
 def _binding_lengths(before: Env, one: Env, other: Env) -> Env | None:

@@ -19,7 +19,7 @@ import libcst as cst
 
 from shapelint.static import knowledge as kb
 from shapelint.static.events import BatchesFrom
-from shapelint.static.layout import Axis, Role, Tensor
+from shapelint.static.layout import Axis, Role, RoleSize, Tensor
 from shapelint.static.project.index import FunctionKey
 from shapelint.static.values import (
     UNKNOWN,
@@ -127,8 +127,19 @@ def iterated(value: Value) -> Value:
     return Items((UNKNOWN, value.batch)) if value.numbered else value.batch
 
 
-def batched_method(batch: Batched, method: str) -> Value:
+def batched_method(batch: Batched, method: str, args: list[Value]) -> Value:
+    if method == "size" and len(args) == 1 and isinstance(args[0], Literal) and args[0].value in (0, 1):
+        return batched_size(batch, args[0].value)
     return batch if method in kb.LAYOUT_KEEPING_METHODS else UNKNOWN
+
+
+def batched_size(batch: Batched, position: object) -> Value:
+    """``tokens.size(1)`` of a batch of token ids: what that axis counts, as the batch meets an embedding
+    (batch and time, in the order the loader stacks them)."""
+    if batch.fields or not isinstance(position, int) or position not in (0, 1):
+        return UNKNOWN  # a tuple of fields, not one tensor
+    order = (Role.TIME, Role.BATCH) if batch.stacking.time_major else (Role.BATCH, Role.TIME)
+    return Size((RoleSize(order[position]),))
 
 
 def batch_tensor(flow: FunctionFlow, batch: Batched, call: cst.Call, features: bool) -> Tensor:

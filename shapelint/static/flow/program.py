@@ -32,7 +32,7 @@ from shapelint.static.parse_limits import Unparseable
 from shapelint.static.pieces import PiecedModule, analysed_module
 from shapelint.static.project.facts import PaddingFacts, Unread
 from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
-from shapelint.static.project.settings import configurations, place
+from shapelint.static.project.settings import configurations, place, shown_path
 from shapelint.static.reading import decoded_text
 from shapelint.static.values import UNKNOWN, Either, Instance, Literal, Value
 from shapelint.static.walk import body_of, method_named, self_assignments
@@ -137,6 +137,30 @@ class Program:
         if key not in self._resolved:
             self._resolved[key] = self.project.resolve(scope.path, name)
         return self._resolved[key]
+
+    def module_constant(self, scope: ModuleScope, local: str, attribute: str | None, entry: str | None) -> Value:
+        """A literal setting another module binds, as this module reads it: ``N_LAYERS`` after ``from
+        config import N_LAYERS``, ``config.N_LAYERS`` (``attribute``), ``CONFIG['hidden']`` (``entry``)
+        of a dict constant, here or imported."""
+        facts = self.project.facts(scope.path) if self.project is not None and scope.path else None
+        if facts is None or self.project is None:
+            return UNKNOWN
+        binding = next((b for b in facts.imports if b.local == local and not b.nested), None)
+        name: str | None = local
+        path: str | None = normalised_path(scope.path)  # without an import, this module's own dict of settings
+        if binding is not None and (binding.name is None) == (attribute is not None):
+            name = attribute if binding.name is None else binding.name
+            path = self.project.resolve_module(normalised_path(scope.path), binding.module, binding.level)
+        elif binding is not None:
+            return UNKNOWN
+        if name is None or path is None:
+            return UNKNOWN
+        key = name if entry is None else f"{name}[{entry!r}]"
+        owner = self.project.facts(path)
+        if owner is None or key not in owner.constants or (binding is None and entry is None):
+            return UNKNOWN
+        value = owner.constants[key]
+        return Literal(value, (f"`{key}` is {value!r} in {shown_path(path)}",))
 
     def class_def(self, key: ClassKey) -> tuple[cst.ClassDef, ModuleScope] | None:
         found = self._definition(key)

@@ -27,6 +27,7 @@ from shapelint.static.flow.tensor_ops import (
     axis_for,
     entry,
     keyword_name,
+    literal_int,
 )
 from shapelint.static.imports import dotted_name, resolve
 from shapelint.static.layout import (
@@ -99,6 +100,10 @@ def concatenate(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     if joined.role is Role.BATCH and len(pieces) > 1 and same:
         # The same samples once per piece (`cat([h_fwd, h_bwd], 0)`): pieces outermost, then the batch.
         axes[position] = Axis(Role.UNKNOWN, call, parts=(Axis(Role.UNKNOWN, call), joined))
+    # A piece of one step fixes that axis of every piece to size 1 (`cat((embedded, context), dim=2)`).
+    for one in frozenset().union(*(piece.positions for piece in pieces if isinstance(piece, SizeOnes))):
+        if one != position and one < len(axes) and not axes[one].singleton:
+            axes[one] = Axis(axes[one].role, call, singleton=True)
     # Pieces joined along another axis than time keep the padded steps of any of them.
     paddings = [piece.padding for piece in pieces if isinstance(piece, Tensor) and piece.padding is not None]
     padding = paddings[0] if paddings and axes[position].role is not Role.TIME else None
@@ -146,6 +151,7 @@ def rnn_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value],
     batch_first = setting("batch_first")
     # With a projection, the final state has `proj_size` features, not `hidden_size`.
     plain = "hidden_size" in positions and settings.get("proj_size", Literal(0)) == Literal(0)
+    width = settings.get("hidden_size") if plain else None
     return RnnModule(
         None if batch_first is None else bool(batch_first),
         layers_dirs,
@@ -157,6 +163,7 @@ def rnn_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value],
             *evidence,
             *evidence_of(*(settings.get(name, UNKNOWN) for name in ("num_layers", "bidirectional", "batch_first"))),
         ),
+        literal_int(width) if width is not None else None,
     )
 
 
@@ -240,7 +247,8 @@ def rnn_call(flow: FunctionFlow, rnn: RnnModule, call: cst.Call, args: list[Valu
     state = args[1] if len(args) > 1 else UNKNOWN
     initial = tuple(v for v in (state.values if isinstance(state, Items) else (state,)) if isinstance(v, Tensor))
     known_input = given if isinstance(given, Tensor) else None
-    flow.emit(RnnCallEvent(call, rnn.where, rnn.batch_first, rnn.layers_dirs, known_input, initial))
+    apart = tuple(not flow.holds(state.where) for state in initial)
+    flow.emit(RnnCallEvent(call, rnn.where, rnn.batch_first, rnn.layers_dirs, known_input, initial, apart))
     batch, time = Axis(Role.BATCH, call, assumed=True), Axis(Role.TIME, call, assumed=True)
     if isinstance(given, Tensor) and given.rank == 3:
         if given.is_time_major() if rnn.batch_first else given.is_batch_first():
@@ -268,7 +276,7 @@ def rnn_call(flow: FunctionFlow, rnn: RnnModule, call: cst.Call, args: list[Valu
     layer_count = None
     if rnn.layers_dirs is not None and rnn.bidirectional is not None:
         layer_count = rnn.layers_dirs // (2 if rnn.bidirectional else 1)
-    source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first, rnn.state_size, layer_count)
+    source = RnnSource(rnn.where, False, rnn.bidirectional, rnn.batch_first, rnn.state_size, layer_count, rnn.width)
     time_major = Tensor((time, batch, hidden), "output of the RNN (batch_first=False)", call, rnn=source)
     # Over a padded batch that is not packed, the state is the one after the padding.
     padding = None if isinstance(given, Packed) else run_padding(flow, call, given)
@@ -283,7 +291,8 @@ def rnn_call(flow: FunctionFlow, rnn: RnnModule, call: cst.Call, args: list[Valu
     if isinstance(given, Packed):
         return Items((Packed(time_major), hidden_state))
     if rnn.batch_first:
-        cause = NonContiguity(call, batch_first_rnn=True)
+        # Over whole sequences the output is a transposed view; one step per call (a decoder's) is contiguous.
+        cause = None if _may_be_one_step(flow, call, given) else NonContiguity(call, batch_first_rnn=True)
         origin = "output of the RNN (batch_first=True)"
         out = Tensor((batch, time, hidden), origin, call, (1.0, 0.0, 2.0), cause, source, padding)
         return Items((out, hidden_state))
@@ -310,6 +319,21 @@ def run_padding(flow: FunctionFlow, call: cst.Call, given: Value) -> Padding | N
         return None
     evidence, at_end = pipeline
     return Padding(call, packed=False, pipeline=evidence, at_end=at_end)
+
+
+def _may_be_one_step(flow: FunctionFlow, call: cst.Call, given: Value) -> bool:
+    """Whether an RNN may read one step per call. Known when its input's layout is; else one given the state to
+    start from (`self.rnn(embedded, hidden)`, unless that state is a parameter that defaults to None), or an
+    input named a step, may be a decoder's."""
+    if isinstance(given, SizeOnes):
+        return True
+    if not isinstance(given, Unknown) or not call.args:
+        return False
+    state = call.args[1].value if len(call.args) > 1 else None
+    first = call.args[0].value
+    named_step = isinstance(first, cst.Name) and "step" in first.value.lower()
+    given_state = state is not None and not (isinstance(state, cst.Name) and state.value in flow.optional)
+    return named_step or given_state or any(arg.star for arg in call.args)
 
 
 def _steps_its_own_state(flow: FunctionFlow, call: cst.Call) -> bool:

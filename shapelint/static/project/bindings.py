@@ -36,7 +36,17 @@ def constants(body: list[ast.stmt], exclude: set[str] | None = None) -> dict[str
             if value is not UNSET:
                 values[target] = value  # type: ignore[assignment]
     skip = exclude or set()
-    return {name: value for name, value in values.items() if bindings[name] == 1 and name not in skip}
+    found = {name: value for name, value in values.items() if bindings[name] == 1 and name not in skip}
+    for statement in scope_statements(body):
+        # A dict of settings (`CONFIG = {"batch_first": False}`): its entries, as `CONFIG['batch_first']`.
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.value, ast.Dict):
+            settings = statement.targets[0]
+            if isinstance(settings, ast.Name) and bindings[settings.id] == 1 and settings.id not in skip:
+                for key, item in zip(statement.value.keys, statement.value.values):
+                    entry = literal(item)
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str) and entry is not UNSET:
+                        found[f"{settings.id}[{key.value!r}]"] = entry  # type: ignore[assignment]
+    return found
 
 
 def rebound(body: list[ast.stmt]) -> dict[str, tuple[Binding, ...]]:

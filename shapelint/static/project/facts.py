@@ -26,6 +26,16 @@ class OptionRef:
 
 
 @dataclass(frozen=True)
+class ConstantRef:
+    """A module constant imported from another module of the project: ``HIDDEN`` after ``from config
+    import HIDDEN``, ``config.HIDDEN``, or an entry of a dict constant (``CONFIG['batch_first']``)."""
+
+    module: str
+    level: int
+    name: str
+
+
+@dataclass(frozen=True)
 class PassedOn:
     """A parameter of the ``__init__`` that makes the construction, passed on as it is: its value is
     whatever the project builds that class with (``Wrapper(bidirectional=True)`` -> ``Encoder(...)``)."""
@@ -34,7 +44,7 @@ class PassedOn:
 
 
 Constant = int | bool | float | str | None
-ArgValue = Constant | Unread | OptionRef | PassedOn
+ArgValue = Constant | Unread | OptionRef | PassedOn | ConstantRef
 UNREAD = Unread()
 
 

@@ -32,6 +32,7 @@ from shapelint.static.project.facts import (
     CallFacts,
     ClassFacts,
     Constant,
+    ConstantRef,
     FileOutline,
     ImportFacts,
     ModuleFacts,
@@ -64,6 +65,12 @@ CALLEE = re.compile("|".join((LAYOUT_SOURCES.pattern, STATE_SOURCES.pattern, RES
 RECURRENT = re.compile(
     "LSTM|GRU|RNN|pack_padded|pad_packed|pad_sequence|Embedding|hidden|Loader|loader|Iterator|iterator"
 )
+
+# Statements of a helper small enough to follow for what it reorders alone.
+SMALL_HELPER = 5
+# A helper that moves axes (`return x.permute(1, 0, 2)`): what it returns is laid out anew, and
+# non-contiguous, wherever it is called from.
+REORDERING = re.compile(r"\.(?:permute|transpose|movedim)\(")
 
 # The strictest: code that runs an RNN. A script that imports such code drives a model.
 RNN_WORDS = ("LSTM", "GRU", "RNN", "pack_padded", "pad_packed")
@@ -104,7 +111,12 @@ def scan(text: str, path: str) -> ModuleFacts | None:
         recurrent_functions=frozenset(
             node.name
             for node in top_level(tree.body)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _relevant(lines, node, RECURRENT)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and (
+                _relevant(lines, node, RECURRENT)
+                or _pads(node, scanner.paddings)
+                or (len(node.body) <= SMALL_HELPER and _relevant(lines, node, REORDERING))
+            )
         ),
         rnn_functions=frozenset(
             node.name
@@ -411,7 +423,21 @@ class _Scanner(ast.NodeVisitor):
                     return Unread(node.id)  # a local of this function, not the module's constant
             if node.id in self.module_constants:
                 return self.module_constants[node.id]
-            return Unread(node.id)
+            return self._imported_constant(node.id, None) or Unread(node.id)
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
+            entry = f"{node.value.id}[{node.slice.value!r}]"
+            if entry in self.module_constants:
+                return self.module_constants[entry]
+            return self._imported_constant(node.value.id, node.slice.value) or Unread(entry)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            module = next((b for b in self.imports if b.local == node.value.id and b.name is None), None)
+            if module is not None and node.value.id not in self.option_holders:
+                return ConstantRef(module.module, module.level, node.attr)
         if (
             isinstance(node, ast.Attribute)
             and isinstance(node.value, ast.Name)
@@ -425,6 +451,13 @@ class _Scanner(ast.NodeVisitor):
                 return OptionRef(inner.dest, converted=True)
             return bool(inner) if not isinstance(inner, (Unread, PassedOn)) else Unread(dotted(node) or "")
         return Unread(dotted(node) or "")
+
+    def _imported_constant(self, local: str, key: str | None) -> ConstantRef | None:
+        """``HIDDEN`` (or ``CONFIG['hidden']``, ``key`` given) bound by ``from config import ...``."""
+        binding = next((b for b in self.imports if b.local == local and b.name is not None), None)
+        if binding is None or binding.name is None:
+            return None
+        return ConstantRef(binding.module, binding.level, binding.name if key is None else f"{binding.name}[{key!r}]")
 
     def _option(self, node: ast.Call) -> OptionFacts | None:
         flags = [literal(arg) for arg in node.args]
@@ -618,3 +651,10 @@ def _as_bool(node: ast.expr) -> TypeGuard[ast.Call]:
         and not node.keywords
         and not isinstance(node.args[0], ast.Starred)
     )
+
+
+def _pads(node: ast.FunctionDef | ast.AsyncFunctionDef, paddings: list[PaddingFacts]) -> bool:
+    """A function that pads a batch (`arr[i, :len(s)] = s` into a filled array): what it returns is a
+    layout, worth following from another file."""
+    last = node.end_lineno or node.lineno
+    return any(node.lineno <= padding.line <= last for padding in paddings)

@@ -19,6 +19,7 @@ from shapelint.static.project.facts import (
     ArgValue,
     CallFacts,
     Constant,
+    ConstantRef,
     OptionRef,
     PassedOn,
     Signature,
@@ -125,7 +126,7 @@ def _configured(
                 evidence = f"{outer.evidence}, passed on as `{parameter.name}` to `{key.name}` at {at}"
                 choices.append([Setting(parameter.name, outer.value, evidence)])
         elif parameter.name in given:
-            choices.append(_settings(project, parameter.name, given[parameter.name], at, key))
+            choices.append(_settings(project, parameter.name, given[parameter.name], at, key, construction.path))
         elif parameter.has_default and not call.star:
             evidence = (
                 f"`{parameter.name}={parameter.default!r}` is the default of `{key.name}.__init__` ({where}), "
@@ -151,7 +152,7 @@ def _bind(signature: Signature, call: CallFacts) -> dict[str, ArgValue]:
     return given
 
 
-def _settings(project: Project, name: str, value: ArgValue, at: str, key: ClassKey) -> list[Setting]:
+def _settings(project: Project, name: str, value: ArgValue, at: str, key: ClassKey, importer: str) -> list[Setting]:
     if isinstance(value, OptionRef):
         options = project.options(value.dest)
         settings = []
@@ -170,6 +171,13 @@ def _settings(project: Project, name: str, value: ArgValue, at: str, key: ClassK
                 evidence = f"`{name}={default!r}` is the default of `{option.flag}` ({where}), passed at {at}"
                 settings.append(Setting(name, default, evidence))
         return settings or [Setting(name, UNREAD, "")]
+    if isinstance(value, ConstantRef):
+        found = _imported_constant(project, importer, value)
+        if found is None:
+            return [Setting(name, UNREAD, "")]
+        constant, path = found
+        evidence = f"`{name}={constant!r}`: `{value.name}` is {constant!r} in {shown_path(path)}, passed at {at}"
+        return [Setting(name, constant, evidence)]
     if isinstance(value, (Unread, PassedOn)):
         return [Setting(name, UNREAD, "")]
     assert not isinstance(value, OptionRef)
@@ -177,17 +185,30 @@ def _settings(project: Project, name: str, value: ArgValue, at: str, key: ClassK
 
 
 def _constant(value: ArgValue) -> Constant | Unread:
-    return UNREAD if isinstance(value, (OptionRef, PassedOn)) else value
+    return UNREAD if isinstance(value, (OptionRef, PassedOn, ConstantRef)) else value
 
 
-def place(path: str, line: int) -> str:
-    """``file:line`` (``file:cell N:line`` in a notebook), the file relative to the working folder
-    when it lies below it."""
+def _imported_constant(project: Project, importer: str, reference: ConstantRef) -> tuple[Constant, str] | None:
+    """The value of a constant another module of the project binds, and that module's path."""
+    path = project.resolve_module(importer, reference.module, reference.level)
+    facts = project.facts(path) if path is not None else None
+    if facts is None or path is None or reference.name not in facts.constants:
+        return None
+    return facts.constants[reference.name], path
+
+
+def shown_path(path: str) -> str:
+    """The file relative to the working folder when it lies below it."""
     try:
         shown = os.path.relpath(path)
     except ValueError:
         shown = path
-    shown = path if shown.startswith("..") else shown
+    return path if shown.startswith("..") else shown
+
+
+def place(path: str, line: int) -> str:
+    """``file:line`` (``file:cell N:line`` in a notebook), the file as :func:`shown_path` shows it."""
+    shown = shown_path(path)
     notebook = notebook_origins(path) if is_notebook(path) else None
     if notebook is not None:
         cell, line = notebook.place(line)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 
-import libcst as cst
-
 from shapelint.static.events import ReshapeEvent
 from shapelint.static.examples import module
 from shapelint.static.layout import Aligned, Misaligned, Tensor, Unaligned, has_mergeable_pair, mergeable
@@ -51,8 +49,9 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
     ## Known problems
     Fed one sample, or one step at a time (a decoder's `step`), a `batch_first=True` RNN
     returns a contiguous output and `view` works. On an input of unknown layout, an RNN
-    given the state it starts from, or an input named a step, is taken for such a decoder
-    and not reported; one that reads whole sequences is.
+    given the state it starts from (unless that state is a parameter that defaults to
+    None: the RNN then also runs from none, over whole sequences), or an input named a
+    step, is taken for such a decoder and not reported; one that reads whole sequences is.
     """
 
     code = "SHP103"
@@ -87,6 +86,12 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
         _model("        return x.transpose(1, 2).view(x.size(0), -1)\n"),
         # Whatever its input, an RNN that reads whole sequences batch-first returns the transposed view.
         module("nn.LSTM(8, 16, batch_first=True)", "out, _ = self.rnn(x)\nreturn out.view(out.size(0), -1)", "x"),
+        # A state that defaults to None: the model also runs from none, over whole sequences.
+        module(
+            "nn.LSTM(8, 16, batch_first=True)",
+            "out, hidden = self.rnn(x, hidden)\nreturn out.view(out.size(0), -1), hidden",
+            "x, hidden=None",
+        ),
     )
 
     def check(self, event: ReshapeEvent, source: SourceView) -> Iterator[Report]:
@@ -94,8 +99,6 @@ class ViewNoncontiguous(StaticRule[ReshapeEvent]):
         if event.op != "view" or not isinstance(tensor.memory, tuple) or tensor.noncontiguous is None:
             return
         if not _must_merge_apart(event):
-            return
-        if tensor.noncontiguous.batch_first_rnn and _maybe_one_step(tensor):
             return
         receiver = short(source.code(event.receiver), 30)
         call = event.call
@@ -127,20 +130,6 @@ def _must_merge_apart(event: ReshapeEvent) -> bool:
     dims = alignment.dims if isinstance(alignment, Unaligned) else len({p for p, _ in alignment.atoms})
     rank_after = sum(1 for entry in event.entries if entry != ())
     return rank_after < dims and has_mergeable_pair(tensor) is False
-
-
-def _maybe_one_step(tensor: Tensor) -> bool:
-    """On an input of unknown layout, an RNN given the state to start from may be a decoder reading one
-    step per call (`self.rnn(embedded, hidden)`), whose output is contiguous; so may one whose input is
-    named a step. Else it reads whole sequences, whose output is the transposed view."""
-    if not any(atom.assumed for axis in tensor.axes for atom in axis.atoms()):
-        return False
-    call = tensor.noncontiguous.where if tensor.noncontiguous is not None else None
-    if not isinstance(call, cst.Call) or not call.args:
-        return True
-    given = call.args[0].value
-    named_step = isinstance(given, cst.Name) and "step" in given.value.lower()
-    return len(call.args) > 1 or named_step or any(arg.star for arg in call.args)
 
 
 def _unless_single(tensor: Tensor) -> str:
