@@ -328,3 +328,35 @@ def test_a_state_handed_on_through_another_name_is_carried() -> None:
     """
     assert codes(source) == []
     assert codes(source.replace("output[-1]", "output[:, -1]")) == ["SHP107"]
+
+
+def test_a_second_round_only_where_the_first_swapped_batch_and_time() -> None:
+    """A decoder fed its own output of one step (`input_feed = out`): the round computes that output from
+    less than it knows (its one step is no longer known as one), and a second round run from it would
+    read a whole sequence into the RNN (a false SHP103 on the attention's view, learning_to_ask_question)."""
+    source = """
+    import torch
+    import torch.nn as nn
+
+
+    class Decoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = nn.LSTM(16, 8, batch_first=True)
+            self.linear_in = nn.Linear(8, 8)
+
+        def score(self, h_t):
+            b, t, d = h_t.size()
+            return self.linear_in(h_t.view(b * t, d)).view(b, t, d)
+
+        def forward(self, q_emb, hidden, batch_size):
+            input_feed = torch.zeros(batch_size, 1, 8)
+            outputs = []
+            for step in q_emb[:, :-1, :].split(1, dim=1):
+                out, hidden = self.rnn(torch.cat((step, input_feed), dim=2), hidden)
+                out = self.score(out)
+                outputs.append(out)
+                input_feed = out
+            return outputs
+    """
+    assert codes(source) == []

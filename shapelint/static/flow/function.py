@@ -33,7 +33,7 @@ from shapelint.static.flow import expressions, recurrence
 from shapelint.static.flow.buffers import record_fill
 from shapelint.static.flow.constants import truth
 from shapelint.static.flow.declarations import annotation_layout
-from shapelint.static.flow.joins import Env, join, join_after_loop, merged_value, same_layout
+from shapelint.static.flow.joins import Env, join, join_after_loop, merged_value
 from shapelint.static.flow.loaders import iterated
 from shapelint.static.flow.tensor_methods import written_at
 from shapelint.static.imports import dotted_name
@@ -474,10 +474,15 @@ class FunctionFlow:
 
 
 def _relaid(before: Env, after: Env, names: set[str]) -> bool:
-    """Whether a round of a loop left one of ``names`` a tensor of another layout than it had before."""
+    """Whether a round of a loop left one of ``names`` a tensor with batch and time the other way round
+    (a batch-first input, then the time-major stack of a layer written by hand). Not any other change:
+    what a round computes from less than it knows (a decoder's one step no longer known as one) would
+    mislead the next."""
     for name in names:
         old, new = before.get(name), after.get(name)
-        if isinstance(old, Tensor) and isinstance(new, Tensor) and not same_layout(old, new):
+        if not (isinstance(old, Tensor) and isinstance(new, Tensor)):
+            continue
+        if (old.is_time_major() and new.is_batch_first()) or (old.is_batch_first() and new.is_time_major()):
             return True
     return False
 

@@ -33,12 +33,12 @@ def join_after_loop(before: Env, after: Env) -> Env:
         old = before.get(name)
         if not (isinstance(value, Tensor) and isinstance(old, Tensor)) or joined.get(name) is not UNKNOWN:
             continue
-        if same_layout(value, old):
+        if _same_layout(value, old):
             joined[name] = value.with_axes(value.axes, UNKNOWN_MEMORY)
     return joined
 
 
-def same_layout(first: Tensor, second: Tensor) -> bool:
+def _same_layout(first: Tensor, second: Tensor) -> bool:
     """Batch, time and layers where they were; features may be what was of unknown role (an initial
     state of ``zeros(batch, self.hidden)``, then a cell's output)."""
     if first.rank != second.rank:
