@@ -360,3 +360,36 @@ def test_a_second_round_only_where_the_first_swapped_batch_and_time() -> None:
             return outputs
     """
     assert codes(source) == []
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("return out.view(out.size(1), out.size(0), -1)", ["SHP101"]),  # batch-first re-cut as time-major
+        ("return out.transpose(0, 1)", []),
+    ],
+)
+def test_a_loop_over_a_tensor_walks_its_first_axis(tail: str, expected: list[str]) -> None:
+    source = f"""
+    import torch
+    import torch.nn as nn
+    from jaxtyping import Float
+    from torch import Tensor
+
+
+    class ElmanLayer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w_xh = nn.Linear(8, 16)
+            self.w_hh = nn.Linear(16, 16, bias=False)
+
+        def forward(self, x: Float[Tensor, "seq batch feat"]):
+            h = torch.zeros(x.size(1), 16)
+            hs = []
+            for x_t in x:
+                h = torch.tanh(self.w_xh(x_t) + self.w_hh(h))
+                hs.append(h)
+            out = torch.stack(hs, dim=1)
+            {tail}
+    """
+    assert codes(source) == expected

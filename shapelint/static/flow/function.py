@@ -36,6 +36,7 @@ from shapelint.static.flow.declarations import annotation_layout
 from shapelint.static.flow.joins import Env, join, join_after_loop, merged_value
 from shapelint.static.flow.loaders import iterated
 from shapelint.static.flow.tensor_methods import written_at
+from shapelint.static.flow.tensor_ops import drop_axes
 from shapelint.static.imports import dotted_name
 from shapelint.static.layout import (
     Axis,
@@ -55,6 +56,7 @@ from shapelint.static.values import (
     Shape,
     Size,
     Stepped,
+    Steps,
     Unknown,
     Value,
 )
@@ -323,6 +325,9 @@ class FunctionFlow:
         walking = None
         if isinstance(loop, cst.For):
             over = self.expression(loop.iter)
+            if isinstance(over, Tensor) and over.rank > 1:
+                # `for x_t in x`: the slices of its first axis, one a round, as `x.unbind(0)` gives them.
+                over = Steps(over.axes[0], loop.iter, slices=drop_axes(over, {0}, loop.iter))
             bound = iterated(over)
             self.bind(loop.target, bound)
             walking = recurrence.entered(self, loop, over, bound)
