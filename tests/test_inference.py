@@ -194,9 +194,11 @@ def test_nested_functions_and_comprehensions_have_their_own_names() -> None:
         def helper(out):
             return out.view(batch_size, -1)
         rows = [out.view(batch_size, -1) for out in chunks]
-        return helper(out), rows
+        return helper(chunks[0]), rows
     """
     assert codes(model("nn.LSTM(4, 8)", body)) == []
+    # Called with the RNN's output, the nested function does flatten a time-major tensor.
+    assert codes(model("nn.LSTM(4, 8)", body.replace("helper(chunks[0])", "helper(out)"))) == ["SHP102"]
 
 
 def test_one_finding_per_call_even_when_nested_in_other_calls() -> None:
@@ -488,6 +490,23 @@ def test_packing_on_the_branch_that_has_the_lengths(branch: str, expected: list[
     assert codes(model("nn.LSTM(4, 8, batch_first=True)", body, imports)) == expected
 
 
+@pytest.mark.parametrize(
+    ("back", "expected"),
+    [
+        ("flat.view(out.size(0), out.size(1), -1)", []),  # split by the sizes it came from: (batch, time, -1)
+        ("flat.view(out.size(1), out.size(0), -1)", ["SHP101"]),  # split the other way round: a re-cut
+    ],
+)
+def test_a_flattened_output_split_back_by_its_own_sizes(back: str, expected: list[str]) -> None:
+    """A per-step head: a batch_first output flattened to (batch*time, feat) and split again. Whatever its
+    input, the rows come back in (batch, time) order."""
+    body = f"out, _ = self.rnn(x)\nflat = self.fc(out.contiguous().view(-1, out.size(2)))\nreturn {back}\n"
+    source = model("nn.LSTM(4, 8, batch_first=True)", body).replace(
+        "        self.rnn =", "        self.fc = nn.Linear(8, 3)\n        self.rnn ="
+    )
+    assert codes(source) == expected
+
+
 def test_a_loop_position_named_idx_picks_one_step() -> None:
     body = """\
         steps = torch.zeros(seq_len, batch_size, 4, 2)
@@ -593,3 +612,84 @@ def test_a_helper_that_returns_none_on_one_path_returns_its_tensor_to_a_caller_t
     assert codes(VARIATIONAL_DROPOUT.format(in_place="None")) == ["SHP105"]
     # Two tensors that may differ are still unknown where they meet.
     assert codes(VARIATIONAL_DROPOUT.format(in_place="x.transpose(0, 1)")) == []
+
+
+def test_an_in_place_update_keeps_the_layout_whatever_is_added() -> None:
+    # `x += y` broadcasts `y` into `x`: a coverage term of unknown shape leaves the scores as they were.
+    body = """\
+        out, _ = self.rnn(x)
+        scores = self.score(out).squeeze(-1)
+        scores += self.cover_weight * torch.log(coverage + 1e-12)
+        return torch.softmax(scores, dim=1)
+    """
+    source = model("nn.LSTM(4, 8, batch_first=True)", body, params="x, lengths, coverage").replace(
+        "super().__init__()", "super().__init__()\n        self.score = nn.Linear(8, 1)"
+    )
+    assert codes(source) == ["SHP304"]
+    assert codes(source.replace("scores += self.cover_weight", "scores += mask * self.cover_weight")) == []
+
+
+def test_a_bilinear_score_of_padded_steps_is_laid_out_as_its_inputs() -> None:
+    body = """\
+        out, _ = self.rnn(x)
+        query = h.expand(out.size(0), -1, -1).contiguous()
+        energy = self.bilinear(query, out)
+        return torch.softmax(energy, dim={dim})
+    """
+    source = model("nn.GRU(4, 8)", body, params="x, lengths, h").replace(
+        "super().__init__()", "super().__init__()\n        self.bilinear = nn.Bilinear(8, 8, 1)"
+    )
+    assert codes(source.format(dim=0)) == ["SHP304"]  # time-major: over the steps
+    assert codes(source.format(dim=1)) == []  # over the batch: a layout bug of its own, not padding
+
+
+def test_windows_pooled_along_a_padded_time_axis_end_in_padding() -> None:
+    body = """\
+        out, _ = self.rnn(x)
+        pooled = self.pool(torch.tanh(out.permute(1, 2, 0)))
+        return pooled.permute(2, 0, 1)[-1]
+    """
+    source = model("nn.LSTM(4, 8)", body, params="x, lengths").replace(
+        "super().__init__()", "super().__init__()\n        self.pool = nn.MaxPool1d(kernel_size=3, stride=2)"
+    )
+    assert codes(source) == ["SHP303"]
+    assert codes(source.replace("x, lengths", "x")) == []  # nothing padded
+    # Windows over the features of each step: no time axis left to take the last of.
+    assert codes(source.replace("out.permute(1, 2, 0)", "out.permute(1, 0, 2)")) == []
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ('torch.einsum("bld,bdk->blk", q, keys.transpose(1, 2))', ["SHP304"]),  # queries against padded keys
+        ('torch.einsum("bkd,bld->blk", keys, q)', ["SHP304"]),  # the same, written keys first
+        ('torch.einsum("bld,bkd->bld", q, keys)', []),  # the keys' steps summed away: nothing padded is left
+        ('torch.einsum("bld,bdk->blk", q, keys.transpose(1, 2)).masked_fill(mask, -1e9)', []),
+    ],
+)
+def test_einsum_scores_keep_the_padded_axis_they_keep(scores: str, expected: list[str]) -> None:
+    body = f"""\
+        keys, _ = self.rnn(x)
+        q, _ = self.rnn(y)
+        return torch.softmax({scores}, dim=-1)
+    """
+    source = model("nn.LSTM(4, 8, batch_first=True)", body, params="x, y, lengths, mask")
+    assert codes(source) == expected
+
+
+def test_a_softmax_helper_over_any_axis_is_followed_through_its_reshapes() -> None:
+    # The axis moved last by `len(x.size()) - 1`, the rest merged into rows: the legacy 2-D softmax
+    # then runs over the time axis (dim=1), padded steps included.
+    helper = """
+    def softmax(self, values, axis=1):
+        size = values.size()
+        moved = values.transpose(axis, len(size) - 1)
+        moved_size = moved.size()
+        flat = F.softmax(moved.contiguous().view(-1, moved_size[-1]))
+        return flat.view(*moved_size).transpose(axis, len(size) - 1)
+"""
+    imports = "import torch\nfrom torch import nn\nfrom torch.nn import functional as F\n"
+    body = "out, _ = self.rnn(x)\nreturn self.softmax(out, 1)\n"
+    source = model("nn.LSTM(4, 8, batch_first=True)", body, imports=imports, params="x, lengths") + helper
+    assert codes(source) == ["SHP304"]
+    assert codes(source.replace("self.softmax(out, 1)", "self.softmax(out, 2)")) == []  # over the features

@@ -224,6 +224,8 @@ def test_padding_at_the_front_leaves_the_last_step_real(tmp_path: Path) -> None:
         "from utils import pad_sequences\n\nX = pad_sequences(texts, 50)\n",
         "def pad_sequences(seqs, n):\n    return [s + [0] * (n - len(s)) for s in seqs]\n\n\n"
         "X = pad_sequences(texts, 50)\n",
+        # Brought by a star import: no import names it, and it is still the project's own.
+        "from utils import *\n\nX = pad_sequences(texts, 50)\n",
     ],
 )
 def test_a_projects_own_pad_sequences_is_not_keras(tmp_path: Path, helper: str) -> None:
@@ -638,3 +640,57 @@ def test_a_dict_of_settings_in_the_script_itself(tmp_path: Path) -> None:
     train += "model = Encoder(100, 32, bidirectional=CONFIG['bidirectional'])\n"
     findings = lint(tmp_path, {"model.py": ENCODER.format(default=False), "train.py": train})
     assert [finding.code for finding in findings] == ["SHP203"]
+
+
+COMPOSED = """\
+from torch import nn
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 16)
+        self.rnn = nn.GRU(16, 32)
+
+    def forward(self, src):
+        return self.rnn(self.embedding(src))
+
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 16)
+        self.rnn = nn.GRU(16, 32)
+
+    def forward(self, tgt, start):
+        return self.rnn(self.embedding(tgt), start)
+
+
+class Translator(nn.Module):
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder, self.decoder = encoder, decoder
+
+    def forward(self, src, tgt):
+        _, last = self.encoder(src)
+        words, _ = self.decoder(tgt, last)
+        return words
+"""
+COMPOSED_SCRIPT = """\
+from torch.utils.data import DataLoader
+
+from data import collate
+from model import Decoder, Encoder, Translator
+
+model = Translator(Encoder(), Decoder())
+for src, tgt in DataLoader([], batch_size=2, collate_fn=collate):
+    model(src, tgt)
+"""
+
+
+def test_a_model_built_from_models_is_followed_whatever_its_words(tmp_path: Path) -> None:
+    """`Translator` names no RNN, state or embedding, but is built from two models that run RNNs: the script's
+    padded batches reach the encoder through it."""
+    files = {"data.py": COLLATE.replace(", batch_first=True", ""), "model.py": COMPOSED, "train.py": COMPOSED_SCRIPT}
+    (finding,) = lint(tmp_path, files)
+    assert (finding.code, Path(finding.path).name, finding.line) == ("SHP305", "model.py", 11)

@@ -91,6 +91,8 @@ ATTENTION_MASKS = ("key_padding_mask", "attn_mask", "is_causal")
 
 EMBEDDING_CLASSES = frozenset({"torch.nn.Embedding"})
 LINEAR_CLASSES = frozenset({"torch.nn.Linear", "torch.nn.LazyLinear"})
+# `nn.Bilinear(in1, in2, out)`: two inputs of the same leading axes, the last one mapped to `out`.
+BILINEAR = "torch.nn.Bilinear"
 LINEAR_POSITIONAL = ("in_features", "out_features", "bias")
 # Layers that take their input size from their first input, not from a constructor argument.
 LAZY_CLASSES = frozenset({"torch.nn.LazyLinear"})
@@ -185,16 +187,22 @@ SOFTMAX_FUNCTIONS = frozenset(
 )
 SOFTMAX_MODULES = frozenset({"torch.nn.Softmax", "torch.nn.LogSoftmax"})
 MATMUL_FUNCTIONS = frozenset({"torch.matmul", "torch.bmm"})
+EINSUM = "torch.einsum"
 # Pooling over the last axis of a (batch, channels, length) tensor, and what it computes there.
 POOL_FUNCTIONS = {
     **{f"torch.nn.functional.{kind}_pool1d": op for kind, op in (("max", "max"), ("avg", "mean"))},
     **{f"torch.nn.functional.adaptive_{kind}_pool1d": op for kind, op in (("max", "max"), ("avg", "mean"))},
 }
+# Pooling over the last two axes of a (channels, height, width) tensor: a (batch, time, feat) one read as
+# a one-channel image per sample (``F.avg_pool2d(embedded, (embedded.shape[1], 1))``, fastText-style).
+POOL_2D_FUNCTIONS = {f"torch.nn.functional.{kind}_pool2d": op for kind, op in (("max", "max"), ("avg", "mean"))}
 POOL_MODULES = {
     **{f"torch.nn.{kind}Pool1d": op for kind, op in (("Max", "max"), ("Avg", "mean"))},
     **{f"torch.nn.Adaptive{kind}Pool1d": op for kind, op in (("Max", "max"), ("Avg", "mean"))},
 }
 PARAMETER = "torch.nn.Parameter"
+# Functions of a number that give a number (`scores / np.sqrt(d_k)`: a scale, not a tensor).
+SCALAR_FUNCTIONS = frozenset({"math.sqrt", "numpy.sqrt", "math.log", "numpy.log"})
 # Factories whose one size argument makes a vector (`nn.Parameter(torch.zeros(hidden))`).
 VECTOR_FACTORIES = frozenset({f"torch.{name}" for name in ("zeros", "ones", "randn", "rand", "empty", "Tensor")})
 
@@ -345,6 +353,9 @@ RECURRENT_CODE = re.compile(
 )
 # Code that brings a layout of its own: the above, embeddings, loaders and iterators, padding.
 LAYOUT_SOURCES = re.compile(RECURRENT_CODE.pattern + r"|Embedding|Loader|loader|Iterator|iterator|pad_sequence")
+# Batches that come padded (torchtext's iterators, `pad_sequence`): pooling their embeddings over time
+# can take in the padding, with no RNN or reshape in sight.
+PADDED_BATCHES = re.compile(r"BucketIterator|pad_sequence")
 # Sizes that something else gives a meaning: the factories that build initial states (`torch.zeros(...)`,
 # `x.new_zeros(...)`), the `hidden` of helpers such as `init_hidden`. Worth following at a call; by
 # themselves they only matter to a reshape.
@@ -361,9 +372,9 @@ REORDERS = re.compile(
 
 
 def may_hold_finding(text: str) -> bool:
-    """Whether a file can hold a finding: it runs an RNN or a loader, or it reshapes a tensor that
-    a layout source made or that it reorders."""
-    if RECURRENT_CODE.search(text) is not None:
+    """Whether a file can hold a finding: it runs an RNN or a loader, pads its batches, or it
+    reshapes a tensor that a layout source made or that it reorders."""
+    if RECURRENT_CODE.search(text) is not None or PADDED_BATCHES.search(text) is not None:
         return True
     return RESHAPES.search(text) is not None and any(
         pattern.search(text) is not None for pattern in (REORDERS, LAYOUT_SOURCES, STATE_SOURCES)

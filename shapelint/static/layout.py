@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import libcst as cst
+
+if TYPE_CHECKING:
+    from shapelint.static.values import Stacking
 
 # Where a value came from: the syntax node, turned into a line only when a finding
 # needs it (positions cost more than parsing when computed for every node).
@@ -128,6 +131,11 @@ class Padding:
     # The RNN (where it is built) whose final state this is, after the padding: kept through reshapes
     # and layers, as the state goes on to start another RNN.
     state_of: Where = None
+    # Padded where the batches were made (a collate function's `pad_sequence`, a torchtext iterator):
+    # the token batch itself holds the padding, and so does what an embedding (``tokens``: ``where``)
+    # or an RNN looks up or runs over in it.
+    batches: Stacking | None = None
+    tokens: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,10 +163,11 @@ class Tensor:
         return found[0] if len(found) == 1 else None
 
     def padded_position(self) -> int | None:
-        """Index of the axis that holds the padding: the one the padding names, else the time axis."""
+        """Index of the axis that holds the padding: the one the padding names (the last of them: the
+        keys of a sequence scored against itself, ``out @ out.transpose(1, 2)``), else the time axis."""
         axis = self.padding.axis if self.padding is not None else None
         found = [i for i, own in enumerate(self.axes) if own is axis] if axis is not None else []
-        return found[0] if found else self.role_position(Role.TIME)
+        return found[-1] if found else self.role_position(Role.TIME)
 
     def is_time_major(self) -> bool:
         time, batch = self.role_position(Role.TIME), self.role_position(Role.BATCH)

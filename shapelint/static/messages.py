@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shapelint.static.layout import WILDCARD, Entry, Padding, Role, Tensor
 from shapelint.static.rules import SourceView
+from shapelint.static.values import Stacking
 
 
 def layout_words(tensor: Tensor) -> str:
@@ -45,14 +46,32 @@ def in_scope(padding: Padding) -> str:
     return f"`{name}` is in scope"
 
 
+def padding_reason(padding: Padding, source: SourceView) -> str:
+    """What says that an RNN's batch is padded: its data pipeline, the call that padded its batches, or
+    the lengths in scope."""
+    if padding.pipeline is not None:
+        return padding.pipeline
+    if padding.batches is not None:
+        return batches_padded(padding.batches, source)
+    return in_scope(padding)
+
+
+def batches_padded(stacking: Stacking, source: SourceView) -> str:
+    """``the batches are padded by `pad_sequence` at data.py:12``."""
+    if stacking.by == "torchtext":
+        return f"the batches come padded from torchtext's iterator at {source.at(stacking.call)}"
+    return f"the batches are padded by `pad_sequence` at {source.at(stacking.call)}"
+
+
 def padded_by(padding: Padding, source: SourceView) -> str:
     """Why a tensor's time axis holds padding, in words: ``pad_packed_sequence at line 12 padded it``,
     or ``the RNN at line 9 ran over padded steps (...)``, with the evidence that says so."""
     if padding.packed:
         said = f"`pad_packed_sequence` at {source.at(padding.where)} padded it"
+    elif padding.tokens:
+        said = f"the embedding at {source.at(padding.where)} looks up padded tokens ({padding_reason(padding, source)})"
     else:
-        reason = padding.pipeline if padding.pipeline is not None else in_scope(padding)
-        said = f"the RNN at {source.at(padding.where)} ran over padded steps ({reason})"
+        said = f"the RNN at {source.at(padding.where)} ran over padded steps ({padding_reason(padding, source)})"
     if padding.filled_at is not None:
         said += f", and its steps are written one by one into this tensor at {source.at(padding.filled_at)}"
     return said

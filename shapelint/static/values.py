@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import libcst as cst
 
 from shapelint.static.layout import Axis, Role, SizeAtom, Tensor
 from shapelint.static.project.index import ClassKey, FunctionKey
+
+if TYPE_CHECKING:
+    from shapelint.static.flow.scope import ModuleScope
 
 
 class Unknown:
@@ -132,7 +135,9 @@ class Stacking:
     stacked its samples on a new first axis; ``pad_sequence``, which padded it; ``torchtext``, an
     iterator over torchtext ``Field``s. ``call`` is that call, in file ``path`` (``module``).
     ``time_major``: the time axis comes first (``pad_sequence``'s and a ``Field``'s default);
-    ``one_sample``: a batch of one (a loader's default ``batch_size``)."""
+    ``one_sample``: a batch of one (a loader's default ``batch_size``); ``pads_at_end``: for the
+    stackings that pad (``pad_sequence``, ``torchtext``), whether the padding follows each sequence
+    (None: not known)."""
 
     call: cst.Call
     module: cst.Module | None
@@ -140,6 +145,7 @@ class Stacking:
     by: str = "loader"
     time_major: bool = False
     one_sample: bool = False
+    pads_at_end: bool | None = True
 
 
 @dataclass(frozen=True)
@@ -236,6 +242,18 @@ class ProjectName:
     key: ClassKey | FunctionKey
 
 
+@dataclass(frozen=True, eq=False)
+class Nested:
+    """A function defined inside another (the collate function a factory makes, an attention function
+    a method returns), with what its definition sees: its module, and ``self``'s attributes and class
+    where a method defines it. Compared by identity: one definition, one value."""
+
+    function: cst.FunctionDef
+    scope: ModuleScope
+    attributes: dict[str, Value]
+    owner: cst.ClassDef | None
+
+
 Value = Union[
     Unknown,
     Size,
@@ -254,6 +272,7 @@ Value = Union[
     Instance,
     Either,
     ProjectName,
+    Nested,
     Loader,
     FieldBatch,
     Batched,

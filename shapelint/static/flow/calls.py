@@ -12,9 +12,10 @@ from shapelint.static import knowledge as kb
 from shapelint.static.flow import expressions, recurrence
 from shapelint.static.flow.attention import attention_call, attention_module
 from shapelint.static.flow.loaders import batched_method, data_loader, iterator_call, torchtext_iterator
-from shapelint.static.flow.tensor_methods import shape_from_sizes, tensor_method
-from shapelint.static.flow.tensor_ops import elementwise
+from shapelint.static.flow.tensor_methods import einsum, shape_from_sizes, tensor_method
+from shapelint.static.flow.tensor_ops import OPAQUE_ATOM, elementwise
 from shapelint.static.flow.torch_calls import (
+    bilinear_module,
     concatenate,
     factory,
     layer_call,
@@ -25,6 +26,7 @@ from shapelint.static.flow.torch_calls import (
     parameter,
     pool_module,
     pooled,
+    pooled_rows,
     rnn_call,
     rnn_module,
     sequential_module,
@@ -43,10 +45,12 @@ from shapelint.static.values import (
     Items,
     LayerModule,
     Literal,
+    Nested,
     Path,
     ProjectName,
     RnnModule,
     SelfRef,
+    Shape,
     Size,
     SizeOnes,
     Stepped,
@@ -152,6 +156,8 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
         return _torch_function(flow, callee.path, call, args, callee.evidence)
     if isinstance(callee, (ProjectName, Instance, Either)):
         return _call_project(flow, callee, call, args)
+    if isinstance(callee, Nested) and flow.scope.program is not None:
+        return flow.scope.program.invoke_nested(flow, callee, call, args)
     return UNKNOWN
 
 
@@ -219,6 +225,10 @@ def _torch_function(
     flow: FunctionFlow, path: str, call: cst.Call, args: list[Value], evidence: tuple[str, ...] = ()
 ) -> Value:
     """A call of a torch function or class (``evidence``: how the name was taken to be torch's)."""
+    if path in kb.SCALAR_FUNCTIONS and len(args) == 1 and isinstance(args[0], (Size, Literal)):
+        return Size((OPAQUE_ATOM,))
+    if path in kb.PASS_THROUGH_ITERATORS:
+        return iterator_call(path, args, call) or UNKNOWN  # `tqdm.tqdm(loader)`: the loader
     if path in kb.RNN_CLASSES:
         return rnn_module(flow, path, call, args, evidence)
     if path in kb.CELL_CLASSES:
@@ -231,6 +241,8 @@ def _torch_function(
         return LayerModule("embedding")
     if path in kb.LINEAR_CLASSES:
         return linear_module(flow, path, call)
+    if path == kb.BILINEAR:
+        return bilinear_module(call)
     if path in kb.ELEMENTWISE_MODULES:
         return LayerModule("elementwise")
     if path == kb.MODULE_LIST:
@@ -250,8 +262,13 @@ def _torch_function(
     if path in kb.POOL_FUNCTIONS:
         given, size = [*args, UNKNOWN, UNKNOWN][:2]
         return pooled(flow, given, kb.POOL_FUNCTIONS[path], call, size, adaptive="adaptive" in path)
+    if path in kb.POOL_2D_FUNCTIONS:
+        given, kernel = [*args, UNKNOWN, UNKNOWN][:2]
+        return pooled_rows(flow, given, kb.POOL_2D_FUNCTIONS[path], call, kernel)
     if path == kb.PARAMETER:
         return parameter(flow, call, args)
+    if path == kb.EINSUM:
+        return einsum(call, args)
     if path in kb.SOFTMAX_FUNCTIONS | kb.MATMUL_FUNCTIONS and args and isinstance(args[0], Tensor):
         method = path.rpartition(".")[2]
         return tensor_method(flow, args[0], method, call, args[1:], receiver=call.args[0].value, offset=1)
@@ -317,6 +334,8 @@ def _len(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     argument = call.args[0].value
     if args and isinstance(args[0], Tensor) and args[0].rank:
         return Size((args[0].axes[0],))
+    if args and isinstance(args[0], Shape):
+        return Literal(args[0].tensor.rank)  # `len(x.size())`: the number of axes
     if isinstance(argument, cst.Name) and argument.value in flow.scope.names.sequences:
         return Size((RoleSize(Role.TIME),))
     if isinstance(argument, cst.Name) and argument.value in flow.scope.names.sequence_lists:

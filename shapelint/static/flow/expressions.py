@@ -20,6 +20,7 @@ from shapelint.static.flow.tensor_methods import matmul, subscript
 from shapelint.static.flow.tensor_ops import OPAQUE_ATOM, elementwise
 from shapelint.static.imports import dotted_name, resolve
 from shapelint.static.layout import Role, RoleSize, Tensor
+from shapelint.static.project.index import normalised_path
 from shapelint.static.values import (
     UNKNOWN,
     Batched,
@@ -186,11 +187,14 @@ def _name(flow: FunctionFlow, name: str) -> Value:
     globals_known = name in flow.scope.bound_once or flow.live_globals
     if value is None and globals_known and flow.env is not flow.scope.globals:
         value = flow.scope.globals.get(name)  # a global the module's top-level code bound
+    program = flow.scope.program
+    if value is None and name in flow.scope.bound_once and program is not None and _in_other_module(flow):
+        value = program.other_global(flow, name)
     if value is None or isinstance(value, Unknown):
         role = flow.scope.names.role_of(name)
         if value is None and role is Role.BATCH and flow.scope.constants.get(name) == Literal(1):
             return Literal(1)  # `batch_size = 1` atop a tutorial: one sample, whatever the name says
-        if role is not None:
+        if role is not None and not (value is None and _names_module(flow, name)):
             return Size((RoleSize(role),))
         if value is None and name in flow.scope.aliases:
             path = resolve(cst.Name(name), flow.scope.aliases) or name
@@ -226,6 +230,23 @@ def setting_entry(flow: FunctionFlow, node: cst.Subscript) -> Value:
         return UNKNOWN
     key = piece.value.evaluated_value
     return _imported(flow, node.value.value, None, key) if isinstance(key, str) else UNKNOWN
+
+
+def _in_other_module(flow: FunctionFlow) -> bool:
+    """Whether ``flow`` runs a function of another module than the linted one (whose top-level code
+    was not run)."""
+    program = flow.scope.program
+    return program is not None and bool(flow.scope.path) and normalised_path(flow.scope.path) != program.linted_path
+
+
+def _names_module(flow: FunctionFlow, name: str) -> bool:
+    """Whether an import binds ``name`` to a module of the project (``from model import layers``): a
+    module, whatever a size of that name would mean."""
+    program = flow.scope.program
+    project = program.project if program is not None else None
+    if name not in flow.scope.aliases or project is None:
+        return False
+    return project.module_named(flow.scope.path, name) is not None
 
 
 def project_name(flow: FunctionFlow, name: str) -> ProjectName | None:
@@ -285,7 +306,7 @@ def _binary(flow: FunctionFlow, node: cst.BinaryOperation) -> Value:
         # or softmax then picks: the padding is masked (the padded operand's own name says nothing).
         for operand, code in ((left, node.left), (right, node.right)):
             carries_padding = isinstance(operand, Tensor) and operand.padding is not None
-            if not carries_padding and _names_a_mask(code):
+            if not carries_padding and names_a_mask(code):
                 return replace(value, padding=None)
     return value
 
@@ -317,7 +338,7 @@ def _combined(node: cst.BinaryOperation, left: Value, right: Value) -> Value:
     return UNKNOWN
 
 
-def _names_a_mask(code: cst.BaseExpression) -> bool:
+def names_a_mask(code: cst.BaseExpression) -> bool:
     """Whether the expression reads a name that says it is a mask (`mask`, `self.attn_mask`)."""
     stack: list[cst.CSTNode] = [code]
     while stack:

@@ -52,6 +52,7 @@ from shapelint.static.values import (
     Items,
     LayerModule,
     Literal,
+    Nested,
     Packed,
     Shape,
     Size,
@@ -64,6 +65,9 @@ from shapelint.static.walk import assigned_names, body_of
 
 if TYPE_CHECKING:
     from shapelint.static.flow.scope import ModuleScope
+
+# `x += y`, `x -= y`, `x *= y`, `x /= y`: in place on a tensor, its shape stays.
+_IN_PLACE_ARITHMETIC = (cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign, cst.DivideAssign)
 
 # Loops per function whose first iteration is followed with the values from before the loop.
 MAX_FIRST_ITERATIONS = 8
@@ -262,6 +266,9 @@ class FunctionFlow:
                 self._block(body_of(statement.orelse.body))
             if statement.finalbody is not None:
                 self._block(body_of(statement.finalbody.body))
+        elif isinstance(statement, cst.FunctionDef) and self.function is not None:
+            # A function defined in this one: called (or returned and called) with what it sees here.
+            self.env[statement.name.value] = Nested(statement, self.scope, self.attributes, self.owner)
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             self.env[statement.name.value] = expressions.project_name(self, statement.name.value) or UNKNOWN
         else:  # match statements and anything newer: give up on what they assign
@@ -342,6 +349,18 @@ class FunctionFlow:
             self.stepping.pop()
         self.loop_carried = outer
 
+    def _in_place(self, statement: cst.AugAssign) -> Value:
+        """``x += y`` on a tensor ``x``: ``y`` broadcasts into ``x``, whose axes stay as they are, whatever
+        ``y`` is; a mask added or multiplied in (``scores += mask``) leaves no padding to weigh."""
+        operand = self.expression(statement.value)
+        target = self.expression(statement.target, record=False)
+        if not isinstance(target, Tensor) or not isinstance(statement.operator, _IN_PLACE_ARITHMETIC):
+            return UNKNOWN
+        operand_padded = isinstance(operand, Tensor) and operand.padding is not None
+        if target.padding is not None and not operand_padded and expressions.names_a_mask(statement.value):
+            return replace(target, padding=None)
+        return target
+
     def _forget(self, names: set[str]) -> None:
         for name in names:
             self.env[name] = UNKNOWN
@@ -367,8 +386,11 @@ class FunctionFlow:
             )
             self.bind(small.target, declared if isinstance(declared, Tensor) else value)
         elif isinstance(small, cst.AugAssign):
-            added = self.expression(small.value)
-            self.bind(small.target, self._extended(small, added))
+            held = self.env.get(small.target.value) if isinstance(small.target, cst.Name) else None
+            if isinstance(held, Stepped) or held == Items(()):
+                self.bind(small.target, self._extended(small, self.expression(small.value)))
+            else:
+                self.bind(small.target, self._in_place(small))
         elif isinstance(small, cst.Return):
             value = self.expression(small.value) if small.value is not None else UNKNOWN
             self.returned = value if self.returned is None else _returns_joined(self.returned, value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from shapelint.static.layout import UNKNOWN_MEMORY, Axis, Role, Tensor
 from shapelint.static.values import UNKNOWN, Either, Instance, Items, LayerModule, Stepped, Value
 
@@ -12,12 +14,13 @@ MAX_OPTIONS = 4
 
 
 def join(first: Env, second: Env) -> Env:
-    """``self.X`` set on one path only (``if config.use_attention: self.attention = ...``) keeps its
-    value: on the other path reading it raises, so wherever it is read it holds that value."""
+    """A name bound on one path only (``self.attention`` set under ``if config.use_attention:``,
+    ``scores`` in each branch of an ``if``/``elif`` chain without ``else``) keeps its value: on the
+    other path reading it raises, so wherever it is read it holds that value."""
     joined = {}
     for name in first.keys() | second.keys():
         one, other = first.get(name), second.get(name)
-        if name.startswith("self.") and (one is None or other is None):
+        if one is None or other is None:
             joined[name] = one if one is not None else other or UNKNOWN
         else:
             joined[name] = merged_value(one, other)
@@ -25,16 +28,16 @@ def join(first: Env, second: Env) -> Env:
 
 
 def join_after_loop(before: Env, after: Env) -> Env:
-    """As :func:`join`; a tensor that a loop replaced by one of the same layout in another memory order
-    (``layer_input = outputs`` of a layer stacked by hand on a transposed input) keeps that layout,
-    as the last round left it, its memory order unknown."""
+    """As :func:`join`; a tensor that a loop replaced by one of the same layout (``layer_input = outputs``
+    of a layer stacked by hand on a transposed input; a cell's state after ``zeros(batch, self.hidden)``)
+    keeps that layout as the last round left it, the RNN output it is included, its memory order
+    unknown, padded only if padded either way."""
     joined = join(before, after)
     for name, value in after.items():
         old = before.get(name)
-        if not (isinstance(value, Tensor) and isinstance(old, Tensor)) or joined.get(name) is not UNKNOWN:
-            continue
-        if _same_layout(value, old):
-            joined[name] = value.with_axes(value.axes, UNKNOWN_MEMORY)
+        if isinstance(value, Tensor) and isinstance(old, Tensor) and _same_layout(value, old):
+            padding = value.padding if value.padding is not None and old.padding is not None else None
+            joined[name] = replace(value.with_axes(value.axes, UNKNOWN_MEMORY), padding=padding)
     return joined
 
 
@@ -60,6 +63,18 @@ def merged_value(first: Value | None, second: Value | None) -> Value:
     for steps, other in ((first, second), (second, first)):
         if isinstance(steps, Stepped) and other == Items(()):
             return steps  # a loop over steps that may not have run
+    if isinstance(first, Tensor) and isinstance(second, Tensor) and _axis_shape(first.axes) == _axis_shape(second.axes):
+        # The same roles either way, laid out differently in memory (an RNN's output, or a layer's of it:
+        # `if self.proj is not None: keys = self.proj(keys)`): the roles hold, not the memory order. Padded
+        # only if padded either way.
+        both_padded = first.padding is not None and second.padding is not None
+        return replace(
+            first,
+            memory=UNKNOWN_MEMORY,
+            noncontiguous=None,
+            rnn=first.rnn if first.rnn == second.rnn else None,
+            padding=first.padding if both_padded else None,
+        )
     if isinstance(first, LayerModule) and isinstance(second, LayerModule) and first.kind == second.kind:
         return LayerModule(first.kind)  # the same kind of layer either way; its sizes are not known
     if isinstance(first, (Instance, Either)) and isinstance(second, (Instance, Either)):

@@ -19,7 +19,7 @@ import libcst as cst
 
 from shapelint.static import knowledge as kb
 from shapelint.static.events import BatchesFrom
-from shapelint.static.layout import Axis, Role, RoleSize, Tensor
+from shapelint.static.layout import Axis, Padding, Role, RoleSize, Tensor
 from shapelint.static.project.index import FunctionKey
 from shapelint.static.values import (
     UNKNOWN,
@@ -29,6 +29,7 @@ from shapelint.static.values import (
     Items,
     Literal,
     Loader,
+    Nested,
     Position,
     ProjectName,
     Size,
@@ -64,10 +65,15 @@ def torchtext_iterator(flow: FunctionFlow, call: cst.Call, args: list[Value], sp
     are laid out as the module's ``Field``s say, when they all say the same."""
     program = flow.scope.program
     facts = program.project.facts(flow.scope.path) if program is not None and program.project else None
-    layouts = {p.field_batch_first for p in facts.paddings if p.what.startswith("torchtext")} if facts else set()
+    fields = [p for p in facts.paddings if p.what.startswith("torchtext")] if facts else []
+    layouts = {field.field_batch_first for field in fields}
     if len(layouts) != 1 or None in layouts:
         return UNKNOWN
-    stacking = Stacking(call, flow.scope.module, flow.scope.path, "torchtext", time_major=not layouts.pop())
+    ends = {field.at_end for field in fields}
+    at_end = ends.pop() if len(ends) == 1 else None
+    stacking = Stacking(
+        call, flow.scope.module, flow.scope.path, "torchtext", time_major=not layouts.pop(), pads_at_end=at_end
+    )
     loader = Loader(FieldBatch(stacking))
     if not splits:
         return loader
@@ -79,6 +85,8 @@ def _collated(flow: FunctionFlow, call: cst.Call, collate: Value) -> Value:
     """What a project function given as ``collate_fn`` returns (its argument, the list of samples,
     is not known)."""
     program = flow.scope.program
+    if program is not None and isinstance(collate, Nested):
+        return program.invoke_nested(flow, collate, call, [])  # made by a factory: `get_collate_fn(pad_index)`
     if program is None or not isinstance(collate, ProjectName) or not isinstance(collate.key, FunctionKey):
         return UNKNOWN
     return program.call_function(flow, collate.key, call, [])
@@ -144,7 +152,8 @@ def batched_size(batch: Batched, position: object) -> Value:
 
 def batch_tensor(flow: FunctionFlow, batch: Batched, call: cst.Call, features: bool) -> Tensor:
     """A batch where it meets a layer: token ids (batch and time) for an Embedding, or batch, time
-    and features for an RNN (``features``)."""
+    and features for an RNN (``features``). Batches that ``pad_sequence`` or torchtext made hold
+    padding: what the layer makes of them carries it, with that call as evidence."""
     stacking = batch.stacking
     flow.evidence[BatchesFrom(stacking)] = None
     batch_axis, time = Axis(Role.BATCH, call, singleton=stacking.one_sample), Axis(Role.TIME, call)
@@ -158,4 +167,11 @@ def batch_tensor(flow: FunctionFlow, batch: Batched, call: cst.Call, features: b
         origin = f"a torchtext batch ({layout})"
     else:
         origin = f"a batch padded {layout}"
-    return Tensor(axes, origin, call)
+    padding = None
+    if stacking.by in PADDING_STACKINGS:
+        padding = Padding(call, packed=False, at_end=stacking.pads_at_end, batches=stacking, tokens=not features)
+    return Tensor(axes, origin, call, padding=padding)
+
+
+# The stackings that pad their batches' sequences to the longest (or to a fixed length).
+PADDING_STACKINGS = frozenset({"pad_sequence", "torchtext"})

@@ -34,7 +34,7 @@ from shapelint.static.project.facts import PaddingFacts, Unread
 from shapelint.static.project.index import ClassKey, FunctionKey, Project, normalised_path
 from shapelint.static.project.settings import configurations, place, shown_path
 from shapelint.static.reading import decoded_text
-from shapelint.static.values import UNKNOWN, Either, Instance, Literal, Value
+from shapelint.static.values import UNKNOWN, Either, Instance, Literal, Nested, Value
 from shapelint.static.walk import body_of, method_named, self_assignments
 
 # How deep calls are followed (a model's forward -> its encoder's forward -> a helper), and how
@@ -58,7 +58,9 @@ class Program:
         self._whole_modules: dict[str, tuple[cst.Module, ModuleScope] | None] = {}
         self._calls_left = MAX_CALLS
         self._pipelines: dict[str, tuple[str, bool | None] | None] = {}
+        self._holding_models: set[ClassKey] = set()  # classes the project builds from models
         self._resolved: dict[tuple[str, str], ClassKey | FunctionKey | None] = {}
+        self._other_globals: dict[tuple[str, str], Value | None] = {}
         # Files read in pieces, by their skeleton's id; the pieces the analysis of the current
         # definition reached, and those the module's top-level code reached (its globals may hold
         # their nodes), by skeleton id and piece.
@@ -162,6 +164,26 @@ class Program:
         value = owner.constants[key]
         return Literal(value, (f"`{key}` is {value!r} in {shown_path(path)}",))
 
+    def other_global(self, caller: FunctionFlow, name: str) -> Value | None:
+        """A global of another module than the linted one, whose top-level code binds it once to a call
+        (``enc = layers.Encoder(...)``, read by its ``load_model()``): that call's value, evaluated
+        once, as its top-level code was not run; None if bound otherwise (a class, an import)."""
+        scope = caller.scope
+        key = (scope.path, name)
+        if key in self._other_globals:
+            return self._other_globals[key]
+        made = _bound_to_call(scope.module, name) if scope.module is not None else None
+        if made is None:
+            self._other_globals[key] = None
+            return None
+        self._other_globals[key] = UNKNOWN  # a global built from itself
+        if not self._spend(caller):
+            return UNKNOWN
+        flow = FunctionFlow(scope, {}, env=scope.globals, recording=False, depth=caller.depth + 1, active=caller.active)
+        value = flow.expression(made, record=False)
+        self._other_globals[key] = value
+        return value
+
     def class_def(self, key: ClassKey) -> tuple[cst.ClassDef, ModuleScope] | None:
         found = self._definition(key)
         if found is None or not isinstance(found[0], cst.ClassDef):
@@ -192,6 +214,8 @@ class Program:
         packing, an embedding or a state (following it there costs a parse)."""
         if self.project is None:
             return False
+        if key in self._holding_models:
+            return True
         return self.project.relevant(key, recurrent=key.path != self.linted_path)
 
     def method(self, key: ClassKey, name: str) -> tuple[cst.FunctionDef, ModuleScope] | None:
@@ -327,7 +351,10 @@ class Program:
     # ---------------------------------------------------------------- calls
 
     def construct(self, caller: FunctionFlow, key: ClassKey, call: cst.Call, args: list[Value]) -> Value:
-        """``Encoder(256, bidirectional=True)``: the object, with the attributes its ``__init__`` leaves."""
+        """``Encoder(256, bidirectional=True)``: the object, with the attributes its ``__init__`` leaves.
+        A class built from models (``Seq2Seq(Encoder(), Decoder())``) runs them, whatever words it uses."""
+        if any(isinstance(arg, (Instance, Either)) for arg in args):
+            self._holding_models.add(key)
         found = self.class_def(key)
         if found is None or not self._spend(caller):
             return UNKNOWN
@@ -369,11 +396,13 @@ class Program:
         args: list[Value],
         owner: cst.ClassDef | None,
         deeper: bool = True,
+        method: bool | None = None,
     ) -> Value:
         """Run ``function`` with the caller's arguments; what it reports is kept, with the call as
         evidence (in another file, it is reported there). ``deeper=False``: a helper method of the
         caller's own object (``self.score(...)``), part of the method that calls it, which costs a
-        callee analysis but no depth (recursion is still refused)."""
+        callee analysis but no depth (recursion is still refused). ``method``: its first parameter is
+        ``self`` (by default, when it has an ``owner``; not so for a function a method defines)."""
         if function in caller.active or not self._spend(caller, deeper):
             return UNKNOWN  # recursion, or the budget is spent
         recording = caller.recording
@@ -387,7 +416,8 @@ class Program:
             active=caller.active | {function},
             evidence=dict(caller.evidence),
         )
-        callee.run(function, bind(function, call, args, method=owner is not None), passes_all(call))
+        bound = owner is not None if method is None else method
+        callee.run(function, bind(function, call, args, method=bound), passes_all(call))
         if recording:
             here = CalledAt(function.name.value, call)
             there = CalledAt(function.name.value, call, caller.scope.module, normalised_path(caller.scope.path))
@@ -397,11 +427,30 @@ class Program:
             )
         return callee.returned if callee.returned is not None else UNKNOWN
 
+    def invoke_nested(self, caller: FunctionFlow, nested: Nested, call: cst.Call, args: list[Value]) -> Value:
+        """Run a function defined inside another, with what its definition sees."""
+        return self.invoke(
+            caller, nested.function, nested.scope, nested.attributes, call, args, nested.owner, method=False
+        )
+
     def _spend(self, caller: FunctionFlow, deeper: bool = True) -> bool:
         if (deeper and caller.depth >= MAX_DEPTH) or self._calls_left <= 0:
             return False
         self._calls_left -= 1
         return True
+
+
+def _bound_to_call(module: cst.Module, name: str) -> cst.Call | None:
+    """The call a module's top level assigns to ``name`` (``enc = Encoder(...)``), if that is how it binds it."""
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            continue
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Call):
+            target = small.targets[0].target
+            if isinstance(target, cst.Name) and target.value == name:
+                return small.value
+    return None
 
 
 def _feeds(where: str, model: str, imported: set[str], project: Project) -> bool:

@@ -54,6 +54,7 @@ from shapelint.static.values import (
     UNKNOWN,
     Batched,
     Items,
+    Keyed,
     Literal,
     Position,
     Shape,
@@ -237,6 +238,43 @@ def matmul(left: Tensor, right: Value, where: cst.CSTNode, batched: bool = False
     return product
 
 
+def einsum(call: cst.Call, args: list[Value]) -> Value:
+    """``torch.einsum("bld,bdk->blk", q, k)``: each output letter keeps the axis of the first operand
+    that has it. Scores against padded steps (a padded axis kept in the output) are padded there; of
+    several, the one that comes last in the output counts, as the keys do in ``q @ k``."""
+    if not args or not isinstance(args[0], Literal) or not isinstance(args[0].value, str):
+        return UNKNOWN
+    operands = args[1:]
+    inputs, arrow, output = args[0].value.replace(" ", "").partition("->")
+    subscripts = inputs.split(",")
+    if not arrow or len(subscripts) != len(operands) or not all(s.isalpha() for s in (*subscripts, output)):
+        return UNKNOWN
+    if any(
+        not isinstance(operand, Tensor) or operand.rank != len(letters)
+        for operand, letters in zip(operands, subscripts)
+    ):
+        return UNKNOWN
+    tensors = [operand for operand in operands if isinstance(operand, Tensor)]
+    axis_of: dict[str, Axis] = {}
+    for tensor, letters in zip(tensors, subscripts):
+        for letter, axis in zip(letters, tensor.axes):
+            axis_of.setdefault(letter, axis)
+    if any(letter not in axis_of for letter in output):
+        return UNKNOWN
+    product = Tensor(tuple(axis_of[letter] for letter in output), tensors[0].origin, call)
+    kept = [
+        (output.index(letters[position]), padding)
+        for tensor, letters in zip(tensors, subscripts)
+        if (padding := tensor.padding) is not None
+        and (position := tensor.padded_position()) is not None
+        and letters[position] in output
+    ]
+    if kept:
+        place, padding = max(kept, key=lambda item: item[0])
+        return replace(product, padding=replace(padding, axis=product.axes[place]))
+    return product
+
+
 def reduce(
     flow: FunctionFlow,
     tensor: Tensor,
@@ -326,6 +364,15 @@ def subscript(flow: FunctionFlow, node: cst.Subscript) -> Value:
     base = flow.expression(node.value)
     if isinstance(base, Batched):
         return _field(flow, base, node)
+    if isinstance(base, Keyed):
+        # `batch["ids"]` of a collate function's `{"ids": ..., "label": ...}`
+        key = node.slice[0].slice if len(node.slice) == 1 else None
+        named = (
+            key.value.evaluated_value
+            if isinstance(key, cst.Index) and isinstance(key.value, cst.SimpleString)
+            else None
+        )
+        return dict(base.entries).get(named, UNKNOWN) if isinstance(named, str) else UNKNOWN
     if isinstance(base, (Shape, Items)) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
         return slice_sizes(flow, base, node.slice[0].slice)
     if isinstance(base, Stepped):

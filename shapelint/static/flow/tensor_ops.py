@@ -23,6 +23,7 @@ from shapelint.static.layout import (
     Role,
     RoleSize,
     Tensor,
+    Wildcard,
     merged,
     normalise_dim,
 )
@@ -82,7 +83,10 @@ def reshaped(tensor: Tensor, entries: tuple[Entry, ...], alignment: object, call
         if entry == ():
             axes.append(Axis(Role.UNKNOWN, call, singleton=True))
         elif group is not None and isinstance(alignment, Aligned):
-            axes.append(merged(tuple(alignment.atoms[i][1] for i in group), call))
+            parts = tuple(alignment.atoms[i][1] for i in group)
+            if isinstance(entry, Wildcard):
+                parts = _absorbed(tensor, alignment, index, parts)
+            axes.append(merged(parts, call))
         elif isinstance(entry, tuple) and len(entry) == 1:
             axes.append(Axis(entry[0].role, call))
         else:
@@ -92,6 +96,19 @@ def reshaped(tensor: Tensor, entries: tuple[Entry, ...], alignment: object, call
         memory = UNKNOWN_MEMORY  # reshape copies only when it must
     # A reshaped h_n or RNN output is no longer the RNN's own layout.
     return replace(tensor.with_axes(tuple(axes), memory), rnn=None)
+
+
+def _absorbed(tensor: Tensor, alignment: Aligned, index: int, parts: tuple[Axis, ...]) -> tuple[Axis, ...]:
+    """What a `-1` takes: every axis between those the entries around it take, including an axis that
+    may have size 1 (a batch only an RNN's convention gave) and that the alignment left out. Splitting
+    it again by the sizes it came from then gives those axes back."""
+    own = [atom for axis in tensor.axes for atom in axis.atoms()]
+    claimed_before = [alignment.atoms[i][1] for group in alignment.groups[:index] for i in group or ()]
+    claimed_after = [alignment.atoms[i][1] for group in alignment.groups[index + 1 :] for i in group or ()]
+    start = max((own.index(atom) + 1 for atom in claimed_before if atom in own), default=0)
+    end = min((own.index(atom) for atom in claimed_after if atom in own), default=len(own))
+    run = tuple(atom for atom in own[start:end] if not atom.singleton)
+    return run if set(parts) <= set(run) else parts
 
 
 def insert_singleton(tensor: Tensor, position: int, call: cst.Call) -> Tensor:

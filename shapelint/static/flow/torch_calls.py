@@ -181,6 +181,12 @@ def linear_module(flow: FunctionFlow, path: str, call: cst.Call) -> LayerModule:
     return LayerModule("linear", None if index is None else call.args[index].value, out_is_one=out_is_one)
 
 
+def bilinear_module(call: cst.Call) -> LayerModule:
+    """``nn.Bilinear(in1, in2, out)``: maps like a linear layer; ``out_is_one``: a score per position."""
+    out = call.args[2].value if len(call.args) > 2 and not any(arg.star for arg in call.args[:3]) else None
+    return LayerModule("bilinear", out_is_one=isinstance(out, cst.Integer) and out.value == "1")
+
+
 def sequential_module(call: cst.Call, args: list[Value]) -> Value:
     """``nn.Sequential(nn.Linear(h, 24), nn.ReLU(), nn.Linear(24, 1))``: a chain of linear layers and
     elementwise ones maps layouts as one linear layer does (scores per step, when it ends in one)."""
@@ -211,7 +217,8 @@ def pool_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value]
 def pooled(flow: FunctionFlow, tensor: Value, op: str, call: cst.Call, size: Value | None, adaptive: bool) -> Value:
     """``F.max_pool1d(x, k)``, ``nn.AdaptiveAvgPool1d(1)(x)``: a max or mean over windows of the last
     axis of ``x`` (batch, channels, length). With one window over all of it (a kernel of the time
-    axis's own size, an adaptive output of 1), that is a reduction over time."""
+    axis's own size, an adaptive output of 1), that is a reduction over time; smaller windows along
+    time leave a (shorter) time axis."""
     if not isinstance(tensor, Tensor) or tensor.rank != 3 or not call.args:
         return UNKNOWN
     last = tensor.axes[2]
@@ -222,11 +229,33 @@ def pooled(flow: FunctionFlow, tensor: Value, op: str, call: cst.Call, size: Val
         whole = len(atoms) == 1 and (atoms[0] is last or atoms[0] == RoleSize(Role.TIME))
     if whole:
         flow.emit(ReduceEvent(call, op, call.args[0].value, flow.live_padding(tensor), 2))
+        return UNKNOWN
+    if adaptive or last.role is not Role.TIME:
+        return UNKNOWN
+    # Windows along time: a shorter time axis, whose last windows cover the padding the input ends with.
+    padding = replace(tensor.padding, axis=None) if tensor.padding is not None else None
+    return replace(tensor.with_axes((*tensor.axes[:2], Axis(Role.TIME, call)), None), padding=padding)
+
+
+def pooled_rows(flow: FunctionFlow, tensor: Value, op: str, call: cst.Call, kernel: Value) -> Value:
+    """``F.avg_pool2d(x, (x.shape[1], 1))`` of ``x`` (batch, time, feat), a one-channel image per sample
+    to the pooling: a window as tall as the second-to-last axis and one wide pools that axis whole."""
+    if not isinstance(tensor, Tensor) or tensor.rank not in (3, 4) or not call.args:
+        return UNKNOWN
+    if not isinstance(kernel, Items) or len(kernel.values) != 2:
+        return UNKNOWN
+    height, width = kernel.values
+    rows = tensor.axes[-2]
+    atoms: tuple[SizeAtom, ...] = height.atoms if isinstance(height, Size) else ()
+    one_wide = isinstance(width, Literal) and width.value == 1
+    if one_wide and len(atoms) == 1 and (atoms[0] is rows or atoms[0] == RoleSize(Role.TIME)):
+        flow.emit(ReduceEvent(call, op, call.args[0].value, flow.live_padding(tensor), tensor.rank - 2))
     return UNKNOWN
 
 
 def parameter(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
-    """``nn.Parameter(t)`` is ``t``; ``nn.Parameter(torch.zeros(hidden))`` is at least known as a vector."""
+    """``nn.Parameter(t)`` is ``t``; ``nn.Parameter(torch.zeros(hidden))`` is at least known as a vector,
+    ``nn.Parameter(torch.randn(hidden, hidden))`` as a matrix (``q @ W @ k.transpose(1, 2)``)."""
     if not args:
         return UNKNOWN
     if isinstance(args[0], Tensor):
@@ -234,8 +263,10 @@ def parameter(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     made = call.args[0].value
     if isinstance(made, cst.Call) and resolve(made.func, flow.scope.aliases) in kb.VECTOR_FACTORIES:
         sizes = [arg for arg in made.args if arg.keyword is None]
-        if len(sizes) == 1 and not sizes[0].star and not isinstance(sizes[0].value, (cst.Tuple, cst.List)):
-            return Tensor((Axis(Role.UNKNOWN, call),), "a parameter vector", call)
+        plain = not any(size.star or isinstance(size.value, (cst.Tuple, cst.List)) for size in sizes)
+        if len(sizes) in (1, 2) and plain:
+            axes = tuple(Axis(Role.UNKNOWN, call) for _ in sizes)
+            return Tensor(axes, "a parameter vector" if len(axes) == 1 else "a parameter matrix", call)
     return UNKNOWN
 
 
@@ -303,9 +334,10 @@ def run_padding(flow: FunctionFlow, call: cst.Call, given: Value) -> Padding | N
     """Whether an RNN runs over padded steps of its batch.
 
     Lengths in scope (a parameter or a name assigned before the call, not None on this path) say
-    so; `_settle_padding` later drops that if they are optional and never used. Else a project that
-    pads its token batches (a collate function, torchtext, a loader) says so. Either only for an RNN
-    fed whole sequences: not one step (a decoder's), not a sequence of known length one.
+    so; `_settle_padding` later drops that if they are optional and never used. Else a batch that came
+    padded (a collate function's `pad_sequence`, a torchtext iterator) says so, or a project that pads
+    its token batches (a collate function, torchtext, a loader). Either only for an RNN fed whole
+    sequences: not one step (a decoder's), not a sequence of known length one.
     """
     one_step = isinstance(given, SizeOnes) or (isinstance(given, Tensor) and any(axis.singleton for axis in given.axes))
     if one_step or _steps_its_own_state(flow, call):
@@ -313,6 +345,9 @@ def run_padding(flow: FunctionFlow, call: cst.Call, given: Value) -> Padding | N
     lengths = flow.lengths_in_scope()
     if lengths:
         return Padding(call, packed=False, lengths_name=lengths[0])
+    batches = given.padding.batches if isinstance(given, Tensor) and given.padding is not None else None
+    if batches is not None:
+        return Padding(call, packed=False, at_end=batches.pads_at_end, batches=batches)
     program = flow.scope.program
     pipeline = program.pipeline_padding(flow.scope.path) if program is not None else None
     if pipeline is None:
@@ -348,6 +383,10 @@ def _steps_its_own_state(flow: FunctionFlow, call: cst.Call) -> bool:
 
 def layer_call(flow: FunctionFlow, layer: LayerModule, call: cst.Call, args: list[Value]) -> Value:
     given = args[0] if args else UNKNOWN
+    if layer.kind == "bilinear":
+        # Both inputs have the output's leading axes: the one known (the padded one, if either is) says them.
+        known = [arg for arg in args[:2] if isinstance(arg, Tensor)]
+        given = next((arg for arg in known if arg.padding is not None), known[0] if known else UNKNOWN)
     if layer.kind == "embedding" and isinstance(given, Unknown) and flow.scope.names.input_layout is not None:
         given = configured_tokens(flow, call)
     elif layer.kind == "embedding" and isinstance(given, Batched):
@@ -365,7 +404,7 @@ def layer_call(flow: FunctionFlow, layer: LayerModule, call: cst.Call, args: lis
         return pooled(flow, given, layer.kind, call, layer.dim, adaptive=False)
     if layer.kind == "embedding":
         axes = (*given.axes, Axis(Role.FEAT, call))
-        return Tensor(axes, f"embedding of {given.origin}", given.where)
+        return Tensor(axes, f"embedding of {given.origin}", given.where, padding=given.padding)
     out = Axis(Role.FEAT, call, singleton=layer.out_is_one)
     return replace(given.with_axes((*given.axes[:-1], out), None), origin=given.origin)
 

@@ -123,6 +123,9 @@ class PaddingFacts:
     line: int
     at_end: bool | None
     field_batch_first: bool | None = None
+    # Keras' `pad_sequences` taken for such by a name no import of the file binds: unless a star
+    # import brings the project's own function of that name (the index decides).
+    unless_defined: str | None = None
 
 
 @dataclass(frozen=True)

@@ -132,14 +132,29 @@ class Project:
                 ),
                 None,
             )
-            self._builders[key] = lines is not None and any(
-                lines[0] <= call.line <= lines[1]
-                and call.in_class is None
-                and (built := self.resolve_class(key.path, call.callee)) is not None
-                and self.runs_rnn(built)
+            built = [
+                found
                 for call in module.calls
+                if lines is not None and lines[0] <= call.line <= lines[1] and call.in_class is None
+                if (found := self.resolve_class(key.path, call.callee)) is not None
+            ]
+            self._builders[key] = any(self.runs_rnn(cls) for cls in built) or (
+                bool(built) and self._builds_models_at_top_level(key.path, module)
             )
         return self._builders[key]
+
+    def _builds_models_at_top_level(self, path: str, module: ModuleFacts) -> bool:
+        """Whether a module's code outside its definitions constructs a class that runs an RNN: a factory
+        there that wraps them (``return Seq2Seq(enc, dec)`` after ``enc = Encoder(...)``) builds a model."""
+        outline = module.outline
+        spans = [(definition.first, definition.last) for definition in (outline.definitions if outline else ())]
+        return any(
+            call.in_class is None
+            and not any(first <= call.line <= last for first, last in spans)
+            and (found := self.resolve_class(path, call.callee)) is not None
+            and self.runs_rnn(found)
+            for call in module.calls
+        )
 
     def runs_rnn(self, key: ClassKey | FunctionKey) -> bool:
         """Whether the definition's code names an RNN or packing, or builds a model that does."""
@@ -165,6 +180,16 @@ class Project:
             key = self.resolve(path, name)
             if key is not None and key.path != normalised_path(path) and self.runs_rnn(key):
                 found.add(name.rpartition(".")[2])
+        # `from model import build` ... `build.load_model()`: what such a module defines is called by
+        # its attribute's name.
+        here = normalised_path(path)
+        for binding in module.imports:
+            other = self._module_bound_to(here, module, binding.local)
+            facts = self.modules.get(other) if other is not None else None
+            if other is None or facts is None or other == here:
+                continue
+            found.update(name for name in facts.functions if self.runs_rnn(FunctionKey(other, name)))
+            found.update(cls.name for cls in facts.classes if cls.runs_rnn)
         return frozenset(found)
 
     def resolve_class(self, path: str, name: str) -> ClassKey | None:
@@ -259,6 +284,11 @@ class Project:
         if (target, binding.name) in trail:
             return set()
         return {self._resolve(target, binding.name, trail)}
+
+    def module_named(self, path: str, local: str) -> str | None:
+        """The project file of the module that ``local`` names in file ``path`` (``from model import layers``)."""
+        module = self.facts(path)
+        return None if module is None else self._module_bound_to(normalised_path(path), module, local)
 
     def _module_bound_to(self, path: str, module: ModuleFacts, local: str) -> str | None:
         """The file of the module that ``local`` names in ``module`` (``import models``, ``from . import models``)."""
@@ -391,7 +421,11 @@ class Project:
         """Every place the project pads token sequences to one length, in path and line order."""
         if self._paddings is None:
             self._paddings = [
-                (path, padding) for path in sorted(self.modules) for padding in self.modules[path].paddings
+                (path, padding)
+                for path in sorted(self.modules)
+                for padding in self.modules[path].paddings
+                # keras' by its name, unless a star import brings the project's own function of that name
+                if padding.unless_defined is None or self.resolve(path, padding.unless_defined) is None
             ]
         return self._paddings
 

@@ -514,7 +514,12 @@ class _Scanner(ast.NodeVisitor):
             self.paddings.append(PaddingFacts("`zip_longest(*..., fillvalue=...)`", node.lineno, True))
         elif name == "pad_sequences" and self._keras_function(node.func):
             at_end = keywords.get("padding") == "post"
-            self.paddings.append(PaddingFacts("keras' `pad_sequences(...)`", node.lineno, at_end))
+            called = dotted(node.func) or ""
+            unbound = "." not in called and not any(binding.local == called for binding in self.imports)
+            unless = called if unbound and self.star_imports else None
+            self.paddings.append(
+                PaddingFacts("keras' `pad_sequences(...)`", node.lineno, at_end, unless_defined=unless)
+            )
         elif _tokenizer_padding(node, name, keywords):
             called = dotted(node.func) or "tokenizer"
             self.paddings.append(PaddingFacts(f"`{called}(..., padding=...)`", node.lineno, True))

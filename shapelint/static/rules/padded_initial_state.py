@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from shapelint.static.events import RnnCallEvent
 from shapelint.static.examples import HEADER
-from shapelint.static.messages import in_scope, short
+from shapelint.static.messages import padding_reason, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
 
@@ -87,7 +87,7 @@ class PaddedInitialState(StaticRule[RnnCallEvent]):
             # Reported where the fix goes: the RNN whose input is to be packed (once, whatever starts from it).
             encoder = source.seen_from(padding.where)
             given = event.call.args[1].value if len(event.call.args) > 1 else event.call
-            reason = padding.pipeline if padding.pipeline is not None else in_scope(padding)
+            reason = padding_reason(padding, source)
             yield Report(
                 padding.where,
                 f"`{short(encoder.code(padding.where))}` runs unpacked over a padded batch ({reason}), and its final "

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from shapelint.static.events import IndexEvent, RowPick, SqueezeEvent, picks_one_row
 from shapelint.static.examples import module
 from shapelint.static.layout import Padding, Role, Tensor
-from shapelint.static.messages import in_scope, layout_words, short
+from shapelint.static.messages import layout_words, padding_reason, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
 _RNN = "nn.LSTM(8, 16, batch_first=True)"
@@ -119,7 +119,7 @@ class PaddedLastStep(StaticRule[RowPick]):
                 event.node,
                 f"`{code}` is the state {kept} that the RNN at {source.at(tensor.rnn.where)} "
                 f"reached after reading the padding of every shorter sequence: it ran unpacked over a padded batch "
-                f"({_reason(padding)}); use {_fix(tensor)}",
+                f"({padding_reason(padding, source)}); use {_fix(tensor)}",
             )
             return
         if isinstance(event, SqueezeEvent):
@@ -131,7 +131,7 @@ class PaddedLastStep(StaticRule[RowPick]):
         yield Report(
             event.node,
             f"`{code}` takes the last step of padded `{receiver}` {layout_words(tensor)} "
-            f"({source.at(padding.where)}): for every shorter sequence that step is padding, {_why(padding)}; "
+            f"({source.at(padding.where)}): for every shorter sequence that step is padding, {_why(padding, source)}; "
             f"use {_fix(tensor)}",
         )
 
@@ -142,14 +142,12 @@ def _one_row(event: RowPick) -> bool:
     return picks_one_row(event.per_axis[0], event.slices[0] if event.slices else None)
 
 
-def _why(padding: Padding) -> str:
+def _why(padding: Padding, source: SourceView) -> str:
     if padding.packed:
         return "`pad_packed_sequence` put zeros there"
-    return f"the RNN ran on through the padding ({_reason(padding)})"
-
-
-def _reason(padding: Padding) -> str:
-    return padding.pipeline if padding.pipeline is not None else in_scope(padding)
+    if padding.tokens:
+        return f"the embedding of a pad token ({padding_reason(padding, source)})"
+    return f"the RNN ran on through the padding ({padding_reason(padding, source)})"
 
 
 def _fix(tensor: Tensor) -> str:

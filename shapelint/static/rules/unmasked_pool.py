@@ -28,8 +28,10 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
 
     ## What it does
     Flags `mean`, `max`, `min` (and `sum` where padding is not zero) over the time axis
-    of a `pad_packed_sequence` result, or of an RNN output over a padded batch whose
-    lengths are in scope, when no mask was applied first.
+    of a `pad_packed_sequence` result, of an RNN output over a padded batch (its lengths
+    in scope, or a data pipeline that pads), or of the embeddings of token batches that
+    come padded (a collate function's `pad_sequence`, a torchtext iterator; their `sum`
+    is left alone, as a `padding_idx` embedding is zero), when no mask was applied first.
 
     ## Why is this bad?
     Padded steps are part of the tensor: `pad_packed_sequence` fills them with zeros,
@@ -84,6 +86,8 @@ class UnmaskedPool(StaticRule[ReduceEvent]):
             return
         if padding.packed and (event.op == "sum" or (padding.padding_value_set and event.op in ("max", "amax"))):
             return  # zeros add nothing; a chosen padding value is the user's mask
+        if padding.tokens and event.op == "sum":
+            return  # the pad token's embedding is zero where `padding_idx` says which it is
         receiver = short(source.code(event.receiver), 30)
         yield Report(
             event.call,
