@@ -393,3 +393,11 @@ def test_a_loop_over_a_tensor_walks_its_first_axis(tail: str, expected: list[str
             {tail}
     """
     assert codes(source) == expected
+
+
+def test_a_file_that_steps_a_cell_is_read_and_one_that_names_a_notebook_cell_is_not() -> None:
+    from shapelint.static.knowledge import may_hold_finding
+
+    assert may_hold_finding("class Cell(nn.Module):\n    pass\n")
+    assert may_hold_finding("self.step = nn.GRUCell(8, 16)\n")
+    assert not may_hold_finding("# Run This Cell to Produce Your Plot\nplot(words)\n")

@@ -347,9 +347,10 @@ JAXTYPING_ARRAY_TYPES = frozenset(
 # Each branch of these patterns starts with a literal character (`Loader|loader`, not `[Ll]oader`; a
 # lookbehind or `\b` after its word, `zeros(?<!is_zeros)`; no group in front): `re` then searches
 # only where a branch can start, several times faster over a large project.
-# `Cell`: a recurrence written by hand steps one (`nn.GRUCell`, or a class of the project so named).
+# `Cell(`: a recurrence written by hand steps one (`nn.GRUCell(...)`, or a class of the project so named,
+# defined or built); not the word of a notebook's "Run this Cell".
 RECURRENT_CODE = re.compile(
-    r"LSTM|GRU|RNN|Cell|pack_padded|pad_packed|DataLoader|MultiheadAttention|multi_head_attention_forward"
+    r"LSTM|GRU|RNN|Cell\(|pack_padded|pad_packed|DataLoader|MultiheadAttention|multi_head_attention_forward"
 )
 # Code that brings a layout of its own: the above, embeddings, loaders and iterators, padding.
 LAYOUT_SOURCES = re.compile(RECURRENT_CODE.pattern + r"|Embedding|Loader|loader|Iterator|iterator|pad_sequence")
