@@ -507,6 +507,17 @@ def test_a_flattened_output_split_back_by_its_own_sizes(back: str, expected: lis
     assert codes(source) == expected
 
 
+@pytest.mark.parametrize(
+    ("weights", "expected"), [("scores.unsqueeze(1)", ["SHP110"]), ("scores.t().unsqueeze(1)", [])]
+)
+def test_attention_weights_paired_with_the_outputs_they_weigh(weights: str, expected: list[str]) -> None:
+    """Whatever the input, a time-major RNN's output is (its steps, its rows): weights softmaxed over the steps
+    and kept time-first meet the batch-first outputs step against sample."""
+    body = "out, _ = self.rnn(x)\nscores = torch.softmax(out.sum(2), dim=0)\n"
+    body += f"return torch.bmm({weights}, out.transpose(0, 1))\n"
+    assert codes(model("nn.GRU(4, 8)", body)) == expected
+
+
 def test_a_loop_position_named_idx_picks_one_step() -> None:
     body = """\
         steps = torch.zeros(seq_len, batch_size, 4, 2)

@@ -87,13 +87,13 @@ TRAIN = textwrap.dedent(
 @pytest.fixture(autouse=True)
 def fresh_parses() -> Iterator[None]:
     """No parse made under other limits is reused."""
-    pieces.analysed_module.cache_clear()
+    pieces.forget_parses()
     yield
-    pieces.analysed_module.cache_clear()
+    pieces.forget_parses()
 
 
 def findings(text: str, path: str = "models.py") -> list[Finding]:
-    pieces.analysed_module.cache_clear()
+    pieces.forget_parses()
     return lint_text(text, path, Config())
 
 
@@ -166,7 +166,7 @@ def test_a_call_from_another_file_reaches_into_a_piece(tmp_path: Path, in_pieces
     project = Project.from_files(files)
     split = lint_text(TRAIN, str(files[1]), Config(), project)
     split_run = lint_paths([tmp_path], Config())
-    pieces.analysed_module.cache_clear()
+    pieces.forget_parses()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pieces, "SPLIT_ABOVE", 10**12)
         assert split == lint_text(TRAIN, str(files[1]), Config(), project)

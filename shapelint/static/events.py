@@ -98,6 +98,16 @@ class SqueezeEvent:
     starts_another_rnn: bool = False
 
 
+@dataclass(frozen=True)
+class MatmulEvent:
+    """A batched matrix product of two tensors of known layout (``torch.bmm(a, b)``, ``a @ b`` of 3-D
+    tensors): matrix ``i`` of ``left`` meets matrix ``i`` of ``right`` along their first axes."""
+
+    node: cst.CSTNode
+    left: Tensor
+    right: Tensor
+
+
 # A row of a final state taken, by index or by squeezing its one row away.
 RowPick = IndexEvent | SqueezeEvent
 
@@ -208,6 +218,7 @@ Event = (
     | PackEvent
     | IndexEvent
     | SqueezeEvent
+    | MatmulEvent
     | RnnCallEvent
     | ReduceEvent
     | ReturnEvent

@@ -16,7 +16,7 @@ from shapelint.static.flow.buffers import seen_filled
 from shapelint.static.flow.constants import arithmetic, comparison, evidence_of, truth
 from shapelint.static.flow.joins import merged_value
 from shapelint.static.flow.loaders import iterated
-from shapelint.static.flow.tensor_methods import matmul, subscript
+from shapelint.static.flow.tensor_methods import matmul, pair_matrices, subscript
 from shapelint.static.flow.tensor_ops import OPAQUE_ATOM, elementwise
 from shapelint.static.imports import dotted_name, resolve
 from shapelint.static.layout import Role, RoleSize, Tensor
@@ -300,6 +300,8 @@ def attribute(flow: FunctionFlow, node: cst.Attribute) -> Value:
 
 def _binary(flow: FunctionFlow, node: cst.BinaryOperation) -> Value:
     left, right = value_of(flow, node.left), value_of(flow, node.right)
+    if isinstance(node.operator, cst.MatrixMultiply) and isinstance(left, Tensor):
+        pair_matrices(flow, node, left, right)
     value = _combined(node, left, right)
     if isinstance(value, Tensor) and value.padding is not None and isinstance(node.operator, (cst.Add, cst.Subtract)):
         # `scores + mask`, `x + (1 - mask) * -1e4`: a large negative number at the pads, which no max

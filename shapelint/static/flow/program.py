@@ -271,7 +271,9 @@ class Program:
         facts = self.project.facts(path) if self.project is not None else None
         keep = self.project.rnn_names(path) if self.project is not None else frozenset()
         try:
-            return analysed_module(text, None if whole else keep, facts.outline if facts is not None else None)
+            return analysed_module(
+                text, None if whole else keep, facts.outline if facts is not None else None, reached=True
+            )
         except (Unparseable, cst.ParserSyntaxError, RecursionError, MemoryError):
             return None
 

@@ -14,6 +14,7 @@ import libcst as cst
 from shapelint.static import knowledge as kb
 from shapelint.static.events import (
     AxisIndex,
+    MatmulEvent,
     PositionIndexEvent,
     ReduceEvent,
     ReshapeEvent,
@@ -187,6 +188,7 @@ def tensor_method(
         given = [value for arg, value in zip(call_args, args) if keyword_name(arg) in (None, "dim")][:1]
         return softmax(flow, tensor, method, call, receiver, given[0] if given else None)
     if method in ("matmul", "bmm") and len(args) == 1:
+        pair_matrices(flow, call, tensor, args[0])
         return matmul(tensor, args[0], call, batched=method == "bmm")
     return UNKNOWN
 
@@ -209,6 +211,12 @@ def softmax(
     if tensor.padding is not None and position == tensor.padded_position():
         return replace(weights, padding=replace(tensor.padding, weights=True))
     return weights
+
+
+def pair_matrices(flow: FunctionFlow, node: cst.CSTNode, left: Tensor, right: Value) -> None:
+    """A product of two batches of matrices pairs them along the first axis: an event to check."""
+    if isinstance(right, Tensor) and left.rank == right.rank == 3:
+        flow.emit(MatmulEvent(node, left, right))
 
 
 def matmul(left: Tensor, right: Value, where: cst.CSTNode, batched: bool = False) -> Value:

@@ -66,6 +66,10 @@ class Project:
     _imported: dict[str, set[str]] = field(default_factory=dict)
     _module_files: dict[tuple[str, str, int], str | None] = field(default_factory=dict)
     _builders: dict[FunctionKey, bool] = field(default_factory=dict)
+    # What a name means in a file, as asked (the path as given): the index answers the same question for
+    # each construction, each script's imports and each file linted, for every file of the run.
+    _meaning: dict[tuple[str, str], ClassKey | FunctionKey | None] = field(default_factory=dict)
+    _classes: dict[ClassKey, ClassFacts] | None = None
 
     @classmethod
     def from_sources(cls, sources: Iterable[tuple[str, str]]) -> Project:
@@ -94,6 +98,8 @@ class Project:
         self._imported.clear()
         self._module_files.clear()
         self._builders.clear()
+        self._meaning.clear()
+        self._classes = None
 
     def facts(self, path: str) -> ModuleFacts | None:
         return self.modules.get(normalised_path(path))
@@ -101,10 +107,13 @@ class Project:
     # ---------------------------------------------------------------- names
 
     def class_facts(self, key: ClassKey) -> ClassFacts | None:
-        module = self.modules.get(key.path)
-        if module is None:
-            return None
-        return next((cls for cls in module.classes if cls.name == key.name), None)
+        if self._classes is None:
+            # The first class of a name in a file, as a search in order would find it.
+            self._classes = {}
+            for path, module in self.modules.items():
+                for cls in module.classes:
+                    self._classes.setdefault(ClassKey(path, cls.name), cls)
+        return self._classes.get(key)
 
     def relevant(self, key: ClassKey | FunctionKey, recurrent: bool = False) -> bool:
         """Whether the definition's code names anything the layout inference follows (``recurrent``:
@@ -199,7 +208,10 @@ class Project:
 
     def resolve(self, path: str, name: str) -> ClassKey | FunctionKey | None:
         """The project's class or top-level function that the dotted ``name`` means in file ``path``."""
-        return self._resolve(normalised_path(path), name, ())
+        key = (path, name)
+        if key not in self._meaning:
+            self._meaning[key] = self._resolve(normalised_path(path), name, ())
+        return self._meaning[key]
 
     def _resolve(self, path: str, name: str, trail: tuple[tuple[str, str], ...]) -> ClassKey | FunctionKey | None:
         """``trail``: the (file, name) pairs being resolved, outermost first: an import that leads back
@@ -232,7 +244,7 @@ class Project:
             found = set().union(*(self._meaning_of(path, name, binding, trail) for binding in chosen))
         else:
             found = set()
-            if any(cls.name == name for cls in module.classes):
+            if self.class_facts(ClassKey(path, name)) is not None:
                 found.add(ClassKey(path, name))
             if name in module.functions:
                 found.add(FunctionKey(path, name))

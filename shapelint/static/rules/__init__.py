@@ -12,6 +12,7 @@ from shapelint.rule import Rule
 from shapelint.static.events import (
     AttentionEvent,
     IndexEvent,
+    MatmulEvent,
     PackEvent,
     PositionIndexEvent,
     ReduceEvent,
@@ -59,6 +60,7 @@ EventT = TypeVar(
     PackEvent,
     IndexEvent,
     RowPick,
+    MatmulEvent,
     RnnCallEvent,
     ReduceEvent,
     ReturnEvent,
