@@ -54,7 +54,7 @@ def test_fix_repairs_exactly_the_fixable_findings_and_keeps_the_rest_of_the_text
     result = run_cli("check", "--fix", str(buggy_copies))
     after = {(f["path"], f["code"]) for f in findings(buggy_copies)}
     assert after == {(path, code) for path, code in before if code not in FIXABLE}
-    assert re.search(r"Fixed 6 findings in 5 files\.", result.stderr), result.stderr
+    assert re.search(r"Fixed 7 findings in 6 files\.", result.stderr), result.stderr
     for path in BUGGY:
         original, fixed = path.read_text().splitlines(), (buggy_copies / path.name).read_text().splitlines()
         assert len(original) == len(fixed)

@@ -150,6 +150,18 @@ class PositionIndexEvent:
 
 
 @dataclass(frozen=True)
+class StepsJoinedEvent:
+    """``torch.cat([forward, backward], dim)`` along the features of the per-step outputs of two
+    hand-written loops, one that read the time steps forward and one that read them backward and
+    whose outputs were not put back in time order (``backward_node``: its expression)."""
+
+    call: cst.Call
+    forward: Tensor
+    backward: Tensor
+    backward_node: cst.BaseExpression
+
+
+@dataclass(frozen=True)
 class ReturnEvent:
     """A ``return`` of a tensor of known layout from a function with a jaxtyping return annotation."""
 
@@ -212,6 +224,7 @@ Event = (
     | ReturnEvent
     | PositionIndexEvent
     | AttentionEvent
+    | StepsJoinedEvent
 )
 
 

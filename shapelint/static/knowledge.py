@@ -27,6 +27,10 @@ RNN_CLASSES: dict[str, RnnSignature] = {
     ),
 }
 RNN_DEFAULTS = {"num_layers": 1, "batch_first": False, "bidirectional": False}
+# One step of a recurrence: the class, and whether its call returns the cell state too (`h, c`).
+CELL_CLASSES = {"torch.nn.LSTMCell": True, "torch.nn.GRUCell": False, "torch.nn.RNNCell": False}
+# List methods that fill or reorder a list of steps in place.
+STEP_LIST_METHODS = frozenset({"append", "insert", "reverse"})
 
 # nn.MultiheadAttention: its constructor's parameters in order (`batch_first` defaults to False:
 # query, key and value are (time, batch, feat)), and its call's.
@@ -94,6 +98,7 @@ LINEAR_POSITIONAL = ("in_features", "out_features", "bias")
 LAZY_CLASSES = frozenset({"torch.nn.LazyLinear"})
 # Modules whose output has the input's layout and strides.
 SEQUENTIAL = "torch.nn.Sequential"
+MODULE_LIST = "torch.nn.ModuleList"
 ELEMENTWISE_MODULES = frozenset(
     f"torch.nn.{name}"
     for name in (
@@ -167,7 +172,7 @@ SHAPE_CHANGING_IN_PLACE = frozenset(
 # In-place methods that mask what they fill: padded steps set to `-inf` (or any value) are dealt with.
 MASKING_IN_PLACE = frozenset({"masked_fill_", "masked_scatter_"})
 # `torch.<name>(x, ...)` that behave as `x.<name>(...)`.
-TENSOR_FUNCTIONS = RESHAPING_METHODS | PERMUTING_METHODS | {"flatten", "squeeze", "unsqueeze"}
+TENSOR_FUNCTIONS = RESHAPING_METHODS | PERMUTING_METHODS | {"flatten", "squeeze", "unsqueeze", "chunk", "unbind"}
 
 PACK_PADDED = "torch.nn.utils.rnn.pack_padded_sequence"
 PAD_PACKED = "torch.nn.utils.rnn.pad_packed_sequence"
@@ -285,6 +290,8 @@ LENGTHS_NAMES = frozenset(
 )
 # Tensor factories whose arguments are the sizes of the result.
 FACTORIES = frozenset(f"torch.{name}" for name in ("zeros", "ones", "randn", "rand", "empty", "full"))
+# Tensor methods that make a new tensor of the sizes given (`x.new_zeros(batch, hidden)`): the factory they mirror.
+NEW_TENSOR_METHODS = {f"new_{name}": f"torch.{name}" for name in ("zeros", "ones", "empty", "full")}
 CONCATENATIONS = frozenset({"torch.cat", "torch.concat", "torch.concatenate", "torch.stack", "torch.hstack"})
 # Those that join along an axis the pieces have, so every other axis keeps its size.
 JOINS = frozenset({"torch.cat", "torch.concat", "torch.concatenate"})
@@ -340,8 +347,10 @@ JAXTYPING_ARRAY_TYPES = frozenset(
 # Each branch of these patterns starts with a literal character (`Loader|loader`, not `[Ll]oader`; a
 # lookbehind or `\b` after its word, `zeros(?<!is_zeros)`; no group in front): `re` then searches
 # only where a branch can start, several times faster over a large project.
+# `Cell(`: a recurrence written by hand steps one (`nn.GRUCell(...)`, or a class of the project so named,
+# defined or built); not the word of a notebook's "Run this Cell".
 RECURRENT_CODE = re.compile(
-    r"LSTM|GRU|RNN|pack_padded|pad_packed|DataLoader|MultiheadAttention|multi_head_attention_forward"
+    r"LSTM|GRU|RNN|Cell\(|pack_padded|pad_packed|DataLoader|MultiheadAttention|multi_head_attention_forward"
 )
 # Code that brings a layout of its own: the above, embeddings, loaders and iterators, padding.
 LAYOUT_SOURCES = re.compile(RECURRENT_CODE.pattern + r"|Embedding|Loader|loader|Iterator|iterator|pad_sequence")

@@ -92,7 +92,8 @@ class RnnSource:
 
     ``state_size`` is the constructor's expression for the size of each direction's final state
     (``hidden_size``), when it says so plainly (no ``proj_size``, no ``*args``), and ``width`` its
-    value when known; ``layers`` is ``num_layers``, when known.
+    value when known; ``layers`` is ``num_layers``, when known. ``where`` is the loop, for the per-step
+    outputs of a hand-written one.
     """
 
     where: Where
@@ -102,6 +103,9 @@ class RnnSource:
     state_size: cst.BaseExpression | None = None
     layers: int | None = None
     width: int | None = None
+    # Outputs of a hand-written loop: the order it read the time steps in (``forward``, ``backward``,
+    # None: not known), as they lie on the time axis.
+    steps_order: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Union
 
 import libcst as cst
 
-from shapelint.static.layout import Role, SizeAtom, Tensor
+from shapelint.static.layout import Axis, Role, SizeAtom, Tensor
 from shapelint.static.project.index import ClassKey, FunctionKey
 
 if TYPE_CHECKING:
@@ -178,10 +178,15 @@ class Batched:
 
 @dataclass(frozen=True)
 class Steps:
-    """``range(n)`` of a size ``n`` known by what it counts: ``x.size(1)``, ``seq_len``."""
+    """``range(...)``: ``counts`` is the size it counts when known by what it counts (``range(x.size(1))``,
+    ``range(seq_len)``), else None; ``backward``: it runs from the last position down
+    (``reversed(range(n))``, ``range(n - 1, -1, -1)``)."""
 
-    counts: SizeAtom
+    counts: SizeAtom | None
     where: cst.CSTNode
+    backward: bool = False
+    # `x.unbind(1)`: a loop over it binds each step's slice (this tensor, or UNKNOWN), not a position.
+    slices: Value | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,29 @@ class Position:
     """A loop index that runs over :class:`Steps` (``for t in range(x.size(1))``)."""
 
     steps: Steps
+
+
+@dataclass(frozen=True)
+class CellModule:
+    """``nn.LSTMCell``, ``nn.GRUCell`` or ``nn.RNNCell``: one step of a recurrence, ``(batch, input)`` in,
+    ``(batch, hidden)`` out (with the cell state for an LSTM cell: ``returns_cell_state``)."""
+
+    returns_cell_state: bool
+    where: cst.CSTNode
+
+
+@dataclass(frozen=True)
+class Stepped:
+    """A list filled one step at a time in a loop (``outs.append(h)``): each item is laid out as
+    ``element``; ``step`` is the axis a stack of them gets (the time axis of a recurrence, or what
+    the loop counts). ``order``: ``forward`` or ``backward`` when the loop read its input in that
+    order with its own position (``x[:, t]``), and the list was not reordered in an unknown way;
+    else None. ``where``: the loop."""
+
+    element: Tensor
+    step: Axis
+    order: str | None
+    where: cst.CSTNode
 
 
 @dataclass(frozen=True, eq=False)
@@ -250,4 +278,6 @@ Value = Union[
     Batched,
     Steps,
     Position,
+    CellModule,
+    Stepped,
 ]

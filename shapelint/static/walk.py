@@ -70,8 +70,9 @@ def self_assignments(method: cst.FunctionDef) -> Iterator[cst.Assign]:
                     yield small
 
 
-def assigned_names(statement: cst.BaseStatement) -> set[str]:
-    """Every name (and ``self.x``) a statement may bind, at any depth of its blocks."""
+def assigned_names(statement: cst.BaseStatement, augmented: bool = True) -> set[str]:
+    """Every name (and ``self.x``) a statement may bind, at any depth of its blocks (those only an
+    augmented assignment binds, ``outs += [h]``, left out if not ``augmented``)."""
     names: set[str] = set()
     for inner in walk([statement]):
         targets: list[cst.BaseExpression] = []
@@ -79,7 +80,7 @@ def assigned_names(statement: cst.BaseStatement) -> set[str]:
             for small in inner.body:
                 if isinstance(small, cst.Assign):
                     targets.extend(target.target for target in small.targets)
-                elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                elif isinstance(small, cst.AnnAssign) or (augmented and isinstance(small, cst.AugAssign)):
                     targets.append(small.target)
         elif isinstance(inner, (cst.FunctionDef, cst.ClassDef)):
             names.add(inner.name.value)

@@ -14,24 +14,29 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from shapelint.static.layout import Role, Tensor
-from shapelint.static.values import Position, Value
+from shapelint.static.layout import RnnSource, Role, Tensor
+from shapelint.static.values import Items, Literal, Position, Value
 
 if TYPE_CHECKING:
     from shapelint.static.flow.function import FunctionFlow
 
 
-def record_fill(flow: FunctionFlow, target: cst.Subscript, value: cst.BaseExpression) -> None:
+def record_fill(flow: FunctionFlow, target: cst.Subscript, value: cst.BaseExpression, written: Value) -> None:
     """``buffer[b, i] = ...`` at loop positions, from a padded tensor indexed by the same position on
-    its time axis, whose steps that position walks: the buffer's time axis holds that padding."""
+    its time axis, whose steps that position walks: the buffer's time axis holds that padding.
+    ``outputs[t] = h`` in a recurrence: the buffer holds its per-step outputs."""
     if not isinstance(target.value, cst.Name):
         return
     buffer = flow.env.get(target.value.value)
-    if not isinstance(buffer, Tensor) or buffer.padding is not None:
+    if not isinstance(buffer, Tensor):
         return
     positions = _positions(flow, target)
     time = buffer.role_position(Role.TIME)
-    if positions is None or len(positions) != buffer.rank or time is None:
+    if positions is None or time is None:
+        return
+    if not isinstance(written, (Items, Literal)):  # what a step gives, if known a tensor (not a tuple, a number)
+        _record_steps(flow, buffer, positions, time)
+    if len(positions) != buffer.rank or buffer.padding is not None:
         return
     step_name = positions[time]
     if step_name is None:
@@ -49,13 +54,34 @@ def record_fill(flow: FunctionFlow, target: cst.Subscript, value: cst.BaseExpres
             return
 
 
+def _record_steps(flow: FunctionFlow, buffer: Tensor, positions: list[str | None], time: int) -> None:
+    """``outputs[t] = h`` (``outputs[:, t] = h``): each step of a recurrence written on the time axis."""
+    step_name = positions[time] if time < len(positions) else None
+    loop = next((loop for loop in flow.stepping if loop.name == step_name), None)
+    if loop is None or not loop.recurrent or buffer.rnn is not None:
+        return
+    if any(name is not None for at, name in enumerate(positions) if at != time):
+        return  # one element at a time (`scores[b, t] = ...`), not a step's output
+    layout = "time-major" if buffer.is_time_major() else "batch-first"
+    flow.steps_written[buffer.axes[time]] = (RnnSource(loop.node, False, None, buffer.is_batch_first()), layout)
+
+
 def seen_filled(flow: FunctionFlow, value: Value) -> Value:
-    """A read of a buffer whose time axis a fill gave padding (:func:`record_fill`)."""
-    if not isinstance(value, Tensor) or value.padding is not None:
+    """A read of a buffer whose time axis a fill gave padding (:func:`record_fill`), or that a
+    recurrence wrote its steps into."""
+    if not isinstance(value, Tensor):
         return value
     time = value.role_position(Role.TIME)
-    padding = flow.filled.get(value.axes[time]) if time is not None else None
-    return value if padding is None else replace(value, padding=padding)
+    if time is None:
+        return value
+    padding = flow.filled.get(value.axes[time])
+    if padding is not None and value.padding is None:
+        value = replace(value, padding=padding)
+    written = flow.steps_written.get(value.axes[time])
+    if written is not None and value.rnn is None:
+        source, layout = written
+        value = replace(value, rnn=source, origin=f"buffer of per-step outputs ({layout}) of the loop")
+    return value
 
 
 def _positions(flow: FunctionFlow, node: cst.Subscript) -> list[str | None] | None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from shapelint.static import knowledge as kb
-from shapelint.static.flow import expressions
+from shapelint.static.flow import expressions, recurrence
 from shapelint.static.flow.attention import attention_call, attention_module
 from shapelint.static.flow.loaders import batched_method, data_loader, iterator_call, torchtext_iterator
 from shapelint.static.flow.tensor_methods import einsum, shape_from_sizes, tensor_method
@@ -39,6 +39,7 @@ from shapelint.static.values import (
     UNKNOWN,
     AttentionModule,
     Batched,
+    CellModule,
     Either,
     Instance,
     Items,
@@ -52,6 +53,8 @@ from shapelint.static.values import (
     Shape,
     Size,
     SizeOnes,
+    Stepped,
+    Steps,
     Unknown,
     Value,
 )
@@ -84,8 +87,14 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
             masked = replace(receiver, padding=None)
             flow.bind(func.value, masked)
             return masked
+        if func.attr.value in kb.NEW_TENSOR_METHODS and not isinstance(receiver, (Path, SelfRef)):
+            return factory(flow, kb.NEW_TENSOR_METHODS[func.attr.value], call, args)
         if isinstance(receiver, Tensor):
             return tensor_method(flow, receiver, func.attr.value, call, args)
+        if func.attr.value == "unbind" and isinstance(receiver, Unknown):
+            return Steps(None, call, slices=UNKNOWN)  # steps of something: a loop over them walks an axis
+        if func.attr.value in kb.STEP_LIST_METHODS and isinstance(func.value, cst.Name):
+            return _fill_list(flow, func.value, receiver, func.attr.value, args)
         if isinstance(receiver, Unknown) and func.attr.value == "permute":
             return _permuted(flow, call, args)
         if isinstance(receiver, SizeOnes) and func.attr.value == "repeat":
@@ -126,10 +135,14 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
             iterator = iterator_call(resolve(func, flow.scope.aliases) or func.value, args, call)
             if iterator is not None:
                 return iterator
+            if func.value in ("reversed", "list") and len(args) == 1 and isinstance(args[0], Stepped):
+                return recurrence.reversed_steps(args[0]) if func.value == "reversed" else args[0]
     if isinstance(callee, RnnModule):
         return rnn_call(flow, callee, call, args)
     if isinstance(callee, AttentionModule):
         return attention_call(flow, callee, call, args)
+    if isinstance(callee, CellModule):
+        return recurrence.cell_call(flow, callee, call, args)
     if isinstance(callee, LayerModule):
         if isinstance(func, cst.Attribute) and isinstance(receiver, SelfRef) and len(call.args) == 1:
             only = call.args[0]
@@ -146,6 +159,21 @@ def value_of_call(flow: FunctionFlow, call: cst.Call) -> Value:
     if isinstance(callee, Nested) and flow.scope.program is not None:
         return flow.scope.program.invoke_nested(flow, callee, call, args)
     return UNKNOWN
+
+
+def _fill_list(flow: FunctionFlow, name: cst.Name, held: Value, method: str, args: list[Value]) -> Value:
+    """``outs.append(h)``, ``outs.insert(0, h)``, ``outs.reverse()``: what the list ``name`` then holds."""
+    if method == "reverse" and not args:
+        filled: Value = recurrence.reversed_steps(held) if isinstance(held, Stepped) else UNKNOWN
+    elif method == "append" and len(args) == 1:
+        filled = recurrence.appended(flow, name.value, held, args[0], front=False)
+    elif method == "insert" and len(args) == 2 and args[0] == Literal(0):
+        filled = recurrence.appended(flow, name.value, held, args[1], front=True)
+    else:
+        filled = UNKNOWN
+    if isinstance(held, (Items, Stepped)):
+        flow.bind(name, filled)
+    return Literal(None)
 
 
 def _call_project(
@@ -203,6 +231,8 @@ def _torch_function(
         return iterator_call(path, args, call) or UNKNOWN  # `tqdm.tqdm(loader)`: the loader
     if path in kb.RNN_CLASSES:
         return rnn_module(flow, path, call, args, evidence)
+    if path in kb.CELL_CLASSES:
+        return CellModule(kb.CELL_CLASSES[path], call)
     if path == kb.ATTENTION_CLASS:
         return attention_module(call, args, evidence)
     if path == kb.ATTENTION_FUNCTION:
@@ -215,6 +245,8 @@ def _torch_function(
         return bilinear_module(call)
     if path in kb.ELEMENTWISE_MODULES:
         return LayerModule("elementwise")
+    if path == kb.MODULE_LIST:
+        return args[0] if len(args) == 1 and isinstance(args[0], Items) else UNKNOWN
     if path == kb.SEQUENTIAL:
         return sequential_module(call, args)
     if path == kb.DATA_LOADER:
@@ -251,7 +283,11 @@ def _torch_function(
     if path in kb.FACTORIES:
         return factory(flow, path, call, args)
     if path in ("torch.cat", "torch.concat", "torch.concatenate"):
+        if args and isinstance(args[0], Stepped):
+            return recurrence.joined_steps(call, args)
         return concatenate(flow, call, args)
+    if path == "torch.stack":
+        return recurrence.stacked(call, args)
     method = path.rpartition(".")[2]
     is_torch_function = path.startswith("torch.") and path.count(".") == 1
     if is_torch_function and method in kb.TENSOR_FUNCTIONS | kb.REDUCTIONS and args and isinstance(args[0], Tensor):

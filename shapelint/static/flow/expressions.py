@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from shapelint.static import knowledge as kb
-from shapelint.static.flow import calls
+from shapelint.static.flow import calls, recurrence
 from shapelint.static.flow.buffers import seen_filled
 from shapelint.static.flow.constants import arithmetic, comparison, evidence_of, truth
 from shapelint.static.flow.joins import merged_value
@@ -24,19 +24,24 @@ from shapelint.static.project.index import normalised_path
 from shapelint.static.values import (
     UNKNOWN,
     Batched,
+    CellModule,
     Either,
     FieldBatch,
     Instance,
     Items,
     Keyed,
+    LayerModule,
     Literal,
     Path,
+    Position,
     ProjectName,
     RnnModule,
     SelfRef,
     Shape,
     Size,
     SizeOnes,
+    Stepped,
+    Steps,
     Unknown,
     Value,
 )
@@ -125,15 +130,29 @@ def _comprehension(flow: FunctionFlow, node: cst.ListComp | cst.SetComp | cst.Di
     the names it binds are its own, so the function's are put back after."""
     outside = dict(flow.env)
     clause: cst.CompFor | None = node.for_in
+    over: Value = UNKNOWN
     while clause is not None:
-        flow.bind(clause.target, iterated(flow.expression(clause.iter)))
+        over = flow.expression(clause.iter)
+        flow.bind(clause.target, over.element if isinstance(over, Stepped) else iterated(over))
         for condition in clause.ifs:
             flow.expression(condition.test)
         clause = clause.inner_for_in
     parts = (node.key, node.value) if isinstance(node, cst.DictComp) else (node.elt,)
-    for part in parts:
-        flow.expression(part)
+    values = [flow.expression(part) for part in parts]
     flow.set_env(outside)
+    # `[o.unsqueeze(1) for o in outs]`: the steps of `outs`, each mapped.
+    single = node.for_in.inner_for_in is None and not node.for_in.ifs
+    if isinstance(node, cst.ListComp) and single and isinstance(over, Stepped):
+        return recurrence.mapped(over, values[0])
+    if isinstance(node, cst.ListComp) and isinstance(values[0], (CellModule, LayerModule, RnnModule)):
+        return Items((values[0],))  # `[nn.GRUCell(...) for i in range(layers)]`: modules alike, each as this one
+    if (
+        isinstance(node, cst.ListComp)
+        and single
+        and isinstance(over, Steps)
+        and isinstance(node.for_in.target, cst.Name)
+    ):
+        return recurrence.comprehended(flow, node, Position(over), values[0])
     return UNKNOWN
 
 
@@ -193,7 +212,7 @@ def _name(flow: FunctionFlow, name: str) -> Value:
         if value is None:
             return project_name(flow, name) or _imported(flow, name, None, None)
         return UNKNOWN
-    return _named(flow, name, seen_filled(flow, value) if flow.filled else value)
+    return _named(flow, name, seen_filled(flow, value) if flow.filled or flow.steps_written else value)
 
 
 def _imported(flow: FunctionFlow, local: str, attribute: str | None, entry: str | None) -> Value:
@@ -295,6 +314,13 @@ def _binary(flow: FunctionFlow, node: cst.BinaryOperation) -> Value:
 
 
 def _combined(node: cst.BinaryOperation, left: Value, right: Value) -> Value:
+    if isinstance(node.operator, (cst.Add, cst.Subtract)) and (
+        isinstance(left, Position) or isinstance(right, Position)
+    ):
+        # `seq_len - 1 - t`, `t + 1`: an integer index on the axis the loop walks, as `t` is.
+        other = right if isinstance(left, Position) else left
+        if isinstance(other, (Literal, Size, Position)):
+            return left if isinstance(left, Position) else right
     folded = arithmetic(node.operator, left, right)
     if folded is not None:
         return folded

@@ -29,16 +29,19 @@ from shapelint.static.events import (
     SliceOf,
     SqueezeEvent,
 )
-from shapelint.static.flow import expressions
+from shapelint.static.flow import expressions, recurrence
 from shapelint.static.flow.buffers import record_fill
 from shapelint.static.flow.constants import truth
 from shapelint.static.flow.declarations import annotation_layout
-from shapelint.static.flow.joins import Env, join, merged_value
+from shapelint.static.flow.joins import Env, join, join_after_loop, merged_value
 from shapelint.static.flow.loaders import iterated
+from shapelint.static.flow.tensor_methods import written_at
+from shapelint.static.flow.tensor_ops import drop_axes
 from shapelint.static.imports import dotted_name
 from shapelint.static.layout import (
     Axis,
     Padding,
+    RnnSource,
     Role,
     Tensor,
 )
@@ -53,6 +56,8 @@ from shapelint.static.values import (
     Packed,
     Shape,
     Size,
+    Stepped,
+    Steps,
     Unknown,
     Value,
 )
@@ -100,6 +105,13 @@ class FunctionFlow:
     )
     # Time axes of buffers filled step by step from a padded tensor, and that padding (flow.buffers).
     filled: dict[Axis, Padding] = field(default_factory=dict)
+    # Loops over positions (flow.recurrence): those whose body runs now, innermost last; all met so far;
+    # the time axes given to the steps of recurrences, one per size counted.
+    stepping: list[recurrence.Loop] = field(default_factory=list)
+    loops: dict[cst.For, recurrence.Loop] = field(default_factory=dict)
+    step_axes: dict[tuple[object, Role], Axis] = field(default_factory=dict)
+    # Time axes of buffers that a recurrence writes its steps into (flow.buffers): as whose outputs.
+    steps_written: dict[Axis, tuple[RnnSource, str]] = field(default_factory=dict)
     _own_calls: set[int] | None = None  # the ids of the calls in this function's code, once asked
 
     def run(self, function: cst.FunctionDef, arguments: dict[str, Value] | None = None, called: bool = False) -> None:
@@ -296,23 +308,45 @@ class FunctionFlow:
             # encoder's state); what later ones see is unknown, below.
             self._loops_entered += 1
             self._iteration(loop)
+            if not self._left and self._loops_entered < MAX_FIRST_ITERATIONS and _relaid(before, self.env, reassigned):
+                # The second round sees what the first left, where that is a tensor laid out otherwise (the
+                # time-major stack a layer written by hand leaves to the next one).
+                self._loops_entered += 1
+                self._iteration(loop)
             self.set_env(dict(before))
             self._left = False
-        self._forget(reassigned)
+        # A list of steps only extended in the loop (`outs += [h]`) keeps what it holds: the round adds to it.
+        extended = {
+            name
+            for name in reassigned - assigned_names(loop, augmented=False)
+            if isinstance(before.get(name), Stepped) or before.get(name) == Items(())
+        }
+        self._forget(reassigned - extended)
         self._iteration(loop)
         self._left = False  # the loop may not have run, or may have broken out
-        self.set_env(join(before, self.env))
+        self.set_env(join_after_loop(before, self.env))
         if loop.orelse is not None:
             self._block(body_of(loop.orelse.body))
 
     def _iteration(self, loop: cst.For | cst.While) -> None:
+        walking = None
         if isinstance(loop, cst.For):
-            self.bind(loop.target, iterated(self.expression(loop.iter)))
+            over = self.expression(loop.iter)
+            if isinstance(over, Tensor) and over.rank > 1:
+                # `for x_t in x`: the slices of its first axis, one a round, as `x.unbind(0)` gives them.
+                over = Steps(over.axes[0], loop.iter, slices=drop_axes(over, {0}, loop.iter))
+            bound = iterated(over)
+            self.bind(loop.target, bound)
+            walking = recurrence.entered(self, loop, over, bound)
         else:
             self.expression(loop.test)
         outer = self.loop_carried
         self.loop_carried = outer | assigned_names(loop)
+        if walking is not None:
+            self.stepping.append(walking)
         self._block(body_of(loop.body))
+        if walking is not None:
+            self.stepping.pop()
         self.loop_carried = outer
 
     def _in_place(self, statement: cst.AugAssign) -> Value:
@@ -343,7 +377,8 @@ class FunctionFlow:
                 self.bind(target.target, value)
                 self._observe_binding(target.target, small.value)
                 if isinstance(target.target, cst.Subscript):
-                    record_fill(self, target.target, small.value)
+                    record_fill(self, target.target, small.value, value)
+                    written_at(self, target.target)
         elif isinstance(small, cst.AnnAssign):
             value = self.expression(small.value) if small.value is not None else UNKNOWN
             declared = annotation_layout(
@@ -351,7 +386,11 @@ class FunctionFlow:
             )
             self.bind(small.target, declared if isinstance(declared, Tensor) else value)
         elif isinstance(small, cst.AugAssign):
-            self.bind(small.target, self._in_place(small))
+            held = self.env.get(small.target.value) if isinstance(small.target, cst.Name) else None
+            if isinstance(held, Stepped) or held == Items(()):
+                self.bind(small.target, self._extended(small, self.expression(small.value)))
+            else:
+                self.bind(small.target, self._in_place(small))
         elif isinstance(small, cst.Return):
             value = self.expression(small.value) if small.value is not None else UNKNOWN
             self.returned = value if self.returned is None else _returns_joined(self.returned, value)
@@ -368,6 +407,15 @@ class FunctionFlow:
             self.expression(small.test, record=False)  # a check of the values, not a use of them
         elif isinstance(small, cst.Del):
             self.bind(small.target, UNKNOWN)
+
+    def _extended(self, small: cst.AugAssign, added: Value) -> Value:
+        """``outs += [h]`` in a loop over positions: one more step."""
+        if not (isinstance(small.operator, cst.AddAssign) and isinstance(small.target, cst.Name)):
+            return UNKNOWN
+        if not (isinstance(added, Items) and len(added.values) == 1):
+            return UNKNOWN
+        name = small.target.value
+        return recurrence.appended(self, name, self.env.get(name, UNKNOWN), added.values[0], front=False)
 
     def bind(self, target: cst.BaseExpression, value: Value) -> None:
         if isinstance(target, cst.Name):
@@ -450,6 +498,20 @@ class FunctionFlow:
         program = self.scope.program
         path = normalised_path(self.scope.path) if self.scope.path else ""
         return "" if program is None or path == program.linted_path else path
+
+
+def _relaid(before: Env, after: Env, names: set[str]) -> bool:
+    """Whether a round of a loop left one of ``names`` a tensor with batch and time the other way round
+    (a batch-first input, then the time-major stack of a layer written by hand). Not any other change:
+    what a round computes from less than it knows (a decoder's one step no longer known as one) would
+    mislead the next."""
+    for name in names:
+        old, new = before.get(name), after.get(name)
+        if not (isinstance(old, Tensor) and isinstance(new, Tensor)):
+            continue
+        if (old.is_time_major() and new.is_batch_first()) or (old.is_batch_first() and new.is_time_major()):
+            return True
+    return False
 
 
 def _returns_joined(first: Value, second: Value) -> Value:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from shapelint.static.layout import UNKNOWN_MEMORY, Axis, Tensor
-from shapelint.static.values import UNKNOWN, Either, Instance, Items, LayerModule, Value
+from shapelint.static.layout import UNKNOWN_MEMORY, Axis, Role, Tensor
+from shapelint.static.values import UNKNOWN, Either, Instance, Items, LayerModule, Stepped, Value
 
 Env = dict[str, Value]
 
@@ -27,10 +27,42 @@ def join(first: Env, second: Env) -> Env:
     return joined
 
 
+def join_after_loop(before: Env, after: Env) -> Env:
+    """As :func:`join`; a tensor that a loop replaced by one of the same layout (``layer_input = outputs``
+    of a layer stacked by hand on a transposed input; a cell's state after ``zeros(batch, self.hidden)``)
+    keeps that layout as the last round left it, the RNN output it is included, its memory order
+    unknown, padded only if padded either way."""
+    joined = join(before, after)
+    for name, value in after.items():
+        old = before.get(name)
+        if isinstance(value, Tensor) and isinstance(old, Tensor) and _same_layout(value, old):
+            padding = value.padding if value.padding is not None and old.padding is not None else None
+            joined[name] = replace(value.with_axes(value.axes, UNKNOWN_MEMORY), padding=padding)
+    return joined
+
+
+def _same_layout(first: Tensor, second: Tensor) -> bool:
+    """Batch, time and layers where they were; features may be what was of unknown role (an initial
+    state of ``zeros(batch, self.hidden)``, then a cell's output)."""
+    if first.rank != second.rank:
+        return False
+    loose = {Role.FEAT, Role.UNKNOWN}
+    return all(
+        one.singleton == other.singleton
+        and not one.parts
+        and not other.parts
+        and (one.role is other.role or {one.role, other.role} <= loose)
+        for one, other in zip(first.axes, second.axes)
+    )
+
+
 def merged_value(first: Value | None, second: Value | None) -> Value:
     """What a name holds after two paths (or two assignments) gave it these values."""
     if first is not None and agree(first, second):
         return first
+    for steps, other in ((first, second), (second, first)):
+        if isinstance(steps, Stepped) and other == Items(()):
+            return steps  # a loop over steps that may not have run
     if isinstance(first, Tensor) and isinstance(second, Tensor) and _axis_shape(first.axes) == _axis_shape(second.axes):
         # The same roles either way, laid out differently in memory (an RNN's output, or a layer's of it:
         # `if self.proj is not None: keys = self.proj(keys)`): the roles hold, not the memory order. Padded

@@ -24,6 +24,7 @@ from shapelint.static.project.index import FunctionKey
 from shapelint.static.values import (
     UNKNOWN,
     Batched,
+    CellModule,
     FieldBatch,
     Items,
     Literal,
@@ -96,11 +97,9 @@ def iterator_call(name: str, args: list[Value], where: cst.CSTNode) -> Value | N
     (or ``reversed``) makes of a size known by what it counts; None if neither."""
     given = args[0] if args else UNKNOWN
     if name == "range" and args:
-        start, stop = (Literal(0), given) if len(args) == 1 else (given, args[1])
-        counted = stop.atoms if isinstance(stop, Size) and start == Literal(0) and len(args) <= 2 else ()
-        return Steps(counted[0], where) if len(counted) == 1 else None
+        return _range(args, where)
     if name == "reversed" and isinstance(given, Steps):
-        return given
+        return replace(given, backward=not given.backward)
     if name == "enumerate" and isinstance(given, Loader):
         return replace(given, numbered=True)
     if (name == "iter" or name in kb.PASS_THROUGH_ITERATORS) and isinstance(given, Loader):
@@ -110,11 +109,27 @@ def iterator_call(name: str, args: list[Value], where: cst.CSTNode) -> Value | N
     return None
 
 
+def _range(args: list[Value], where: cst.CSTNode) -> Steps:
+    """``range(n)``, ``range(1, n)``: positions of what ``n`` counts (a decoder's from 1);
+    ``range(n - 1, -1, -1)``: the same positions, backward. An integer each time, whatever it counts."""
+    start, stop = (Literal(0), args[0]) if len(args) == 1 else (args[0], args[1])
+    step = args[2] if len(args) > 2 else Literal(1)
+    if step == Literal(-1) and stop == Literal(-1):
+        return Steps(None, where, backward=True)
+    from_start = isinstance(start, Literal) and type(start.value) is int and start.value >= 0
+    counted = stop.atoms if isinstance(stop, Size) and from_start and step == Literal(1) else ()
+    return Steps(counted[0] if len(counted) == 1 else None, where)
+
+
 def iterated(value: Value) -> Value:
     """What a ``for`` loop over ``value`` binds in each round: a loader's batch, or a position that
     counts what a ``range`` counts."""
     if isinstance(value, Steps):
-        return Position(value)
+        return Position(value) if value.slices is None else value.slices
+    if isinstance(value, Items) and value.values and all(isinstance(item, CellModule) for item in value.values):
+        # `for cell in self.cells`: cells of one kind, each read as the first.
+        kinds = {item.returns_cell_state for item in value.values if isinstance(item, CellModule)}
+        return value.values[0] if len(kinds) == 1 else UNKNOWN
     if not isinstance(value, Loader):
         return UNKNOWN
     return Items((UNKNOWN, value.batch)) if value.numbered else value.batch

@@ -22,6 +22,7 @@ from shapelint.static.events import (
     SqueezeEvent,
     picks_one_row,
 )
+from shapelint.static.flow.recurrence import read_at, reversed_steps
 from shapelint.static.flow.tensor_ops import (
     axis_for,
     drop_axes,
@@ -59,6 +60,8 @@ from shapelint.static.values import (
     Position,
     Shape,
     Size,
+    Stepped,
+    Steps,
     Unknown,
     Value,
 )
@@ -157,6 +160,17 @@ def tensor_method(
         if position is None:
             return UNKNOWN
         return shrink(tensor, position, call)
+    if method == "chunk" and ints and ints[0] is not None and ints[0] > 1:
+        # `gates.chunk(4, 1)` of a hand-written LSTM cell: as many parts, each a slice of that axis.
+        position = normalise_dim(ints[1] if len(ints) > 1 and ints[1] is not None else 0, tensor.rank)
+        if position is None or (len(ints) > 1 and ints[1] is None):
+            return UNKNOWN
+        return Items(tuple(shrink(tensor, position, call) for _ in range(ints[0])))
+    if method == "unbind" and len(ints) <= 1:
+        position = normalise_dim(ints[0] if ints and ints[0] is not None else 0, tensor.rank)
+        if position is None or (ints and ints[0] is None):
+            return UNKNOWN
+        return Steps(tensor.axes[position], call, slices=drop_axes(tensor, {position}, call))
     if method == "expand":
         return expand(tensor, call, args)
     if method == "repeat":
@@ -369,6 +383,8 @@ def subscript(flow: FunctionFlow, node: cst.Subscript) -> Value:
         return dict(base.entries).get(named, UNKNOWN) if isinstance(named, str) else UNKNOWN
     if isinstance(base, (Shape, Items)) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Slice):
         return slice_sizes(flow, base, node.slice[0].slice)
+    if isinstance(base, Stepped):
+        return _step(flow, base, node)
     indices: list[Value | str | SliceOf] = []
     for element in node.slice:
         piece = element.slice
@@ -404,6 +420,22 @@ def subscript(flow: FunctionFlow, node: cst.Subscript) -> Value:
         return base  # `x[sorted_idx]`, `h_n[:, unperm_idx]`: the same samples in another order, on the same axes
     if isinstance(base, Tensor):
         return index_tensor(flow, base, indices, node)
+    return UNKNOWN
+
+
+def _step(flow: FunctionFlow, held: Stepped, node: cst.Subscript) -> Value:
+    """``outs[-1]``: one step's output; ``outs[::-1]``: the steps in the other order."""
+    if len(node.slice) != 1:
+        return UNKNOWN
+    piece = node.slice[0].slice
+    if isinstance(piece, cst.Index):
+        index = flow.expression(piece.value)
+        return held.element if isinstance(index, (Literal, Position)) else UNKNOWN
+    if not isinstance(piece, cst.Slice):
+        return UNKNOWN
+    step = flow.expression(piece.step) if piece.step is not None else None
+    if piece.lower is None and piece.upper is None and step == Literal(-1):
+        return reversed_steps(held)
     return UNKNOWN
 
 
@@ -478,11 +510,33 @@ def index_tensor(
     return result
 
 
+def written_at(flow: FunctionFlow, target: cst.Subscript) -> None:
+    """``outputs[:, t] = out``: a write at a loop position is checked as a read there would be (SHP108)."""
+    buffer = flow.expression(target.value, record=False)
+    if not isinstance(buffer, Tensor) or len(target.slice) > buffer.rank:
+        return
+    for axis, element in enumerate(target.slice):
+        piece = element.slice
+        if not isinstance(piece, cst.Index):
+            continue
+        if isinstance(piece.value, cst.Ellipsis) or (isinstance(piece.value, cst.Name) and piece.value.value == "None"):
+            return  # the axes after it are not counted from the front
+        index = flow.expression(piece.value, record=False)
+        if isinstance(index, Position):
+            _position_index(flow, buffer, axis, index, target)
+
+
 def _position_index(flow: FunctionFlow, tensor: Tensor, axis: int, position: Position, node: cst.Subscript) -> None:
     """``x[t]`` with ``t`` from ``range(...)`` of another axis than the one it indexes."""
+    read_at(flow, position)
     counted = position.steps.counts
     indexed = tensor.axes[axis]
-    if counted is indexed or any(atom.assumed for atom in (indexed, counted) if isinstance(atom, Axis)):
+    if counted is None or counted is indexed:
+        return
+    # Roles from an RNN's convention are sure where it was told `batch_first=True` and the loop counts
+    # an axis of that very output: its axes then are batch and time, whatever the sizes.
+    stated = tensor.rnn is not None and tensor.rnn.batch_first and not tensor.rnn.state and counted in tensor.axes
+    if not stated and any(atom.assumed for atom in (indexed, counted) if isinstance(atom, Axis)):
         return
     roles = {indexed.role, counted.role}
     if roles == {Role.BATCH, Role.TIME}:

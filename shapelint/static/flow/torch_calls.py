@@ -17,6 +17,7 @@ from shapelint.static.events import (
     PackEvent,
     ReduceEvent,
     RnnCallEvent,
+    StepsJoinedEvent,
 )
 from shapelint.static.flow.constants import evidence_of
 from shapelint.static.flow.loaders import batch_tensor
@@ -91,7 +92,14 @@ def concatenate(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     if known is None or position is None:
         return UNKNOWN
     axes = list(known.axes)
-    axes[position] = Axis(axes[position].role, call)
+    joined = axes[position]
+    axes[position] = Axis(joined.role, call)
+    same = all(
+        isinstance(piece, Tensor) and piece.rank == known.rank and piece.axes[position] is joined for piece in pieces
+    )
+    if joined.role is Role.BATCH and len(pieces) > 1 and same:
+        # The same samples once per piece (`cat([h_fwd, h_bwd], 0)`): pieces outermost, then the batch.
+        axes[position] = Axis(Role.UNKNOWN, call, parts=(Axis(Role.UNKNOWN, call), joined))
     # A piece of one step fixes that axis of every piece to size 1 (`cat((embedded, context), dim=2)`).
     for one in frozenset().union(*(piece.positions for piece in pieces if isinstance(piece, SizeOnes))):
         if one != position and one < len(axes) and not axes[one].singleton:
@@ -99,7 +107,26 @@ def concatenate(flow: FunctionFlow, call: cst.Call, args: list[Value]) -> Value:
     # Pieces joined along another axis than time keep the padded steps of any of them.
     paddings = [piece.padding for piece in pieces if isinstance(piece, Tensor) and piece.padding is not None]
     padding = paddings[0] if paddings and axes[position].role is not Role.TIME else None
-    return Tensor(tuple(axes), known.origin, known.where, padding=padding)
+    rnn = _joined_outputs(flow, call, pieces) if axes[position].role is Role.FEAT else None
+    return Tensor(tuple(axes), known.origin, known.where, padding=padding, rnn=rnn)
+
+
+def _joined_outputs(flow: FunctionFlow, call: cst.Call, pieces: Sequence[Value]) -> RnnSource | None:
+    """RNN outputs joined feature to feature (two directions run by hand): still outputs, step by step
+    in one layout; whether they make a bidirectional RNN is not known. Reports a direction whose
+    steps lie in the reverse order of the other's (SHP207)."""
+    if len(pieces) < 2 or not all(isinstance(piece, Tensor) and piece.rnn is not None for piece in pieces):
+        return None
+    sources = [piece.rnn for piece in pieces if isinstance(piece, Tensor) and piece.rnn is not None]
+    if any(source.state or source.batch_first is not sources[0].batch_first for source in sources):
+        return None
+    orders = [source.steps_order for source in sources]
+    if len(pieces) == 2 and set(orders) == {"forward", "backward"} and isinstance(call.args[0].value, cst.List):
+        forward, backward = pieces if orders[0] == "forward" else pieces[::-1]
+        node = call.args[0].value.elements[orders.index("backward")].value
+        assert isinstance(forward, Tensor) and isinstance(backward, Tensor)
+        flow.emit(StepsJoinedEvent(call, forward, backward, node))
+    return replace(sources[0], bidirectional=None, steps_order=None)
 
 
 def rnn_module(flow: FunctionFlow, path: str, call: cst.Call, args: list[Value], evidence: tuple[str, ...]) -> Value:

@@ -20,6 +20,7 @@ from shapelint.static.events import (
     ReturnEvent,
     RnnCallEvent,
     RowPick,
+    StepsJoinedEvent,
 )
 
 
@@ -65,6 +66,7 @@ EventT = TypeVar(
     ReturnEvent,
     PositionIndexEvent,
     AttentionEvent,
+    StepsJoinedEvent,
 )
 
 

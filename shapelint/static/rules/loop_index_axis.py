@@ -8,7 +8,7 @@ import libcst as cst
 
 from shapelint.static.events import PositionIndexEvent
 from shapelint.static.examples import module
-from shapelint.static.layout import Axis, Role, RoleSize, SizeAtom
+from shapelint.static.layout import Axis, Role, RoleSize, SizeAtom, Tensor
 from shapelint.static.messages import layout_words, short
 from shapelint.static.rules import Report, SourceView, StaticRule
 
@@ -74,6 +74,7 @@ class LoopIndexAxis(StaticRule[PositionIndexEvent]):
 
     def check(self, event: PositionIndexEvent, source: SourceView) -> Iterator[Report]:
         tensor, counted = event.tensor, event.position.steps.counts
+        assert counted is not None  # an event says what the loop counts
         indexed = tensor.axes[event.axis]
         index = short(source.code(event.index), 20)
         receiver = short(source.code(event.node.value), 30)
@@ -81,7 +82,7 @@ class LoopIndexAxis(StaticRule[PositionIndexEvent]):
         steps = f"`{short(source.code(where), 40)}` at {source.at(where)}"
         walks = "time steps" if counted.role is Role.TIME else "samples"
         picked, other = ("sample", "step") if indexed.role is Role.BATCH else ("step", "sample")
-        target = next((position for position, axis in enumerate(tensor.axes) if _walked(axis, counted)), None)
+        target = next((position for position, axis in enumerate(tensor.axes) if _walked(axis, counted, tensor)), None)
         fix = ""
         if target is not None and _only_position(event):
             fix = f"; use `{receiver}[{', '.join([':'] * target + [index])}]`"
@@ -104,6 +105,9 @@ def _only_position(event: PositionIndexEvent) -> bool:
     return True
 
 
-def _walked(axis: Axis, counted: SizeAtom) -> bool:
-    """The axis the loop walks: the very axis it counts, or one of the role a named size counts."""
-    return axis is counted or (isinstance(counted, RoleSize) and axis.role is counted.role)
+def _walked(axis: Axis, counted: SizeAtom, tensor: Tensor) -> bool:
+    """The axis the loop walks: the very axis it counts, or one of the role a named size (or another
+    tensor's axis, `max_len` of `trg.size()` for a buffer of `zeros(max_len, ...)`) counts."""
+    if axis is counted:
+        return True
+    return axis.role is counted.role and (isinstance(counted, RoleSize) or counted not in tensor.axes)
