@@ -89,8 +89,8 @@ class LoopIndexAxis(StaticRule[PositionIndexEvent]):
         yield Report(
             event.node,
             f"`{short(source.code(event.node))}` indexes the {indexed.role.value} axis of `{receiver}` "
-            f"{layout_words(tensor)} with `{index}`, which walks {walks} ({steps}): it picks {picked} {index}, "
-            f"not {other} {index}{fix}",
+            f"{layout_words(tensor)} with `{index}`, which walks {walks} ({steps}): it picks {picked} number "
+            f"`{index}`, not {other} number `{index}`{fix}",
         )
 
 
